@@ -1,0 +1,83 @@
+"""Dozor's settings, read once from the environment into a frozen dataclass."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from crawler.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Who we are, and how a site owner reaches us: sites block anonymous bots first.
+DEFAULT_USER_AGENT = (
+    "DozorBot/0.1 (+https://github.com/dozor-kz/dozor; news monitor for public-interest research;"
+    " contact: dozor-crawler@proton.me)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything Dozor reads from the environment, validated once."""
+
+    database_url: str | None  # None: start the embedded PostgreSQL under data_dir
+    data_dir: Path
+    site_mirror: str | None  # tests and demos: fetch https://host/path from <mirror>/host/path
+    replay_warcs: tuple[Path, ...]  # fetch from these WARC files instead of the network
+    user_agent: str
+    crawl_timeout_s: int
+    download_delay_s: float  # least seconds between two requests to one host
+    log_format: str  # "text" | "json"
+    extra_source_modules: tuple[str, ...]  # more modules declaring SOURCE (test sites)
+
+    @property
+    def archive_dir(self) -> Path:
+        """Where WARC evidence files are written, one set per run."""
+        return self.data_dir / "warc"
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _float_env(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, got {raw!r}") from None
+
+
+def load_config() -> Config:
+    """Read DATABASE_URL and the DOZOR_* variables."""
+    data_dir = Path(os.environ.get("DOZOR_DATA_DIR") or PROJECT_ROOT / ".dozor")
+    log_format = os.environ.get("DOZOR_LOG_FORMAT", "text")
+    if log_format not in ("text", "json"):
+        raise ConfigError(f"DOZOR_LOG_FORMAT must be 'text' or 'json', got {log_format!r}")
+    mirror = os.environ.get("DOZOR_SITE_MIRROR") or None
+    if mirror is not None and not mirror.startswith(("http://", "https://")):
+        raise ConfigError(f"DOZOR_SITE_MIRROR must be an http(s) URL, got {mirror!r}")
+    replay = tuple(
+        Path(p) for p in os.environ.get("DOZOR_REPLAY_WARCS", "").split(os.pathsep) if p
+    )
+    modules = tuple(m for m in os.environ.get("DOZOR_SOURCE_MODULES", "").split(",") if m)
+    return Config(
+        database_url=os.environ.get("DATABASE_URL") or None,
+        data_dir=data_dir,
+        site_mirror=mirror.rstrip("/") if mirror else None,
+        replay_warcs=replay,
+        user_agent=os.environ.get("DOZOR_USER_AGENT") or DEFAULT_USER_AGENT,
+        crawl_timeout_s=_int_env("DOZOR_CRAWL_TIMEOUT", 3600),
+        download_delay_s=_float_env("DOZOR_DOWNLOAD_DELAY", 1.0),
+        log_format=log_format,
+        extra_source_modules=modules,
+    )

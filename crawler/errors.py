@@ -1,0 +1,24 @@
+"""Dozor's own exceptions; each says when it is raised and from where."""
+
+
+class DozorError(Exception):
+    """Base of every error Dozor raises on purpose."""
+
+
+class UnknownSourceError(DozorError, KeyError):
+    """Raised when a source id is not in the registry, from `crawler.sources.get_source`."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class RejectedInputError(DozorError):
+    """Raised when a fetched document is refused (bomb, oversize, unparsable), from discovery."""
+
+
+class DatabaseUnavailableError(DozorError):
+    """Raised when PostgreSQL cannot be reached or started, from `storage.db`."""
+
+
+class ConfigError(DozorError):
+    """Raised when the environment holds an invalid setting, from `crawler.config`."""

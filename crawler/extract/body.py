@@ -1,0 +1,258 @@
+"""Turn one fetched page into an Article: structured data first, then trafilatura, then hints."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import lxml.html
+import trafilatura
+from lxml.etree import ParserError
+
+from crawler.extract.dates import (
+    date_from_url,
+    find_date_in_text,
+    parse_date_text,
+    parse_iso_datetime,
+)
+from crawler.extract.encoding import decode_html
+from crawler.extract.language import detect_language, detect_languages
+from crawler.items import Article, RawPage
+from crawler.sources import Hints, Source
+from crawler.tagging.normalize import normalize_text
+
+# Below this many characters a "body" is a stub (a video caption, a paywall teaser).
+MIN_BODY_CHARS = 200
+# Pages past this size are cut before parsing: no news article is 5 MB of HTML, a trap can be.
+MAX_HTML_CHARS = 5_000_000
+PAYWALL_MARKERS = ("paywall", "подписка для чтения", "оформите подписку", "жазылым рәсімдеңіз")
+VIDEO_MARKERS = ("<video", "youtube.com/embed", "player.vimeo.com", "rutube.ru/play/embed")
+JSONLD_ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting"}
+# Blocks inside the article container that are not the article: "read also" links, share
+# buttons, tag clouds, banners. trafilatura keeps some of them when they sit inside the body.
+BOILERPLATE_CLASSES = ("read-also", "readalso", "read_also", "related", "share", "social",
+                       "banner", "advert", "subscribe", "article__tags", "comments")
+PRUNE_XPATH = " | ".join(f"//*[contains(@class, '{name}')]" for name in BOILERPLATE_CLASSES)
+# A line opening with one of these is a link to another story, not text of this one.
+READ_ALSO_PREFIXES = ("читайте также", "читать также", "смотрите также", "тағы оқыңыз",
+                      "оқи отырыңыз", "сондай-ақ оқыңыз", "read also", "related:")
+
+
+def content_hash(title: str | None, body: str | None) -> str:
+    """A stable hash of what a reader sees: whitespace-folded title and body."""
+    folded = " ".join(f"{title or ''}\n{body or ''}".split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def _iter_jsonld(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue  # a broken JSON-LD block must not cost the whole page
+        stack = data if isinstance(data, list) else [data]
+        while stack:
+            node = stack.pop(0)
+            if isinstance(node, dict):
+                if "@graph" in node and isinstance(node["@graph"], list):
+                    stack.extend(node["@graph"])
+                yield node
+
+
+def jsonld_article(tree: lxml.html.HtmlElement) -> dict[str, Any]:
+    """The first schema.org Article-like object of the page's JSON-LD, or {}."""
+    for node in _iter_jsonld(tree):
+        types = node.get("@type")
+        type_set = set(types) if isinstance(types, list) else {types}
+        if type_set & JSONLD_ARTICLE_TYPES:
+            return node
+    return {}
+
+
+def _meta(tree: lxml.html.HtmlElement, *names: str) -> str | None:
+    for name in names:
+        for attr in ("property", "name", "itemprop"):
+            values = tree.xpath(f"//meta[@{attr}=$name]/@content", name=name)
+            if values and str(values[0]).strip():
+                return str(values[0]).strip()
+    return None
+
+
+def _author_name(value: Any) -> str | None:
+    if isinstance(value, list):
+        names = [n for n in (_author_name(v) for v in value) if n]
+        return ", ".join(names) or None
+    if isinstance(value, dict):
+        name = value.get("name")
+        return str(name).strip() if name else None
+    return str(value).strip() if value else None
+
+
+def _selected_text(tree: lxml.html.HtmlElement, selector: str) -> str | None:
+    nodes = tree.cssselect(selector)
+    if not nodes:
+        return None
+    text = "\n".join(" ".join(n.text_content().split()) for n in nodes)
+    return text.strip() or None
+
+
+def _hinted_body(tree: lxml.html.HtmlElement, hints: Hints, url: str) -> str | None:
+    """The body from the hinted container, cleaned by trafilatura, or None if it is gone."""
+    nodes = tree.cssselect(hints.body_selector) if hints.body_selector else []
+    if not nodes:
+        return None
+    for selector in hints.drop_selectors:
+        for node in nodes[0].cssselect(selector):
+            node.drop_tree()
+    fragment = lxml.html.tostring(nodes[0], encoding="unicode")
+    text = trafilatura.extract(
+        f"<html><body><article>{fragment}</article></body></html>", url=url,
+        include_comments=False, include_tables=True, favor_recall=True, prune_xpath=PRUNE_XPATH,
+    )
+    return text.strip() if text else None
+
+
+def _drop_read_also(body: str) -> str | None:
+    """The body without lines that only point to other stories."""
+    lines = [ln for ln in body.splitlines()
+             if not ln.strip().lower().startswith(READ_ALSO_PREFIXES)]
+    return "\n".join(lines).strip() or None
+
+
+def _image_captions(tree: lxml.html.HtmlElement) -> tuple[str, ...]:
+    captions = []
+    for node in tree.xpath("//figcaption | //*[contains(@class, 'caption')]"):
+        text = " ".join(node.text_content().split())
+        if text and text not in captions:
+            captions.append(text)
+    return tuple(captions[:20])
+
+
+def _choose_date(
+    *candidates: tuple[str, datetime | None],
+) -> tuple[datetime | None, str | None]:
+    for source, value in candidates:
+        if value is not None:
+            return value, source
+    return None, None
+
+
+def _classify(html: str, body: str | None) -> tuple[str, str | None]:
+    """A status for what the page turned out to be, with a reason when it is not a plain article."""
+    lowered = html.lower()
+    if not body:
+        if any(marker in lowered for marker in VIDEO_MARKERS):
+            return "video_only", "the page holds a video player and no text"
+        return "empty", "no article text found on the page"
+    if len(body) < MIN_BODY_CHARS:
+        if any(marker in lowered for marker in PAYWALL_MARKERS):
+            return "paywall", f"only a {len(body)}-character teaser before a paywall"
+        if any(marker in lowered for marker in VIDEO_MARKERS):
+            return "video_only", f"a video with a {len(body)}-character caption"
+    return "ok", None
+
+
+def extract_article(raw: RawPage, source: Source) -> Article:
+    """Extract title, body, dates and language from a raw page; never raises on bad HTML."""
+    declared = raw.headers.get("content-type") or raw.headers.get("Content-Type")
+    html, _encoding = decode_html(raw.body, declared)
+    html = html[:MAX_HTML_CHARS]
+    link = raw.link
+    try:
+        tree = lxml.html.document_fromstring(html or "<html></html>")
+    except (ParserError, ValueError):
+        tree = lxml.html.document_fromstring("<html></html>")
+    ld = jsonld_article(tree)
+    hints = source.hints_for(raw.fetched_at)
+
+    extracted: Any = trafilatura.bare_extraction(
+        html, url=raw.url, with_metadata=True, include_comments=False, include_tables=True,
+        prune_xpath=PRUNE_XPATH,
+        date_extraction_params={"max_date": raw.fetched_at.date().isoformat(),
+                                "original_date": True, "extensive_search": False},
+    )
+    generic_body = getattr(extracted, "text", None) if extracted is not None else None
+
+    body = _hinted_body(tree, hints, raw.url) if hints and hints.body_selector else None
+    if not body:
+        body = generic_body
+    ld_body = ld.get("articleBody")
+    # JSON-LD articleBody is sometimes only the lead (Zakon.kz): prefer it only when longer.
+    if isinstance(ld_body, str) and len(ld_body.strip()) > len(body or ""):
+        body = ld_body.strip()
+    if (not body or len(body) < MIN_BODY_CHARS) and link is not None and link.body_html:
+        from_feed = trafilatura.extract(
+            f"<html><body><article>{link.body_html}</article></body></html>", url=raw.url,
+            favor_recall=True,
+        )
+        if from_feed and len(from_feed) > len(body or ""):
+            body = from_feed.strip()
+    body = _drop_read_also(body) if body else None
+
+    title = (
+        (link.title if link is not None and link.title else None)
+        or (_selected_text(tree, hints.title_selector) if hints and hints.title_selector else None)
+        or (str(ld["headline"]).strip() if ld.get("headline") else None)
+        or _meta(tree, "og:title")
+        or (getattr(extracted, "title", None) if extracted is not None else None)
+    )
+    now = raw.fetched_at
+    hinted_date_text = (
+        _selected_text(tree, hints.date_selector) if hints and hints.date_selector else None
+    )
+    published_at, date_source = _choose_date(
+        ("feed", link.published_at if link is not None else None),
+        ("jsonld", parse_iso_datetime(str(ld["datePublished"])) if ld.get("datePublished") else None),
+        ("meta", _meta_date(tree, "article:published_time", "datePublished", "pubdate")),
+        ("text", parse_date_text(hinted_date_text, now) if hinted_date_text else None),
+        ("text", _time_element_date(tree)),
+        ("url", date_from_url(raw.url)),
+        ("text", find_date_in_text(html_text_head(tree), now, None)),
+    )
+    updated_at = (
+        parse_iso_datetime(str(ld["dateModified"])) if ld.get("dateModified") else None
+    ) or _meta_date(tree, "article:modified_time")
+
+    status, reason = _classify(html, body)
+    languages = detect_languages(body) if body else ()
+    lang = (languages[0] if languages else None) or (detect_language(title) if title else None)
+    if link is not None and link.lang and not languages:
+        lang = link.lang
+    return Article(
+        source_id=source.id, url=raw.url, title=" ".join(title.split()) if title else None,
+        body=body, lang=lang, published_at=published_at, fetched_at=raw.fetched_at,
+        lead=(str(ld["description"]).strip() if ld.get("description") else None)
+        or _meta(tree, "og:description", "description"),
+        author=_author_name(ld.get("author"))
+        or (getattr(extracted, "author", None) if extracted is not None else None),
+        updated_at=updated_at, languages=tuple(languages), date_source=date_source,
+        image_captions=_image_captions(tree), status=status, status_reason=reason,
+        body_normalized=normalize_text(body) if body else None,
+        content_hash=content_hash(title, body), warc_record=raw.warc_record,
+    )
+
+
+def _meta_date(tree: lxml.html.HtmlElement, *names: str) -> datetime | None:
+    value = _meta(tree, *names)
+    return parse_iso_datetime(value) if value else None
+
+
+def _time_element_date(tree: lxml.html.HtmlElement) -> datetime | None:
+    """The first <time datetime="..."> inside the article, a common and reliable marker."""
+    for value in tree.xpath("//article//time/@datetime | //time[@itemprop]/@datetime"):
+        parsed = parse_iso_datetime(str(value))
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def html_text_head(tree: lxml.html.HtmlElement, limit: int = 4000) -> str:
+    """The first visible text of the page, where a dateline usually stands."""
+    body = tree.find("body")
+    node = body if body is not None else tree
+    text = re.sub(r"\s+", " ", node.text_content())
+    return text[:limit]

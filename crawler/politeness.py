@@ -1,0 +1,193 @@
+"""What Scrapy leaves out of politeness: Crawl-delay, Retry-After, backoff, robots.txt errors.
+
+Scrapy reads robots.txt Allow/Disallow but ignores `Crawl-delay`, retries 429/503 at once
+ignoring `Retry-After`, and treats an unreachable robots.txt as "allow all". Dozor follows
+RFC 9309 instead: robots.txt answering 5xx or unreachable means "disallow all" for this run
+(§2.3.1.4), a 4xx robots.txt means no rules (§2.3.1.3).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.http import Response
+from scrapy.robotstxt import RobotParser
+from scrapy.utils.httpobj import urlparse_cached
+
+log = logging.getLogger(__name__)
+
+# A Retry-After longer than this is not waited for inside a run: the next run tries again.
+MAX_RETRY_AFTER_S = 600.0
+MAX_CRAWL_DELAY_S = 120.0  # a robots.txt asking for more is capped: one page per 2 min
+BACKOFF_BASE_S = 2.0  # 429/5xx without Retry-After: 2, 4, 8 … seconds between requests
+BACKOFF_MAX_S = 60.0
+
+
+@dataclass
+class HostDelays:
+    """Per-host floors under the download delay that AutoThrottle may not go below."""
+
+    crawl_delay: dict[str, float] = field(default_factory=dict)  # from robots.txt, whole run
+    backoff_until: dict[str, tuple[float, float]] = field(default_factory=dict)  # host: (t, delay)
+
+    def floor(self, host: str, now: float) -> float:
+        """The smallest delay allowed between two requests to `host` now."""
+        floor = self.crawl_delay.get(host, 0.0)
+        until, delay = self.backoff_until.get(host, (0.0, 0.0))
+        if now < until:
+            floor = max(floor, delay)
+        return floor
+
+
+def host_delays(crawler: Crawler) -> HostDelays:
+    """The run's shared HostDelays, created on first use."""
+    delays = getattr(crawler, "_dozor_host_delays", None)
+    if delays is None:
+        delays = HostDelays()
+        crawler._dozor_host_delays = delays  # type: ignore[attr-defined]
+    return delays
+
+
+def apply_delay_floor(crawler: Crawler, request: Request) -> None:
+    """Raise the download slot's delay to the host's floor (AutoThrottle may have lowered it)."""
+    engine = crawler.engine
+    if engine is None:
+        return
+    host = urlparse_cached(request).hostname or ""
+    floor = host_delays(crawler).floor(host, time.monotonic())
+    if floor <= 0:
+        return
+    downloader = engine.downloader
+    key = downloader.get_slot_key(request)
+    slot = downloader.slots.get(key)
+    if slot is not None and slot.delay < floor:
+        slot.delay = floor
+
+
+class _DisallowAll(RobotParser):
+    """A robots parser standing for an unreachable robots.txt: nothing may be fetched."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, robotstxt_body: bytes) -> _DisallowAll:
+        return cls("built directly")
+
+    def allowed(self, url: str | bytes, user_agent: str | bytes) -> bool:
+        return False
+
+
+class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware plus Crawl-delay and RFC 9309's handling of errors."""
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        self.crawler = crawler
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        if response.status >= 500:
+            self._refuse_host(netloc, f"robots.txt answered HTTP {response.status}")
+            return
+        if 400 <= response.status < 500:
+            response = response.replace(body=b"")  # 4xx: no rules at all (RFC 9309 §2.3.1.3)
+        await super()._parse_robots(response, netloc, request)
+        parser = self._parsers.get(netloc)
+        if isinstance(parser, RobotParser):
+            agent = self._robotstxt_useragent or self.crawler.settings.get("USER_AGENT")
+            delay = parser.crawl_delay(agent)
+            if delay:
+                host = urlparse_cached(request).hostname or netloc
+                capped = min(float(delay), MAX_CRAWL_DELAY_S)
+                host_delays(self.crawler).crawl_delay[host] = capped
+                log.info("robots.txt of %s asks Crawl-delay %s s; using %s s", host, delay, capped)
+
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        super()._robots_error(exc, netloc)
+        self._refuse_host(netloc, f"robots.txt unreachable ({type(exc).__name__}: {exc})")
+
+    def _refuse_host(self, netloc: str, reason: str) -> None:
+        message = f"{reason}: {netloc} skipped this run (RFC 9309: treat as disallow all)"
+        log.error(message)
+        self.crawler.stats.inc_value("dozor/robots_refused_hosts")
+        record_error(self.crawler, "robots", f"https://{netloc}/robots.txt", message)
+        pending = self._parsers.get(netloc)
+        refusal = _DisallowAll(reason)
+        self._parsers[netloc] = refusal
+        if pending is not None and hasattr(pending, "callback") and not pending.called:
+            pending.callback(refusal)
+
+    def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
+        super().process_request_2(rp, request)
+        apply_delay_floor(self.crawler, request)
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Response:
+        # Runs after AutoThrottle's response_downloaded handler: put the floor back.
+        apply_delay_floor(self.crawler, request)
+        return response
+
+
+def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:
+    """Seconds a Retry-After header asks to wait (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """Retries 429/5xx after the server's Retry-After, or with exponential backoff."""
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler.settings)
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
+        return cls(crawler)
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
+            return response
+        wait = retry_after_seconds(response.headers.get(b"Retry-After"))
+        attempt = int(request.meta.get("retry_times", 0)) + 1
+        if wait is None:
+            wait = min(BACKOFF_BASE_S**attempt, BACKOFF_MAX_S)
+        elif wait > MAX_RETRY_AFTER_S:
+            message = f"HTTP {response.status} with Retry-After {wait:.0f} s: not waited for"
+            record_error(self.crawler, "fetch", request.url, message)
+            return response
+        host = urlparse_cached(request).hostname or ""
+        host_delays(self.crawler).backoff_until[host] = (time.monotonic() + wait * 2, wait)
+        apply_delay_floor(self.crawler, request)
+        self.crawler.stats.inc_value("dozor/backoff_waits")
+        retry = self._retry(request, f"HTTP {response.status}, waiting {wait:.1f} s")
+        return retry or response
+
+
+def record_error(crawler: Crawler, kind: str, url: str, message: str) -> None:
+    """Keep the run's first errors in the stats; the runner copies them to crawl_runs."""
+    errors: list[dict[str, Any]] = crawler.stats.get_value("dozor/errors") or []
+    if len(errors) < 50:
+        errors.append({"kind": kind, "url": url, "message": message[:500]})
+        crawler.stats.set_value("dozor/errors", errors)
+    crawler.stats.inc_value(f"dozor/errors/{kind}")

@@ -1,0 +1,368 @@
+"""The one generic spider: `scrapy crawl news -a source=zakon_kz [-a since=2025-01-01]`.
+
+It reads the source's declaration, discovers article links through each declared method,
+skips URLs already stored, and yields a RawPage per article for the pipeline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler.discovery.feeds import discover_feed_links
+from crawler.discovery.govkz_api import (
+    GOVKZ_TICKET_URL,
+    govkz_news_url,
+    govkz_request_headers,
+    is_govkz_not_allowed,
+    parse_govkz_news,
+)
+from crawler.discovery.limits import maybe_gunzip
+from crawler.discovery.listings import discover_listing_links
+from crawler.discovery.sitemaps import parse_sitemap
+from crawler.discovery.telegram import parse_telegram_preview
+from crawler.discovery.urls import canonicalize_url
+from crawler.errors import RejectedInputError
+from crawler.extract.dates import ALMATY
+from crawler.items import DiscoveredLink, RawPage
+from crawler.politeness import record_error
+from crawler.sources import GovKzApi, Listing, Source, TelegramChannel, get_source
+
+# Backfill walks listings back page by page; this caps a listing whose dates never get older.
+MAX_BACKFILL_PAGES = 2000
+# Methods whose links already carry the full text: the page itself is not fetched
+# (gov.kz article pages are a JavaScript app; a Telegram post is its own page).
+SELF_CONTAINED_VIA = ("api", "telegram")
+
+
+def _parse_day(value: str | None, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a date like 2025-01-31, got {value!r}") from None
+
+
+class NewsSpider(scrapy.Spider):
+    """Discovers and fetches one source's articles."""
+
+    name = "news"
+
+    def __init__(
+        self, source: str, run_id: str | None = None, since: str | None = None,
+        until: str | None = None, **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.source: Source = get_source(source)
+        self.run_id = int(run_id) if run_id else None
+        self.since = _parse_day(since, "since")
+        self.until = _parse_day(until, "until")
+        self.backfill = self.since is not None
+        self.article_pattern = re.compile(self.source.article_url_pattern)
+        self.known: set[str] = set()  # filled by the pipeline from PostgreSQL at open
+        self.seen: set[str] = set()
+        self.validators: dict[str, tuple[str | None, str | None]] = {}
+        self.new_validators: dict[str, tuple[str | None, str | None]] = {}
+        self.started_at = datetime.now(UTC)
+
+    # -- window -------------------------------------------------------------------------
+
+    def _window(self) -> tuple[datetime | None, datetime | None]:
+        start = datetime.combine(self.since, time.min, ALMATY) if self.since else None
+        end = (
+            datetime.combine(self.until + timedelta(days=1), time.min, ALMATY)
+            if self.until else None
+        )
+        return start, end
+
+    def in_window(self, link: DiscoveredLink) -> bool:
+        """Whether a link's date (when known) falls inside --since/--until."""
+        start, end = self._window()
+        when = link.published_at
+        if when is None:
+            return True  # undated links are fetched; extraction finds the date
+        return (start is None or when >= start) and (end is None or when < end)
+
+    # -- start --------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for request in self.start_requests_list():
+            yield request
+
+    def start_requests_list(self) -> Iterator[scrapy.Request]:
+        """Every discovery request the source declares."""
+        src = self.source
+        for feed in src.feeds:
+            yield self._document_request(feed.url, self.parse_feed, lang=feed.lang)
+        for sitemap in src.sitemaps:
+            yield self._document_request(
+                sitemap.url, self.parse_sitemap, lang=sitemap.lang, follow=sitemap.follow
+            )
+        for listing in src.listings:
+            last = listing.first_page + (MAX_BACKFILL_PAGES if self.backfill else listing.pages)
+            yield self._listing_request(listing, listing.first_page, last)
+        for archive in src.day_archives:
+            for day in self._archive_days():
+                url = day.strftime(archive.url)
+                yield scrapy.Request(
+                    url, callback=self.parse_listing, errback=self.discovery_failed,
+                    cb_kwargs={"lang": archive.lang, "link_selector": None},
+                )
+        for api in src.govkz_apis:
+            yield self._govkz_ticket_request(api)
+        for channel in src.telegram:
+            url = f"https://t.me/s/{channel.channel}"
+            yield scrapy.Request(
+                url, callback=self.parse_telegram, errback=self.discovery_failed,
+                cb_kwargs={"channel": channel, "pages_left": self._pages(channel.pages)},
+            )
+
+    def _pages(self, daily_pages: int) -> int:
+        return MAX_BACKFILL_PAGES if self.backfill else daily_pages
+
+    def _archive_days(self) -> list[date]:
+        today = datetime.now(ALMATY).date()
+        first = self.since or today - timedelta(days=1)
+        last = self.until or today
+        return [last - timedelta(days=n) for n in range((last - first).days + 1)]
+
+    def _document_request(self, url: str, callback: Any, **cb_kwargs: Any) -> scrapy.Request:
+        headers = {}
+        etag, last_modified = self.validators.get(url, (None, None))
+        if not self.backfill:
+            # Conditional request: an unchanged feed costs a 304 and no parsing.
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
+        return scrapy.Request(
+            url, callback=callback, errback=self.discovery_failed, headers=headers,
+            cb_kwargs=cb_kwargs, meta={"handle_httpstatus_list": [304]}, dont_filter=True,
+        )
+
+    def _listing_request(self, listing: Listing, page: int, last_page: int) -> scrapy.Request:
+        url = listing.url.format(page=page) if "{page}" in listing.url else listing.url
+        return scrapy.Request(
+            url, callback=self.parse_listing, errback=self.discovery_failed,
+            cb_kwargs={"lang": listing.lang, "link_selector": listing.link_selector,
+                       "listing": listing, "page": page, "last_page": last_page},
+        )
+
+    # -- discovery callbacks ------------------------------------------------------------
+
+    def _remember_validators(self, response: Response) -> None:
+        etag = response.headers.get(b"ETag")
+        modified = response.headers.get(b"Last-Modified")
+        if etag or modified:
+            self.new_validators[response.url] = (
+                etag.decode("latin-1") if etag else None,
+                modified.decode("latin-1") if modified else None,
+            )
+
+    def _body(self, response: Response) -> bytes | None:
+        """The document bytes, gunzipped with a cap; None (and a count) when refused."""
+        try:
+            return maybe_gunzip(response.body, response.url, dict(response.headers.to_unicode_dict()))
+        except RejectedInputError as exc:
+            self._reject(response.url, str(exc))
+            return None
+
+    def _reject(self, url: str, message: str) -> None:
+        self.logger.error("rejected %s: %s", url, message)
+        self.crawler.stats.inc_value("dozor/rejected")
+        record_error(self.crawler, "rejected", url, message)
+
+    def parse_feed(self, response: Response, lang: str | None) -> Iterator[Any]:
+        """Article links from an RSS/Atom feed."""
+        if response.status == 304:
+            self.crawler.stats.inc_value("dozor/not_modified")
+            return
+        body = self._body(response)
+        if body is None:
+            return
+        try:
+            links = discover_feed_links(body, response.url, lang)
+        except RejectedInputError as exc:
+            self._reject(response.url, str(exc))
+            return
+        self._remember_validators(response)
+        yield from self.follow_links(links)
+
+    def parse_sitemap(
+        self, response: Response, lang: str | None, follow: str | None = None
+    ) -> Iterator[Any]:
+        """Article links and child sitemaps from a sitemap or sitemap index."""
+        if response.status == 304:
+            self.crawler.stats.inc_value("dozor/not_modified")
+            return
+        body = self._body(response)
+        if body is None:
+            return
+        try:
+            result = parse_sitemap(body, response.url, lang)
+        except RejectedInputError as exc:
+            self._reject(response.url, str(exc))
+            return
+        self._remember_validators(response)
+        for child in result.child_sitemaps:
+            if follow is None or re.search(follow, child):
+                yield self._document_request(child, self.parse_sitemap, lang=lang, follow=follow)
+        yield from self.follow_links(result.links)
+
+    def parse_listing(
+        self, response: Response, lang: str | None, link_selector: str | None,
+        listing: Listing | None = None, page: int = 1, last_page: int = 1,
+    ) -> Iterator[Any]:
+        """Article links from a listing or archive page; backfill pages on until `since`."""
+        links = discover_listing_links(
+            response.text, response.url, self.source.article_url_pattern, link_selector,
+            lang, datetime.now(ALMATY),
+        )
+        yield from self.follow_links(links)
+        if listing is None or "{page}" not in listing.url or not links:
+            return
+        dated = [link.published_at for link in links if link.published_at is not None]
+        start, _ = self._window()
+        if self.backfill:
+            oldest = min(dated) if dated else None
+            self.logger.info(
+                "backfill %s: listing page %d, %d links, oldest %s",
+                self.source.id, page, len(links), oldest.date() if oldest else "undated",
+            )
+            if start is not None and oldest is not None and oldest < start:
+                return  # reached the requested date: stop walking back
+        if page + 1 < last_page:
+            yield self._listing_request(listing, page + 1, last_page)
+
+    def _govkz_ticket_request(self, api: GovKzApi) -> scrapy.Request:
+        # Since 2026 the news API answers 400 "notAllowed" unless the session first POSTs here.
+        return scrapy.Request(
+            GOVKZ_TICKET_URL, method="POST", body=b"{}", callback=self.after_govkz_ticket,
+            errback=self.discovery_failed, cb_kwargs={"api": api}, dont_filter=True,
+            headers={"Content-Type": "application/json", "Origin": "https://www.gov.kz"},
+            meta={"handle_httpstatus_list": [400, 403, 404]},
+        )
+
+    def after_govkz_ticket(self, response: Response, api: GovKzApi) -> Iterator[Any]:
+        """With the ticket cookie set, read the news API's first page."""
+        yield self._govkz_page_request(api, 0)
+
+    def _govkz_page_request(self, api: GovKzApi, page: int) -> scrapy.Request:
+        return scrapy.Request(
+            govkz_news_url(api.project, page, api.page_size, api.lang),
+            headers=govkz_request_headers(api.project, api.lang), callback=self.parse_govkz,
+            errback=self.discovery_failed, cb_kwargs={"api": api, "page": page},
+            meta={"handle_httpstatus_list": [400]},
+        )
+
+    def parse_govkz(self, response: Response, api: GovKzApi, page: int) -> Iterator[Any]:
+        """News items from the gov.kz API; pages on while items stay inside the window."""
+        if is_govkz_not_allowed(response.status, response.body):
+            message = "gov.kz API answered 400 notAllowed: the k6 ticket was not accepted"
+            self.logger.error(message)
+            self.crawler.stats.inc_value("dozor/failed")
+            record_error(self.crawler, "discovery", response.url, message)
+            return
+        links = parse_govkz_news(response.body, api.project, api.lang)
+        yield from self.follow_links(links)
+        start, _ = self._window()
+        oldest = min((lk.published_at for lk in links if lk.published_at), default=None)
+        more = page + 1 < self._pages(api.pages)
+        if links and more and not (start and oldest and oldest < start):
+            yield self._govkz_page_request(api, page + 1)
+
+    def parse_telegram(
+        self, response: Response, channel: TelegramChannel, pages_left: int
+    ) -> Iterator[Any]:
+        """Posts from a channel's web preview; older pages through ?before=."""
+        result = parse_telegram_preview(response.body, response.url, channel.lang)
+        yield from self.follow_links(result.links)
+        start, _ = self._window()
+        oldest = min((lk.published_at for lk in result.links if lk.published_at), default=None)
+        if result.older_page_url and pages_left > 1 and not (start and oldest and oldest < start):
+            yield scrapy.Request(
+                result.older_page_url, callback=self.parse_telegram,
+                errback=self.discovery_failed,
+                cb_kwargs={"channel": channel, "pages_left": pages_left - 1},
+            )
+
+    # -- articles -----------------------------------------------------------------------
+
+    def follow_links(self, links: list[DiscoveredLink]) -> Iterator[Any]:
+        """A request (or a ready RawPage) per new in-window article link."""
+        for link in links:
+            url = canonicalize_url(link.url)
+            if url in self.seen or not self.article_pattern.search(url):
+                continue
+            if not self.in_window(link):
+                continue
+            self.seen.add(url)
+            self.crawler.stats.inc_value("dozor/found")
+            if url in self.known:
+                self.crawler.stats.inc_value("dozor/skipped")
+                continue
+            if link.via in SELF_CONTAINED_VIA and link.body_html:
+                yield self._page_from_link(url, link)
+                continue
+            yield scrapy.Request(
+                link.url, callback=self.parse_article, errback=self.article_failed,
+                meta={"link": link, "canonical_url": url},
+            )
+
+    def _page_from_link(self, url: str, link: DiscoveredLink) -> RawPage:
+        title = f"<title>{link.title}</title>" if link.title else ""
+        html = f"<html><head>{title}</head><body><article>{link.body_html}</article></body></html>"
+        return RawPage(
+            source_id=self.source.id, url=url, fetched_url=link.url, status=200,
+            headers={"content-type": "text/html; charset=utf-8"}, body=html.encode(),
+            fetched_at=datetime.now(UTC), run_id=self.run_id, link=link,
+        )
+
+    def parse_article(self, response: Response) -> Iterator[RawPage]:
+        """One article response as a RawPage."""
+        yield RawPage(
+            source_id=self.source.id, url=response.meta["canonical_url"],
+            fetched_url=response.url, status=response.status,
+            headers=dict(response.headers.to_unicode_dict()), body=response.body,
+            fetched_at=datetime.now(UTC), run_id=self.run_id, link=response.meta.get("link"),
+            warc_record=response.meta.get("warc_record"),
+        )
+
+    # -- failures -----------------------------------------------------------------------
+
+    def _failure_message(self, failure: Failure) -> str:
+        value = failure.value
+        response = getattr(value, "response", None)
+        if response is not None:
+            return f"HTTP {response.status}"
+        return f"{type(value).__name__}: {value}".strip()
+
+    def article_failed(self, failure: Failure) -> None:
+        """An article could not be fetched: counted and kept for the run's report."""
+        url = failure.request.url  # type: ignore[attr-defined]
+        message = self._failure_message(failure)
+        if "Forbidden by robots.txt" in message:
+            self.crawler.stats.inc_value("dozor/robots_forbidden")
+            return
+        kind = "rejected" if "maxsize" in message.lower() or "larger than" in message else "fetch"
+        self.crawler.stats.inc_value("dozor/rejected" if kind == "rejected" else "dozor/failed")
+        record_error(self.crawler, kind, url, message)
+        self.logger.warning("article %s failed: %s", url, message)
+
+    def discovery_failed(self, failure: Failure) -> None:
+        """A feed, sitemap, listing or API page could not be fetched."""
+        url = failure.request.url  # type: ignore[attr-defined]
+        message = self._failure_message(failure)
+        if "Forbidden by robots.txt" in message:
+            self.crawler.stats.inc_value("dozor/robots_forbidden")
+        else:
+            self.crawler.stats.inc_value("dozor/failed")
+        record_error(self.crawler, "discovery", url, message)
+        self.logger.error("discovery %s failed: %s", url, message)

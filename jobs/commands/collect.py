@@ -1,0 +1,86 @@
+"""`dozor collect` and `dozor sources`: the main job and the registry."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import click
+
+from crawler.config import load_config
+from crawler.sources import Source, all_sources
+from jobs.runner import RunOutcome
+from jobs.tasks import collect as run_collect
+from jobs.tasks import prepare_database
+from storage.db import connect, redact_url
+
+SUMMARY_HEADER = f"{'source':<18} {'status':<8} {'found':>6} {'new':>5} {'updated':>7} {'failed':>6}"
+
+
+def _summary_line(source: Source, outcome: RunOutcome) -> str:
+    run = outcome.run
+    if run is None:
+        return f"{source.id:<18} {outcome.status:<8} {outcome.message or ''}"
+    line = (f"{source.id:<18} {outcome.status:<8} {run.found:>6} {run.new:>5} {run.updated:>7}"
+            f" {run.failed + run.rejected:>6}")
+    if outcome.message:
+        line += f"\n{'':<18} └ {outcome.message}"
+    return line
+
+
+@click.command()
+@click.option("--source", "sources", multiple=True, metavar="ID",
+              help="Collect only this source (repeatable); default: every source.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Backfill from this date.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Backfill up to this date.")
+@click.option("--replay", "replay", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Replay responses from these WARC files instead of the network.")
+def collect(sources: tuple[str, ...], since: object, until: object, replay: tuple[str, ...]) -> None:
+    """Collect new articles from the sources into PostgreSQL and print a summary."""
+    if replay:
+        os.environ["DOZOR_REPLAY_WARCS"] = os.pathsep.join(str(Path(p).resolve()) for p in replay)
+    since_day = since.date() if since is not None else None  # type: ignore[attr-defined]
+    until_day = until.date() if until is not None else None  # type: ignore[attr-defined]
+    click.echo(SUMMARY_HEADER)
+
+    def show(source: Source, outcome: RunOutcome) -> None:
+        click.echo(_summary_line(source, outcome))
+
+    results = run_collect(sources, since=since_day, until=until_day, on_result=show)
+    config = load_config()
+    where = redact_url(config.database_url) if config.database_url else "the embedded PostgreSQL"
+    new = sum(o.run.new for _, o in results if o.run)
+    failed = sum(1 for _, o in results if o.status in ("failed", "timeout", "killed"))
+    click.echo(f"\n{new} new articles stored in {where}; {failed} of {len(results)} sources failed.")
+    click.echo("Look at them: `dozor search --since yesterday`, `dozor status`, or"
+               " `psql \"$(dozor db-url)\" -c 'select published_at, title from articles"
+               " order by published_at desc limit 20'`.")
+
+
+@click.command()
+def sources() -> None:
+    """List the source registry: languages, discovery methods, schedule, last run."""
+    url = prepare_database()
+    last: dict[str, tuple[object, object, object]] = {}
+    with connect(url) as conn:
+        for row in conn.execute(
+            "SELECT DISTINCT ON (source_id) source_id, status, started_at, new FROM crawl_runs"
+            " ORDER BY source_id, started_at DESC"
+        ):
+            last[str(row[0])] = (row[1], row[2], row[3])
+    click.echo(f"{'id':<18} {'languages':<9} {'discovery':<28} {'schedule':<13} last run")
+    for source in all_sources().values():
+        status, started, new = last.get(source.id, (None, None, None))
+        last_run = f"{started:%Y-%m-%d %H:%M} {status} (+{new})" if started else "never"  # type: ignore[str-format]
+        click.echo(f"{source.id:<18} {','.join(source.languages):<9}"
+                   f" {','.join(source.discovery_methods):<28} {source.schedule:<13} {last_run}")
+
+
+@click.command("db-url")
+def db_url() -> None:
+    """Print the database URL (starting the embedded server if needed), for psql and BI tools."""
+    click.echo(prepare_database())
+
+
+COMMANDS = [collect, sources, db_url]

@@ -1,0 +1,41 @@
+"""One crawl in this process: `python -m jobs.crawl <source> --run-id N [--since D --until D]`.
+
+Run by jobs.runner as a subprocess: Scrapy's reactor cannot be restarted inside one process,
+and a hanging or crashing spider must not take the scheduler down with it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.utils.project import get_project_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Crawl one source; exit 0 when the crawl finished (the runner judges what it stored)."""
+    parser = argparse.ArgumentParser(prog="python -m jobs.crawl")
+    parser.add_argument("source")
+    parser.add_argument("--run-id", type=int)
+    parser.add_argument("--since")
+    parser.add_argument("--until")
+    parser.add_argument("--stats-file")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    settings = get_project_settings()
+    if args.stats_file:
+        settings.set("DOZOR_STATS_FILE", args.stats_file)
+    if os.environ.get("DOZOR_LOG_LEVEL"):
+        settings.set("LOG_LEVEL", os.environ["DOZOR_LOG_LEVEL"])
+    process = CrawlerProcess(settings)
+    spider_args = {"source": args.source, "run_id": args.run_id, "since": args.since,
+                   "until": args.until}
+    process.crawl("news", **{k: v for k, v in spider_args.items() if v is not None})
+    process.start()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""The `articles` table: idempotent upserts keyed by canonical URL, and what a crawl must skip."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Literal
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from crawler.items import Article
+from crawler.tagging.apply import ArticleAnalysis
+
+StoreOutcome = Literal["new", "updated", "unchanged"]
+
+# One statement decides new / updated / unchanged: the WHERE on the conflict branch makes an
+# identical re-fetch a no-op (no row returned), and xmax = 0 marks a freshly inserted row.
+UPSERT_ARTICLE = """
+INSERT INTO articles (
+    source_id, url, title, lead, body, body_normalized, author, lang, languages,
+    published_at, modified_at, date_source, image_captions, status, status_reason,
+    content_hash, fetched_at, first_run_id, last_run_id, warc_record, search_terms
+) VALUES (
+    %(source_id)s, %(url)s, %(title)s, %(lead)s, %(body)s, %(body_normalized)s, %(author)s,
+    %(lang)s, %(languages)s, %(published_at)s, %(modified_at)s, %(date_source)s,
+    %(image_captions)s, %(status)s, %(status_reason)s, %(content_hash)s, %(fetched_at)s,
+    %(run_id)s, %(run_id)s, %(warc_record)s, %(search_terms)s
+)
+ON CONFLICT (url) DO UPDATE SET
+    title = EXCLUDED.title, lead = EXCLUDED.lead, body = EXCLUDED.body,
+    body_normalized = EXCLUDED.body_normalized, author = EXCLUDED.author,
+    lang = EXCLUDED.lang, languages = EXCLUDED.languages,
+    published_at = coalesce(EXCLUDED.published_at, articles.published_at),
+    modified_at = EXCLUDED.modified_at, date_source = EXCLUDED.date_source,
+    image_captions = EXCLUDED.image_captions, status = EXCLUDED.status,
+    status_reason = EXCLUDED.status_reason, content_hash = EXCLUDED.content_hash,
+    fetched_at = EXCLUDED.fetched_at, last_run_id = EXCLUDED.last_run_id,
+    warc_record = EXCLUDED.warc_record, search_terms = EXCLUDED.search_terms,
+    version = articles.version + 1, last_changed_at = now()
+WHERE articles.content_hash IS DISTINCT FROM EXCLUDED.content_hash
+RETURNING id, (xmax = 0) AS inserted
+"""
+
+# Before an update overwrites it, the old content is kept as a version.
+KEEP_PREVIOUS_VERSION = """
+INSERT INTO article_versions (article_id, version, title, body, content_hash, fetched_at)
+SELECT id, version, title, body, content_hash, fetched_at FROM articles
+WHERE url = %(url)s AND content_hash IS DISTINCT FROM %(content_hash)s
+ON CONFLICT DO NOTHING
+"""
+
+
+def article_params(article: Article, run_id: int | None, search_terms: str | None) -> dict[str, Any]:
+    """The named parameters of UPSERT_ARTICLE for one article."""
+    return {
+        "source_id": article.source_id, "url": article.url, "title": article.title,
+        "lead": article.lead, "body": article.body, "body_normalized": article.body_normalized,
+        "author": article.author, "lang": article.lang, "languages": list(article.languages),
+        "published_at": article.published_at, "modified_at": article.updated_at,
+        "date_source": article.date_source, "image_captions": list(article.image_captions),
+        "status": article.status, "status_reason": article.status_reason,
+        "content_hash": article.content_hash, "fetched_at": article.fetched_at,
+        "run_id": run_id, "warc_record": article.warc_record, "search_terms": search_terms,
+    }
+
+
+def upsert_article(
+    conn: psycopg.Connection[Any], article: Article, run_id: int | None,
+    search_terms: str | None = None,
+) -> tuple[StoreOutcome, int | None]:
+    """Insert or update one article in its own transaction; say what happened and its id."""
+    if not article.content_hash:
+        raise ValueError(f"article {article.url} has no content hash; extract it first")
+    params = article_params(article, run_id, search_terms)
+    with conn.transaction():
+        conn.execute(KEEP_PREVIOUS_VERSION, params)
+        row = conn.execute(UPSERT_ARTICLE, params).fetchone()
+    if row is None:
+        return "unchanged", None
+    return ("new" if row[1] else "updated"), int(row[0])
+
+
+def article_id_for_url(conn: psycopg.Connection[Any], url: str) -> int | None:
+    """The id of the article stored under this canonical URL, if any."""
+    row = conn.execute("SELECT id FROM articles WHERE url = %s", (url,)).fetchone()
+    return int(row[0]) if row else None
+
+
+def known_urls(conn: psycopg.Connection[Any], source_id: str) -> set[str]:
+    """Canonical URLs already stored for a source: a daily pass does not request them again."""
+    rows = conn.execute("SELECT url FROM articles WHERE source_id = %s", (source_id,))
+    return {str(r[0]) for r in rows}
+
+
+def count_articles(conn: psycopg.Connection[Any], source_id: str | None = None) -> int:
+    """How many articles are stored, overall or for one source."""
+    row = conn.execute(
+        "SELECT count(*) FROM articles WHERE %(s)s::text IS NULL OR source_id = %(s)s",
+        {"s": source_id},
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def replace_tags(
+    conn: psycopg.Connection[Any], article_id: int, tags: Iterable[dict[str, Any]],
+    facts: dict[str, Any], rules_version: str,
+) -> None:
+    """Replace an article's topic tags and tagged facts with a new tagging result."""
+    with conn.transaction():
+        conn.execute("DELETE FROM article_tags WHERE article_id = %s", (article_id,))
+        with conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO article_tags (article_id, topic, score, subtopics, evidence,"
+                " rules_version) VALUES (%(article_id)s, %(topic)s, %(score)s, %(subtopics)s,"
+                " %(evidence)s, %(rules_version)s)",
+                [{"article_id": article_id, "topic": t["topic"], "score": t["score"],
+                  "subtopics": list(t["subtopics"]), "evidence": Jsonb(t["evidence"]),
+                  "rules_version": rules_version} for t in tags],
+            )
+        conn.execute(
+            "UPDATE articles SET kz_related = %(kz_related)s, regions = %(regions)s,"
+            " criminal_code_articles = %(articles)s, agencies = %(agencies)s,"
+            " damage_kzt = %(damage)s, case_counts = %(cases)s, rules_version = %(version)s,"
+            " tagged_at = now() WHERE id = %(id)s",
+            {"kz_related": facts.get("kz_related"), "regions": list(facts.get("regions", ())),
+             "articles": list(facts.get("criminal_code_articles", ())),
+             "agencies": list(facts.get("agencies", ())),
+             "damage": list(facts.get("damage_kzt", ())),
+             "cases": list(facts.get("case_counts", ())), "version": rules_version,
+             "id": article_id},
+        )
+
+
+def store_article(
+    conn: psycopg.Connection[Any], article: Article, analysis: ArticleAnalysis,
+    run_id: int | None,
+) -> StoreOutcome:
+    """Upsert an article and, when its content changed, its tags; return what happened."""
+    outcome, article_id = upsert_article(conn, article, run_id, analysis.search_terms)
+    if article_id is not None:
+        replace_tags(conn, article_id, analysis.tag_rows(), analysis.facts(),
+                     analysis.tags.rules_version)
+    return outcome

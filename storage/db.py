@@ -1,0 +1,65 @@
+"""Connections to PostgreSQL: DATABASE_URL when set, else an embedded server under the data dir."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import psycopg
+
+from crawler.config import Config
+from crawler.errors import DatabaseUnavailableError
+
+log = logging.getLogger(__name__)
+
+# A connect attempt to a dead server must fail fast: the scheduler retries later.
+CONNECT_TIMEOUT_S = 10
+
+
+def redact_url(url: str) -> str:
+    """The URL with any password replaced, for logs and error messages."""
+    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+
+
+def start_embedded_server(data_dir: Path) -> str:
+    """Start (or reuse) the embedded PostgreSQL under `data_dir/pg`; return its URL."""
+    try:
+        import pgserver  # imported here: only a user without DATABASE_URL needs it
+    except ImportError as exc:
+        raise DatabaseUnavailableError(
+            "DATABASE_URL is unset and the embedded PostgreSQL (pgserver) is not installed;"
+            " run `make run` (it installs it) or set DATABASE_URL"
+        ) from exc
+    pgdata = data_dir / "pg"
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # cleanup_mode=None leaves the server running for the crawl subprocesses and the next
+        # command; pgserver itself handles running as root (PostgreSQL refuses uid 0).
+        server = pgserver.get_server(pgdata, cleanup_mode=None)
+    except Exception as exc:  # pgserver raises plain Exceptions with initdb/pg_ctl output
+        raise DatabaseUnavailableError(
+            f"could not start the embedded PostgreSQL in {pgdata}: {exc}"
+        ) from exc
+    return str(server.get_uri())
+
+
+def resolve_database_url(config: Config) -> str:
+    """DATABASE_URL, or the embedded server's URL after starting it."""
+    if config.database_url:
+        return config.database_url
+    return start_embedded_server(config.data_dir)
+
+
+def connect(url: str, *, autocommit: bool = False) -> psycopg.Connection[tuple[object, ...]]:
+    """A connection, or DatabaseUnavailableError naming the (redacted) server."""
+    try:
+        return psycopg.connect(
+            url, autocommit=autocommit, connect_timeout=CONNECT_TIMEOUT_S,
+            application_name="dozor",
+        )
+    except psycopg.OperationalError as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DatabaseUnavailableError(
+            f"cannot connect to PostgreSQL at {redact_url(url)}: {first_line}"
+        ) from exc

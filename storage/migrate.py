@@ -1,0 +1,64 @@
+"""Apply the numbered SQL files in storage/migrations once each, in order."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+import psycopg
+
+log = logging.getLogger(__name__)
+
+MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+# Any fixed number: it serialises concurrent migrators (a scheduler and a CLI starting together).
+MIGRATION_LOCK_KEY = 7_305_001
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One SQL file: its version number, name and text."""
+
+    version: int
+    name: str
+    sql: str
+
+
+def available_migrations() -> list[Migration]:
+    """The migration files shipped with the package, ordered by version."""
+    found = []
+    for entry in resources.files("storage.migrations").iterdir():
+        match = MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda m: m.version)
+    versions = [m.version for m in found]
+    if len(set(versions)) != len(versions):
+        raise RuntimeError(f"two migration files share a version number: {versions}")
+    return found
+
+
+def migrate(conn: psycopg.Connection[tuple[object, ...]]) -> list[int]:
+    """Apply the pending migrations, each in its own transaction; return their versions."""
+    applied_now: list[int] = []
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK_KEY,))
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version integer PRIMARY KEY, name text NOT NULL,"
+            " applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+        for migration in available_migrations():
+            if migration.version in done:
+                continue
+            with conn.transaction():
+                conn.execute(migration.sql.encode())  # bytes: several statements, no params
+                conn.execute(
+                    "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)",
+                    (migration.version, migration.name),
+                )
+            log.info("applied migration %04d_%s", migration.version, migration.name)
+            applied_now.append(migration.version)
+    return applied_now

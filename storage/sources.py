@@ -1,0 +1,52 @@
+"""The `sources` table: the registry mirrored into PostgreSQL so runs and articles can refer to it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import psycopg
+
+from crawler.sources import Source
+
+UPSERT_SOURCE = """
+INSERT INTO sources (id, name, home, languages, kind, schedule)
+VALUES (%(id)s, %(name)s, %(home)s, %(languages)s, %(kind)s, %(schedule)s)
+ON CONFLICT (id) DO UPDATE SET
+    name = EXCLUDED.name, home = EXCLUDED.home, languages = EXCLUDED.languages,
+    kind = EXCLUDED.kind, schedule = EXCLUDED.schedule, updated_at = now()
+WHERE (sources.name, sources.home, sources.languages, sources.kind, sources.schedule)
+      IS DISTINCT FROM
+      (EXCLUDED.name, EXCLUDED.home, EXCLUDED.languages, EXCLUDED.kind, EXCLUDED.schedule)
+"""
+
+
+def sync_sources(conn: psycopg.Connection[tuple[object, ...]], sources: Iterable[Source]) -> None:
+    """Insert or refresh one row per registry entry (the `paused` flag is the operator's)."""
+    rows = [
+        {"id": s.id, "name": s.name, "home": s.home, "languages": list(s.languages),
+         "kind": s.kind, "schedule": s.schedule}
+        for s in sources
+    ]
+    with conn.transaction(), conn.cursor() as cur:
+        cur.executemany(UPSERT_SOURCE, rows)
+
+
+def load_validators(conn: psycopg.Connection[tuple[object, ...]], urls: list[str]) -> dict[str, tuple[str | None, str | None]]:
+    """ETag and Last-Modified last seen for these feed/sitemap URLs."""
+    rows = conn.execute(
+        "SELECT url, etag, last_modified FROM fetch_validators WHERE url = ANY(%s)", (urls,)
+    ).fetchall()
+    return {str(r[0]): (r[1], r[2]) for r in rows}  # type: ignore[misc]
+
+
+def save_validators(
+    conn: psycopg.Connection[tuple[object, ...]], url: str, etag: str | None, last_modified: str | None
+) -> None:
+    """Remember a feed/sitemap's validators for the next run's conditional request."""
+    with conn.transaction():
+        conn.execute(
+            "INSERT INTO fetch_validators (url, etag, last_modified) VALUES (%s, %s, %s)"
+            " ON CONFLICT (url) DO UPDATE SET etag = EXCLUDED.etag,"
+            " last_modified = EXCLUDED.last_modified, updated_at = now()",
+            (url, etag, last_modified),
+        )

@@ -1,0 +1,115 @@
+"""Shared test fixtures: a real PostgreSQL database per test session, the mock sites server."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from crawler.sources import all_sources
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _server_url() -> str:
+    """The PostgreSQL server tests create their databases on: DATABASE_URL, else embedded."""
+    url = os.environ.get("DOZOR_TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    from storage.db import start_embedded_server
+
+    return start_embedded_server(PROJECT_ROOT / ".dozor" / "test")
+
+
+def _with_dbname(url: str, dbname: str) -> str:
+    return psycopg.conninfo.make_conninfo(url, dbname=dbname)
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> str:
+    """A connection string of the server tests use (any database on it)."""
+    return _server_url()
+
+
+@pytest.fixture(scope="session")
+def database_url(pg_server_url: str, worker_id: str) -> Iterator[str]:
+    """A fresh, migrated database for this test session (one per xdist worker), dropped after."""
+    from jobs.tasks import prepare_database
+
+    name = f"dozor_test_{worker_id}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg_server_url, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = _with_dbname(pg_server_url, name)
+    old = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url
+    try:
+        prepare_database()
+        yield url
+    finally:
+        if old is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = old
+        with psycopg.connect(pg_server_url, autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+    """A connection to an emptied test database (the registry's sources kept)."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            " AND tablename NOT IN ('schema_migrations', 'sources')"
+        )]
+        if tables:
+            conn.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(
+                sql.SQL(", ").join(sql.Identifier(t) for t in tables)))
+        conn.execute("UPDATE sources SET paused = false")
+        yield conn
+
+
+@pytest.fixture(scope="session")
+def mockserver() -> Iterator[str]:
+    """A real HTTP server subprocess serving tests/fixtures/sites; yields its base URL."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.mockserver.server", "--port", "0"],
+        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True,
+    )
+    assert process.stdout is not None
+    url = process.stdout.readline().strip()
+    if not url.startswith("http://"):
+        process.kill()
+        raise RuntimeError(f"mock server did not start: {url!r}")
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def crawl_env(
+    monkeypatch: pytest.MonkeyPatch, database_url: str, mockserver: str, tmp_path: Path
+) -> dict[str, str]:
+    """Environment for a real crawl against the mock sites into the test database."""
+    env = {
+        "DATABASE_URL": database_url,
+        "DOZOR_SITE_MIRROR": mockserver,
+        "DOZOR_DATA_DIR": str(tmp_path / "data"),
+        # Tests need not wait a polite second between requests to 127.0.0.1.
+        "DOZOR_DOWNLOAD_DELAY": "0",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    all_sources.cache_clear()
+    return env
