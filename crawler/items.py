@@ -28,8 +28,8 @@ class RawPage:
     url: str  # canonical URL of the article (the row's key)
     fetched_url: str  # the URL actually fetched (after redirects)
     status: int
-    headers: dict[str, str]
-    body: bytes
+    headers: dict[str, str] = field(repr=False)
+    body: bytes = field(repr=False)  # kept out of logs: an error line must not dump a page
     fetched_at: datetime  # aware, UTC
     run_id: int | None = None
     link: DiscoveredLink | None = None

@@ -118,6 +118,7 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
         message = f"{reason}: {netloc} skipped this run (RFC 9309: treat as disallow all)"
         log.error(message)
         self.crawler.stats.inc_value("dozor/robots_refused_hosts")
+        self.crawler.stats.inc_value("dozor/failed")  # a whole host unread is a failure
         record_error(self.crawler, "robots", f"https://{netloc}/robots.txt", message)
         pending = self._parsers.get(netloc)
         refusal = _DisallowAll(reason)

@@ -17,9 +17,11 @@ from twisted.python.failure import Failure
 
 from crawler.discovery.feeds import discover_feed_links
 from crawler.discovery.govkz_api import (
+    GOVKZ_TICKET_BODY,
     GOVKZ_TICKET_URL,
     govkz_news_url,
     govkz_request_headers,
+    govkz_ticket_headers,
     is_govkz_not_allowed,
     parse_govkz_news,
 )
@@ -244,9 +246,10 @@ class NewsSpider(scrapy.Spider):
     def _govkz_ticket_request(self, api: GovKzApi) -> scrapy.Request:
         # Since 2026 the news API answers 400 "notAllowed" unless the session first POSTs here.
         return scrapy.Request(
-            GOVKZ_TICKET_URL, method="POST", body=b"{}", callback=self.after_govkz_ticket,
-            errback=self.discovery_failed, cb_kwargs={"api": api}, dont_filter=True,
-            headers={"Content-Type": "application/json", "Origin": "https://www.gov.kz"},
+            GOVKZ_TICKET_URL, method="POST", body=GOVKZ_TICKET_BODY,
+            callback=self.after_govkz_ticket, errback=self.discovery_failed,
+            cb_kwargs={"api": api}, dont_filter=True,
+            headers=govkz_ticket_headers(api.project, api.lang),
             meta={"handle_httpstatus_list": [400, 403, 404]},
         )
 
@@ -256,10 +259,12 @@ class NewsSpider(scrapy.Spider):
 
     def _govkz_page_request(self, api: GovKzApi, page: int) -> scrapy.Request:
         return scrapy.Request(
-            govkz_news_url(api.project, page, api.page_size, api.lang),
+            govkz_news_url(api.project, page, api.page_size),
             headers=govkz_request_headers(api.project, api.lang), callback=self.parse_govkz,
             errback=self.discovery_failed, cb_kwargs={"api": api, "page": page},
             meta={"handle_httpstatus_list": [400]},
+            # ru and kk pages share a URL and differ by Accept-Language only.
+            dont_filter=True,
         )
 
     def parse_govkz(self, response: Response, api: GovKzApi, page: int) -> Iterator[Any]:

@@ -19,12 +19,12 @@ class ArticleAnalysis:
 
     def tag_rows(self) -> list[dict[str, Any]]:
         """One dict per assigned topic, as storage.articles.replace_tags takes them."""
-        data = self.tags.to_json()
+        data = self.tags.to_dict()
         return [{"topic": topic, **values} for topic, values in data["topics"].items()]
 
     def facts(self) -> dict[str, Any]:
         """The facts the tagger read from the text (regions, articles of the code, …)."""
-        data = self.tags.to_json()
+        data = self.tags.to_dict()
         return {k: v for k, v in data.items() if k != "topics"}
 
 

@@ -7,44 +7,45 @@ import unicodedata
 from typing import NamedTuple
 
 # Latin letters typed inside Cyrillic words, folded to the Cyrillic letter they imitate.
-# Kazakh keyboards long lacked ә і һ ө ү, so pages type Latin look-alikes: the seed letter
-# 000_6dc13b5a83b65c7e.txt writes "əзірленді" with Latin schwa U+0259 for ә U+04D9;
-# "i" for і and "h" for һ are common on regional police sites. Upper-case look-alikes map
-# to upper-case Cyrillic before lower-casing, because Latin "H" imitates Н, not һ.
-# Written as code points so that RUF001 stays meaningful for the rest of the code.
+# Kazakh keyboards long lacked the letters schwa, byelorussian-ukrainian i, shha, barred o
+# and straight u, so pages type Latin look-alikes: the seed letter 000_6dc13b5a83b65c7e.txt
+# writes Latin schwa U+0259 for Cyrillic schwa U+04D9 ("<U+0259>зірленді"); Latin "i" for
+# U+0456 and "h" for U+04BB are common on regional police sites. Upper-case look-alikes map
+# to upper-case Cyrillic before lower-casing, because Latin "H" imitates EN, not SHHA.
+# Written as code points, named by Unicode, so that RUF001-3 stay meaningful in this code.
 LATIN_LOOKALIKES: dict[str, str] = {
-    "a": "\u0430",  # а
-    "c": "\u0441",  # с
-    "e": "\u0435",  # е
-    "h": "\u04bb",  # һ (Kazakh shha)
-    "i": "\u0456",  # і (Kazakh/Ukrainian i)
-    "k": "\u043a",  # к
-    "o": "\u043e",  # о
-    "p": "\u0440",  # р
-    "x": "\u0445",  # х
-    "y": "\u0443",  # у
-    "\u0259": "\u04d9",  # Latin schwa ə -> ә
-    "\u01dd": "\u04d9",  # Latin turned e ǝ -> ә
-    "\u00f6": "\u04e9",  # ö -> ө, as typed on Turkish layouts
-    "\u00fc": "\u04af",  # ü -> ү
-    "A": "\u0410",  # А
-    "B": "\u0412",  # В
-    "C": "\u0421",  # С
-    "E": "\u0415",  # Е
-    "H": "\u041d",  # Н
-    "I": "\u0406",  # І
-    "K": "\u041a",  # К
-    "M": "\u041c",  # М
-    "O": "\u041e",  # О
-    "P": "\u0420",  # Р
-    "T": "\u0422",  # Т
-    "X": "\u0425",  # Х
-    "Y": "\u0423",  # У
-    "\u018f": "\u04d8",  # Latin capital schwa Ə -> Ә
+    "a": "\u0430",  # CYRILLIC SMALL A
+    "c": "\u0441",  # CYRILLIC SMALL ES
+    "e": "\u0435",  # CYRILLIC SMALL IE
+    "h": "\u04bb",  # CYRILLIC SMALL SHHA
+    "i": "\u0456",  # CYRILLIC SMALL BYELORUSSIAN-UKRAINIAN I
+    "k": "\u043a",  # CYRILLIC SMALL KA
+    "o": "\u043e",  # CYRILLIC SMALL O
+    "p": "\u0440",  # CYRILLIC SMALL ER
+    "x": "\u0445",  # CYRILLIC SMALL HA
+    "y": "\u0443",  # CYRILLIC SMALL U
+    "\u0259": "\u04d9",  # LATIN SMALL SCHWA -> CYRILLIC SMALL SCHWA
+    "\u01dd": "\u04d9",  # LATIN SMALL TURNED E -> CYRILLIC SMALL SCHWA
+    "\u00f6": "\u04e9",  # o with diaeresis -> CYRILLIC SMALL BARRED O (Turkish layouts)
+    "\u00fc": "\u04af",  # u with diaeresis -> CYRILLIC SMALL STRAIGHT U
+    "A": "\u0410",  # CYRILLIC CAPITAL A
+    "B": "\u0412",  # CYRILLIC CAPITAL VE
+    "C": "\u0421",  # CYRILLIC CAPITAL ES
+    "E": "\u0415",  # CYRILLIC CAPITAL IE
+    "H": "\u041d",  # CYRILLIC CAPITAL EN
+    "I": "\u0406",  # CYRILLIC CAPITAL BYELORUSSIAN-UKRAINIAN I
+    "K": "\u041a",  # CYRILLIC CAPITAL KA
+    "M": "\u041c",  # CYRILLIC CAPITAL EM
+    "O": "\u041e",  # CYRILLIC CAPITAL O
+    "P": "\u0420",  # CYRILLIC CAPITAL ER
+    "T": "\u0422",  # CYRILLIC CAPITAL TE
+    "X": "\u0425",  # CYRILLIC CAPITAL HA
+    "Y": "\u0423",  # CYRILLIC CAPITAL U
+    "\u018f": "\u04d8",  # LATIN CAPITAL SCHWA -> CYRILLIC CAPITAL SCHWA
 }
 
-# ё is written as е in nearly all Kazakhstani Russian news; folding keeps stems equal.
-YO_FOLD: dict[str, str] = {"\u0451": "\u0435"}
+# Cyrillic io is written as ie in nearly all Kazakhstani Russian news; folding keeps stems equal.
+YO_FOLD: dict[str, str | int | None] = {"\u0451": "\u0435"}
 
 # Characters that may sit inside a word without splitting it: soft hyphen (news CMSs
 # insert it for line breaking) and zero-width joiners/spaces pasted from Word documents.
@@ -83,7 +84,7 @@ def _lower_keep_length(text: str) -> str:
 
 
 def normalize_text(text: str) -> str:
-    """NFC, fold Latin look-alikes inside Cyrillic words, lower-case, ё→е.
+    """NFC, fold Latin look-alikes inside Cyrillic words, lower-case, fold io to ie.
 
     Every step after NFC maps one character to one character, so offsets into the result
     are offsets into ``unicodedata.normalize("NFC", text)`` (the text itself when it is NFC).

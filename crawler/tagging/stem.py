@@ -22,7 +22,8 @@ KK_MORPHOLOGY_PATH = Path(__file__).with_name("kk_morphology.toml")
 # Kazakh person ("Қуандық Алпыс") among 15 words stays near 7 %.
 KK_SENTENCE_SHARE = 0.15
 # A sentence with no Kazakh-only letter at all but fewer Cyrillic words than this follows the
-# declared language; longer ones are Russian, since Kazakh prose nearly always shows і, қ or ң.
+# declared language; longer ones are Russian, since Kazakh prose nearly always shows a
+# Kazakh-only letter.
 SHORT_SENTENCE_WORDS = 4
 
 _SENTENCE_END_RE = re.compile(r"[.!?\u2026;\n]+")
@@ -150,7 +151,7 @@ def has_kk_letters(word: str) -> bool:
 
 
 def looks_kk_latin(word: str) -> bool:
-    """Whether a Latin-script word shows a letter only Kazakh Latin uses (q, ä, ğ, ı, ...)."""
+    """Whether a Latin-script word shows a letter only Kazakh Latin uses (q, a-umlaut...)."""
     return any(ch in KK.latin_markers for ch in word)
 
 
@@ -215,10 +216,13 @@ def search_terms(text: str, lang: str | None) -> list[str]:
 
     Language is decided per word: a Kazakh-only letter means Kazakh; other Cyrillic words
     follow their sentence (Kazakh when enough of its words are, else Russian, short sentences
-    the declared ``lang``); Latin words are Kazakh Latin when they show q, ä, ğ, ı... or the
-    text is declared Kazakh, else English. Digits are kept as they are.
+    the declared ``lang``); Latin words are Kazakh Latin when they show q, a-umlaut, g-breve...
+    or the text is declared Kazakh, else English. Digits are kept as they are.
     """
     norm = normalize_text(text)
     tokens = tokenize(norm)
     langs = sentence_langs(norm, tokens, lang)
-    return [stem_word(tok.text, word_lang(tok.text, seg)) for tok, seg in zip(tokens, langs, strict=True)]
+    return [
+        stem_word(tok.text, word_lang(tok.text, seg))
+        for tok, seg in zip(tokens, langs, strict=True)
+    ]
