@@ -23,16 +23,16 @@ from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crawler.config import load_config  # noqa: E402
-from crawler.extract.body import extract_article  # noqa: E402
-from crawler.items import RawPage  # noqa: E402
-from crawler.sources import get_source  # noqa: E402
-from crawler.tagging.apply import analyse_article  # noqa: E402
-from storage.articles import store_article  # noqa: E402
-from storage.db import resolve_database_url  # noqa: E402
-from storage.migrate import migrate  # noqa: E402
-from storage.sources import sync_sources  # noqa: E402
-from tests.golden import load_cases  # noqa: E402
+from crawler.config import load_config
+from crawler.extract.body import extract_article
+from crawler.items import RawPage
+from crawler.sources import get_source
+from crawler.tagging.apply import analyse_article
+from storage.articles import store_article
+from storage.db import resolve_database_url
+from storage.migrate import migrate
+from storage.sources import sync_sources
+from tests.golden import load_cases
 
 
 def main() -> None:

@@ -51,7 +51,7 @@ class Article:
     author: str | None = None
     updated_at: datetime | None = None
     languages: tuple[str, ...] = ()  # every language found (a bilingual letter has two)
-    date_source: str | None = None  # where published_at came from: "jsonld", "meta", "text", "url", "feed"
+    date_source: str | None = None  # where published_at came from: jsonld, meta, text, url, feed
     image_captions: tuple[str, ...] = ()
     status: str = "ok"  # "ok" | "empty" | "not_article" | "paywall" | "video_only" | "broken"
     status_reason: str | None = None

@@ -102,16 +102,16 @@ class StorePipeline:
         counts = run_counts(stats)
         errors = list(stats.get("dozor/errors") or [])
         run_id = spider.run_id
+        plain_stats = {k: _jsonable(v) for k, v in stats.items()}
         report = {"counts": counts, "errors": errors,
-                  "finish_reason": stats.get("finish_reason"),
-                  "stats": {k: _jsonable(v) for k, v in stats.items()}}
+                  "finish_reason": stats.get("finish_reason"), "stats": plain_stats}
         if self.stats_file:
             # The runner reads this even when the database is gone.
             Path(self.stats_file).write_text(json.dumps(report, ensure_ascii=False), "utf-8")
         try:
             conn = self._connection()
             if run_id is not None:
-                record_counts(conn, run_id, counts, errors, report["stats"])
+                record_counts(conn, run_id, counts, errors, plain_stats)
             if counts["failed"] == 0 and counts["rejected"] == 0:
                 # Only a complete run may make the next one skip unchanged feeds.
                 for url, (etag, modified) in spider.new_validators.items():

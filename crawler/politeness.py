@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scrapy import Request, Spider
+from twisted.internet.defer import Deferred
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
@@ -123,7 +124,7 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
         pending = self._parsers.get(netloc)
         refusal = _DisallowAll(reason)
         self._parsers[netloc] = refusal
-        if pending is not None and hasattr(pending, "callback") and not pending.called:
+        if isinstance(pending, Deferred) and not pending.called:
             pending.callback(refusal)
 
     def process_request_2(self, rp: RobotParser | None, request: Request) -> None:

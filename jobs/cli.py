@@ -48,3 +48,7 @@ def main() -> None:
     except DozorError as exc:
         click.echo(f"dozor: {exc}", err=True)
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

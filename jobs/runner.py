@@ -148,8 +148,8 @@ def _run_locked(
     if timed_out:
         extra.append({"kind": "runner", "url": "", "message": f"stopped after {limit} s"})
     elif report is None:
-        extra.append({"kind": "runner", "url": "",
-                      "message": f"crawl exited {exit_code} without a report: {stderr_tail[-300:]}"})
+        message = f"crawl exited {exit_code} without a report: {stderr_tail[-300:]}"
+        extra.append({"kind": "runner", "url": "", "message": message})
     run = finish_run(conn, run_id, status, extra)
     return RunOutcome(run, status, _first_error(report, stderr_tail) if status != "ok" else None)
 

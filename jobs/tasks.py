@@ -31,9 +31,10 @@ def collect(
     on_result: Callable[[Source, RunOutcome], None] | None = None,
 ) -> list[tuple[Source, RunOutcome]]:
     """One collection pass over the given sources (all when empty), one subprocess each."""
+    # Unknown ids fail before anything starts.
+    sources = [get_source(s) for s in source_ids] if source_ids else list(all_sources().values())
     config = load_config()
     url = prepare_database(config)
-    sources = [get_source(s) for s in source_ids] if source_ids else list(all_sources().values())
     mode = "backfill" if since else ("replay" if config.replay_warcs else "daily")
     results = []
     for source in sources:

@@ -50,7 +50,9 @@ ON CONFLICT DO NOTHING
 """
 
 
-def article_params(article: Article, run_id: int | None, search_terms: str | None) -> dict[str, Any]:
+def article_params(
+    article: Article, run_id: int | None, search_terms: str | None
+) -> dict[str, Any]:
     """The named parameters of UPSERT_ARTICLE for one article."""
     return {
         "source_id": article.source_id, "url": article.url, "title": article.title,

@@ -36,7 +36,7 @@ def start_embedded_server(data_dir: Path) -> str:
     try:
         # cleanup_mode=None leaves the server running for the crawl subprocesses and the next
         # command; pgserver itself handles running as root (PostgreSQL refuses uid 0).
-        server = pgserver.get_server(pgdata, cleanup_mode=None)
+        server = pgserver.get_server(pgdata, cleanup_mode=None)  # type: ignore[attr-defined]
     except Exception as exc:  # pgserver raises plain Exceptions with initdb/pg_ctl output
         raise DatabaseUnavailableError(
             f"could not start the embedded PostgreSQL in {pgdata}: {exc}"

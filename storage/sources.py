@@ -1,4 +1,4 @@
-"""The `sources` table: the registry mirrored into PostgreSQL so runs and articles can refer to it."""
+"""The `sources` table (the registry mirrored for runs and articles to refer to) and validators."""
 
 from __future__ import annotations
 
@@ -31,7 +31,9 @@ def sync_sources(conn: psycopg.Connection[tuple[object, ...]], sources: Iterable
         cur.executemany(UPSERT_SOURCE, rows)
 
 
-def load_validators(conn: psycopg.Connection[tuple[object, ...]], urls: list[str]) -> dict[str, tuple[str | None, str | None]]:
+def load_validators(
+    conn: psycopg.Connection[tuple[object, ...]], urls: list[str]
+) -> dict[str, tuple[str | None, str | None]]:
     """ETag and Last-Modified last seen for these feed/sitemap URLs."""
     rows = conn.execute(
         "SELECT url, etag, last_modified FROM fetch_validators WHERE url = ANY(%s)", (urls,)
@@ -40,7 +42,8 @@ def load_validators(conn: psycopg.Connection[tuple[object, ...]], urls: list[str
 
 
 def save_validators(
-    conn: psycopg.Connection[tuple[object, ...]], url: str, etag: str | None, last_modified: str | None
+    conn: psycopg.Connection[tuple[object, ...]], url: str, etag: str | None,
+    last_modified: str | None,
 ) -> None:
     """Remember a feed/sitemap's validators for the next run's conditional request."""
     with conn.transaction():

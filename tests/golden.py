@@ -4,10 +4,17 @@ A case is a page saved under tests/fixtures/sites/<source_id>/<host>/<path> with
 extraction beside it. The clock is frozen at `captured_at`, so "вчера, 18:40" resolves the same
 every day. Write or refresh cases with:
 
-    python -m tests.golden write tests/fixtures/sites/<source>/<host>/<path> --captured-at 2025-12-26T12:00:00+05:00
+    python -m tests.golden write tests/fixtures/sites/<source>/<host>/<path> \
+        --captured-at 2025-12-26T12:00:00+05:00
     python -m tests.golden write --update-expected   # every case: rewrite what extraction gives now
 
 and review the git diff.
+
+A gov.kz API item or a Telegram post has no page of its own to save: the spider builds its page
+from the API answer or the channel preview (crawler.spiders.news.page_from_link). Such a case
+is an expected.json alone, under the item's URL (`www.gov.kz/.../details/1159012@lang=ru`,
+`t.me/POLICE_of_KZ/1234`), whose "discovered_in" names the saved answer or preview that holds
+the item, relative to the source's folder; write it with `--discovered-in <that path>`.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 SITES_DIR = Path(__file__).resolve().parent / "fixtures" / "sites"
 EXPECTED_SUFFIX = ".expected.json"
@@ -37,6 +45,8 @@ class GoldenCase:
     url: str
     captured_at: datetime
     expected: dict[str, Any]
+    # The saved API answer or channel preview holding the item, for pages the spider builds.
+    discovered_in: str | None = None
 
     @property
     def case_id(self) -> str:
@@ -64,6 +74,7 @@ def load_cases() -> list[GoldenCase]:
             source_id=page.relative_to(SITES_DIR).parts[0], page=page,
             url=data.get("url") or page_url(page),
             captured_at=datetime.fromisoformat(data["captured_at"]), expected=data["expected"],
+            discovered_in=data.get("discovered_in"),
         ))
     return cases
 
@@ -82,11 +93,18 @@ def extract_case(case: GoldenCase) -> dict[str, Any]:
     from crawler.items import RawPage
     from crawler.sources import get_source
 
-    raw = RawPage(
-        source_id=case.source_id, url=case.url, fetched_url=case.url, status=200,
-        headers=_headers(case.page), body=case.page.read_bytes(), fetched_at=case.captured_at,
-    )
-    article = extract_article(raw, get_source(case.source_id))
+    source = get_source(case.source_id)
+    if case.discovered_in:
+        from crawler.spiders.news import page_from_link
+
+        link = discovered_link(case, source)
+        raw = page_from_link(case.source_id, case.url, link, case.captured_at)
+    else:
+        raw = RawPage(
+            source_id=case.source_id, url=case.url, fetched_url=case.url, status=200,
+            headers=_headers(case.page), body=case.page.read_bytes(), fetched_at=case.captured_at,
+        )
+    article = extract_article(raw, source)
     parts = sentences(article.body)
     return {
         "title": article.title,
@@ -101,6 +119,33 @@ def extract_case(case: GoldenCase) -> dict[str, Any]:
     }
 
 
+def discovered_link(case: GoldenCase, source: Any) -> Any:
+    """The case's item as the spider's discovery reads it from the saved answer or preview."""
+    from crawler.discovery.govkz_api import parse_govkz_news
+    from crawler.discovery.telegram import parse_telegram_preview
+    from crawler.discovery.urls import canonicalize_url
+
+    assert case.discovered_in is not None
+    document = SITES_DIR / case.source_id / case.discovered_in
+    body = document.read_bytes()
+    parts = urlsplit(case.url)
+    if parts.hostname == "www.gov.kz":
+        # .../entities/<project>/press/news/details/<id>?lang=<lang>
+        project = parts.path.split("/entities/", 1)[1].split("/", 1)[0]
+        lang = parse_qs(parts.query)["lang"][0]
+        links = parse_govkz_news(body, project, lang)
+    elif parts.hostname == "t.me":
+        channel = parts.path.strip("/").split("/", 1)[0]
+        langs = [c.lang for c in source.telegram if c.channel.lower() == channel.lower()]
+        links = parse_telegram_preview(body, page_url(document), langs[0] if langs else None).links
+    else:
+        raise SystemExit(f"{case.url}: no discovery parser for pages built from {document}")
+    for link in links:
+        if canonicalize_url(link.url) == case.url:
+            return link
+    raise SystemExit(f"{case.url}: no item with this URL in {document}")
+
+
 def _headers(page: Path) -> dict[str, str]:
     extra = page.with_name(page.name + ".headers.json")
     if extra.is_file():
@@ -109,7 +154,9 @@ def _headers(page: Path) -> dict[str, str]:
     return {"content-type": "text/html; charset=utf-8"}
 
 
-def write_case(page: Path, captured_at: str | None, url: str | None) -> Path:
+def write_case(
+    page: Path, captured_at: str | None, url: str | None, discovered_in: str | None = None,
+) -> Path:
     """Write (or rewrite) a page's expected.json from what extraction gives now."""
     expected_file = page.with_name(page.name + EXPECTED_SUFFIX)
     old = json.loads(expected_file.read_text("utf-8")) if expected_file.is_file() else {}
@@ -117,10 +164,13 @@ def write_case(page: Path, captured_at: str | None, url: str | None) -> Path:
     if not captured:
         raise SystemExit(f"{page}: give --captured-at (the moment the page was saved)")
     case = GoldenCase(page.relative_to(SITES_DIR).parts[0], page, url or old.get("url")
-                      or page_url(page), datetime.fromisoformat(captured), {})
+                      or page_url(page), datetime.fromisoformat(captured), {},
+                      discovered_in or old.get("discovered_in"))
     result = extract_case(case)
-    data = {"url": case.url, "captured_at": captured,
-            "expected": {k: result[k] for k in FIELDS}}
+    data: dict[str, Any] = {"url": case.url, "captured_at": captured}
+    if case.discovered_in:
+        data["discovered_in"] = case.discovered_in
+    data["expected"] = {k: result[k] for k in FIELDS}
     if "note" in old:
         data["note"] = old["note"]
     expected_file.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", "utf-8")
@@ -134,6 +184,9 @@ def main(argv: list[str] | None = None) -> int:
     write.add_argument("pages", nargs="*", type=Path)
     write.add_argument("--captured-at")
     write.add_argument("--url")
+    write.add_argument("--discovered-in",
+                       help="for an API item or a post: its saved answer or preview, relative"
+                            " to tests/fixtures/sites/<source_id>/")
     write.add_argument("--update-expected", action="store_true",
                        help="rewrite every existing case")
     args = parser.parse_args(argv)
@@ -141,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.update_expected:
         pages += [case.page for case in load_cases()]
     for page in pages:
-        print(write_case(page.resolve(), args.captured_at, args.url))
+        print(write_case(page.resolve(), args.captured_at, args.url, args.discovered_in))
     return 0
 
 

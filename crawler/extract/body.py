@@ -206,16 +206,14 @@ def extract_article(raw: RawPage, source: Source) -> Article:
     )
     published_at, date_source = _choose_date(
         ("feed", link.published_at if link is not None else None),
-        ("jsonld", parse_iso_datetime(str(ld["datePublished"])) if ld.get("datePublished") else None),
+        ("jsonld", _jsonld_date(ld, "datePublished")),
         ("meta", _meta_date(tree, "article:published_time", "datePublished", "pubdate")),
         ("text", parse_date_text(hinted_date_text, now) if hinted_date_text else None),
         ("text", _time_element_date(tree)),
         ("url", date_from_url(raw.url)),
         ("text", find_date_in_text(html_text_head(tree), now, None)),
     )
-    updated_at = (
-        parse_iso_datetime(str(ld["dateModified"])) if ld.get("dateModified") else None
-    ) or _meta_date(tree, "article:modified_time")
+    updated_at = _jsonld_date(ld, "dateModified") or _meta_date(tree, "article:modified_time")
 
     status, reason = _classify(html, body)
     languages = detect_languages(body) if body else ()
@@ -234,6 +232,11 @@ def extract_article(raw: RawPage, source: Source) -> Article:
         body_normalized=normalize_text(body) if body else None,
         content_hash=content_hash(title, body), warc_record=raw.warc_record,
     )
+
+
+def _jsonld_date(ld: dict[str, Any], key: str) -> datetime | None:
+    value = ld.get(key)
+    return parse_iso_datetime(str(value)) if value else None
 
 
 def _meta_date(tree: lxml.html.HtmlElement, *names: str) -> datetime | None:

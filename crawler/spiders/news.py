@@ -43,6 +43,29 @@ MAX_BACKFILL_PAGES = 2000
 SELF_CONTAINED_VIA = ("api", "telegram")
 
 
+def _text_headers(response: Response) -> dict[str, str]:
+    """Response headers as plain strings, last value of each."""
+    return {
+        (k.decode("latin-1") if isinstance(k, bytes) else k).lower(): v.decode("latin-1")
+        for k, values in response.headers.items() for v in values[-1:]
+    }
+
+
+def page_from_link(
+    source_id: str, url: str, link: DiscoveredLink, fetched_at: datetime,
+    run_id: int | None = None,
+) -> RawPage:
+    """The page of a self-contained link (a gov.kz API item, a Telegram post), from its text."""
+    # Golden cases of API items and posts build their page here too (tests/golden.py).
+    title = f"<title>{link.title}</title>" if link.title else ""
+    html = f"<html><head>{title}</head><body><article>{link.body_html}</article></body></html>"
+    return RawPage(
+        source_id=source_id, url=url, fetched_url=link.url, status=200,
+        headers={"content-type": "text/html; charset=utf-8"}, body=html.encode(),
+        fetched_at=fetched_at, run_id=run_id, link=link,
+    )
+
+
 def _parse_day(value: str | None, name: str) -> date | None:
     if not value:
         return None
@@ -171,7 +194,7 @@ class NewsSpider(scrapy.Spider):
     def _body(self, response: Response) -> bytes | None:
         """The document bytes, gunzipped with a cap; None (and a count) when refused."""
         try:
-            return maybe_gunzip(response.body, response.url, dict(response.headers.to_unicode_dict()))
+            return maybe_gunzip(response.body, response.url, _text_headers(response))
         except RejectedInputError as exc:
             self._reject(response.url, str(exc))
             return None
@@ -322,20 +345,14 @@ class NewsSpider(scrapy.Spider):
             )
 
     def _page_from_link(self, url: str, link: DiscoveredLink) -> RawPage:
-        title = f"<title>{link.title}</title>" if link.title else ""
-        html = f"<html><head>{title}</head><body><article>{link.body_html}</article></body></html>"
-        return RawPage(
-            source_id=self.source.id, url=url, fetched_url=link.url, status=200,
-            headers={"content-type": "text/html; charset=utf-8"}, body=html.encode(),
-            fetched_at=datetime.now(UTC), run_id=self.run_id, link=link,
-        )
+        return page_from_link(self.source.id, url, link, datetime.now(UTC), self.run_id)
 
     def parse_article(self, response: Response) -> Iterator[RawPage]:
         """One article response as a RawPage."""
         yield RawPage(
             source_id=self.source.id, url=response.meta["canonical_url"],
             fetched_url=response.url, status=response.status,
-            headers=dict(response.headers.to_unicode_dict()), body=response.body,
+            headers=_text_headers(response), body=response.body,
             fetched_at=datetime.now(UTC), run_id=self.run_id, link=response.meta.get("link"),
             warc_record=response.meta.get("warc_record"),
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from datetime import date
 from pathlib import Path
 
 import click
@@ -15,7 +14,9 @@ from jobs.tasks import collect as run_collect
 from jobs.tasks import prepare_database
 from storage.db import connect, redact_url
 
-SUMMARY_HEADER = f"{'source':<18} {'status':<8} {'found':>6} {'new':>5} {'updated':>7} {'failed':>6}"
+SUMMARY_HEADER = (
+    f"{'source':<18} {'status':<8} {'found':>6} {'new':>5} {'updated':>7} {'failed':>6}"
+)
 
 
 def _summary_line(source: Source, outcome: RunOutcome) -> str:
@@ -36,7 +37,9 @@ def _summary_line(source: Source, outcome: RunOutcome) -> str:
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Backfill up to this date.")
 @click.option("--replay", "replay", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Replay responses from these WARC files instead of the network.")
-def collect(sources: tuple[str, ...], since: object, until: object, replay: tuple[str, ...]) -> None:
+def collect(
+    sources: tuple[str, ...], since: object, until: object, replay: tuple[str, ...]
+) -> None:
     """Collect new articles from the sources into PostgreSQL and print a summary."""
     if replay:
         os.environ["DOZOR_REPLAY_WARCS"] = os.pathsep.join(str(Path(p).resolve()) for p in replay)
@@ -52,7 +55,9 @@ def collect(sources: tuple[str, ...], since: object, until: object, replay: tupl
     where = redact_url(config.database_url) if config.database_url else "the embedded PostgreSQL"
     new = sum(o.run.new for _, o in results if o.run)
     failed = sum(1 for _, o in results if o.status in ("failed", "timeout", "killed"))
-    click.echo(f"\n{new} new articles stored in {where}; {failed} of {len(results)} sources failed.")
+    click.echo(
+        f"\n{new} new articles stored in {where}; {failed} of {len(results)} sources failed."
+    )
     click.echo("Look at them: `dozor search --since yesterday`, `dozor status`, or"
                " `psql \"$(dozor db-url)\" -c 'select published_at, title from articles"
                " order by published_at desc limit 20'`.")
@@ -72,7 +77,7 @@ def sources() -> None:
     click.echo(f"{'id':<18} {'languages':<9} {'discovery':<28} {'schedule':<13} last run")
     for source in all_sources().values():
         status, started, new = last.get(source.id, (None, None, None))
-        last_run = f"{started:%Y-%m-%d %H:%M} {status} (+{new})" if started else "never"  # type: ignore[str-format]
+        last_run = f"{started:%Y-%m-%d %H:%M} {status} (+{new})" if started else "never"
         click.echo(f"{source.id:<18} {','.join(source.languages):<9}"
                    f" {','.join(source.discovery_methods):<28} {source.schedule:<13} {last_run}")
 

@@ -5,7 +5,10 @@ Saved sites live in tests/fixtures/sites/<source_id>/<host>/<path>; a request fo
 `/<host>/<path>?<query>` is served from that file, with these conventions:
   - a path ending in `/` is served from `index.html` in that folder;
   - a query string is part of the file name after `@`: `news/index.html@p=2&type=list`;
-  - `<file>.headers.json` beside a file sets extra response headers (a lying charset, say).
+  - `<file>.headers.json` beside a file sets extra response headers (a lying charset, say);
+  - `<file>#<language>` is served first to a request whose Accept-Language starts with that
+    language (gov.kz's news API answers ru and kk on one URL, by Accept-Language);
+  - a host saved by several sources (www.gov.kz, one folder per agency) is looked up in each.
 ETag and Last-Modified are sent for every file, and If-None-Match / If-Modified-Since answered
 with 304, as real feeds do. Failure endpoints live under the pseudo-host `/_fail/`.
 """
@@ -17,6 +20,7 @@ import gzip
 import hashlib
 import json
 import mimetypes
+import re
 import sys
 import threading
 import time
@@ -33,18 +37,18 @@ mimetypes.add_type("application/rss+xml", ".rss")
 mimetypes.add_type("application/xml", ".xml")
 
 
-def host_folders(sites_dir: Path = SITES_DIR) -> dict[str, Path]:
-    """Every saved host's folder, from tests/fixtures/sites/<source_id>/<host>/."""
-    hosts: dict[str, Path] = {}
+def host_folders(sites_dir: Path = SITES_DIR) -> dict[str, list[Path]]:
+    """Every saved host's folders, from tests/fixtures/sites/<source_id>/<host>/."""
+    hosts: dict[str, list[Path]] = {}
     if sites_dir.is_dir():
         for source_dir in sorted(p for p in sites_dir.iterdir() if p.is_dir()):
             for host_dir in sorted(p for p in source_dir.iterdir() if p.is_dir()):
-                hosts[host_dir.name] = host_dir
+                hosts.setdefault(host_dir.name, []).append(host_dir)
     return hosts
 
 
-def fixture_file(host_dir: Path, path: str, query: str) -> Path | None:
-    """The saved file for a path and query under a host folder, or None."""
+def fixture_file(host_dir: Path, path: str, query: str, language: str = "") -> Path | None:
+    """The saved file for a path, query and language under a host folder, or None."""
     relative = unquote(path).lstrip("/")
     if relative == "" or relative.endswith("/"):
         relative += "index.html"
@@ -55,14 +59,23 @@ def fixture_file(host_dir: Path, path: str, query: str) -> Path | None:
         candidate.resolve().relative_to(host_dir.resolve())
     except ValueError:
         return None  # ../ outside the saved site
+    by_language = candidate.with_name(f"{candidate.name}#{language}") if language else None
+    if by_language is not None and by_language.is_file():
+        return by_language
     return candidate if candidate.is_file() else None
+
+
+def primary_language(accept_language: str | None) -> str:
+    """The first language tag of an Accept-Language header ("kk", "ru"), or ""."""
+    tag = (accept_language or "").split(",")[0].split(";")[0].strip().lower()
+    return tag if re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{1,8})*", tag) else ""
 
 
 class Handler(BaseHTTPRequestHandler):
     """Serves saved sites and failure endpoints."""
 
     protocol_version = "HTTP/1.1"
-    hosts: dict[str, Path] = {}
+    hosts: dict[str, list[Path]] = {}
     counters: dict[str, int] = {}
     lock = threading.Lock()
     request_log: list[dict[str, object]] = []
@@ -104,7 +117,8 @@ class Handler(BaseHTTPRequestHandler):
         with self.lock:
             self.request_log.append({"t": time.time(), "method": self.command, "path": self.path,
                                      "ua": self.headers.get("User-Agent", ""),
-                                     "cookie": self.headers.get("Cookie", "")})
+                                     "cookie": self.headers.get("Cookie", ""),
+                                     "accept_language": self.headers.get("Accept-Language", "")})
 
     def do_GET(self) -> None:  # noqa: N802
         parts = urlsplit(self.path)
@@ -119,8 +133,8 @@ class Handler(BaseHTTPRequestHandler):
         if host == "_fail" or host.startswith("fail."):
             self._failure(rest, parse_qs(parts.query))
             return
-        host_dir = self.hosts.get(host)
-        if host_dir is None:
+        host_dirs = self.hosts.get(host)
+        if not host_dirs:
             self._send(404, f"no saved site for host {host}".encode(), {"Content-Type": "text/plain"})
             return
         cookie = self.headers.get("Cookie") or ""
@@ -128,7 +142,9 @@ class Handler(BaseHTTPRequestHandler):
             # Since 2026 the news API refuses a session that skipped the k6 ticket POST.
             self._send(400, b'{"error":"notAllowed"}', {"Content-Type": "application/json"})
             return
-        path = fixture_file(host_dir, rest, parts.query)
+        language = primary_language(self.headers.get("Accept-Language"))
+        path = next((found for host_dir in host_dirs
+                     if (found := fixture_file(host_dir, rest, parts.query, language))), None)
         if path is None:
             self._send(404, b"<html><body>Not found</body></html>")
             return
