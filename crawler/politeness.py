@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scrapy import Request, Spider
-from twisted.internet.defer import Deferred
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import Response
 from scrapy.robotstxt import RobotParser
 from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +69,49 @@ def apply_delay_floor(crawler: Crawler, request: Request) -> None:
         return
     downloader = engine.downloader
     key = downloader.get_slot_key(request)
+    # A slot dropped after a minute idle is re-created from DOWNLOAD_SLOTS: keep the floor there.
+    # No jitter under a floor: ±50% would put two requests half a Crawl-delay apart.
+    downloader.per_slot_settings.setdefault(key, {}).update({"delay": floor, "jitter": 0.0})
     slot = downloader.slots.get(key)
-    if slot is not None and slot.delay < floor:
-        slot.delay = floor
+    if slot is not None:
+        slot.jitter = 0.0
+        slot.delay = max(slot.delay, floor)
+
+
+def slowdown_wait(response: Response, attempt: int) -> float:
+    """Seconds to leave a host alone after a 429/5xx: its Retry-After, else 2, 4, 8 … s."""
+    wait = retry_after_seconds(response.headers.get(b"Retry-After"))
+    return wait if wait is not None else min(BACKOFF_BASE_S**attempt, BACKOFF_MAX_S)
+
+
+def hold_host(crawler: Crawler, request: Request, wait: float) -> None:
+    """Send nothing more to the request's host for `wait` s from now, and go slower after."""
+    host = urlparse_cached(request).hostname or ""
+    host_delays(crawler).backoff_until[host] = (time.monotonic() + wait * 2, wait)
+    apply_delay_floor(crawler, request)
+    engine = crawler.engine
+    slot = engine.downloader.slots.get(engine.downloader.get_slot_key(request)) if engine else None
+    if slot is not None:
+        # The slot counts its delay from when the last request left; count it from this answer.
+        slot.lastseen = max(slot.lastseen, time.monotonic())
+
+
+class FlooredAutoThrottle(AutoThrottle):
+    """AutoThrottle that never lowers a host's delay below its Crawl-delay or backoff."""
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        self.slowdown_codes = {int(code) for code in crawler.settings.getlist("RETRY_HTTP_CODES")}
+
+    def _response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
+        super()._response_downloaded(response, request, spider)
+        # A signal handler runs before the downloader sends the host's next queued request;
+        # a middleware's process_response would run after it, one request too late.
+        if response.status in self.slowdown_codes and not request.meta.get("dont_retry"):
+            wait = slowdown_wait(response, int(request.meta.get("retry_times", 0)) + 1)
+            if wait <= MAX_RETRY_AFTER_S:
+                hold_host(self.crawler, request, wait)
+        apply_delay_floor(self.crawler, request)
 
 
 class _DisallowAll(RobotParser):
@@ -95,7 +136,8 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
         self.crawler = crawler
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
-        if response.status >= 500:
+        # 429 is a server asking for mercy, not a missing file: treated as 5xx, as Google does.
+        if response.status >= 500 or response.status == 429:
             self._refuse_host(netloc, f"robots.txt answered HTTP {response.status}")
             return
         if 400 <= response.status < 500:
@@ -112,7 +154,9 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
                 log.info("robots.txt of %s asks Crawl-delay %s s; using %s s", host, delay, capped)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
-        super()._robots_error(exc, netloc)
+        # Not super(): Scrapy's version answers the waiting requests with "no parser", which
+        # lets the host's first request through before the refusal is in place.
+        self.crawler.stats.inc_value(f"robotstxt/exception_count/{type(exc).__name__}")
         self._refuse_host(netloc, f"robots.txt unreachable ({type(exc).__name__}: {exc})")
 
     def _refuse_host(self, netloc: str, reason: str) -> None:
@@ -130,13 +174,6 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
     def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
         super().process_request_2(rp, request)
         apply_delay_floor(self.crawler, request)
-
-    def process_response(
-        self, request: Request, response: Response, spider: Spider | None = None
-    ) -> Response:
-        # Runs after AutoThrottle's response_downloaded handler: put the floor back.
-        apply_delay_floor(self.crawler, request)
-        return response
 
 
 def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:
@@ -170,20 +207,19 @@ class RetryAfterMiddleware(RetryMiddleware):
     ) -> Request | Response:
         if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
             return response
-        wait = retry_after_seconds(response.headers.get(b"Retry-After"))
-        attempt = int(request.meta.get("retry_times", 0)) + 1
-        if wait is None:
-            wait = min(BACKOFF_BASE_S**attempt, BACKOFF_MAX_S)
-        elif wait > MAX_RETRY_AFTER_S:
-            message = f"HTTP {response.status} with Retry-After {wait:.0f} s: not waited for"
-            record_error(self.crawler, "fetch", request.url, message)
+        wait = slowdown_wait(response, int(request.meta.get("retry_times", 0)) + 1)
+        if wait > MAX_RETRY_AFTER_S:
+            # The response goes on to the request's errback, which records it with the reason.
+            log.warning("%s answered %d with Retry-After %.0f s, past the %.0f s cap: not waiting",
+                        request.url, response.status, wait, MAX_RETRY_AFTER_S)
+            self.crawler.stats.inc_value("dozor/retry_after_refused")
             return response
-        host = urlparse_cached(request).hostname or ""
-        host_delays(self.crawler).backoff_until[host] = (time.monotonic() + wait * 2, wait)
-        apply_delay_floor(self.crawler, request)
-        self.crawler.stats.inc_value("dozor/backoff_waits")
         retry = self._retry(request, f"HTTP {response.status}, waiting {wait:.1f} s")
-        return retry or response
+        if retry is None:
+            return response  # retries used up: the errback records the failure
+        hold_host(self.crawler, request, wait)  # again, for runs without AutoThrottle (replay)
+        self.crawler.stats.inc_value("dozor/backoff_waits")
+        return retry
 
 
 def record_error(crawler: Crawler, kind: str, url: str, message: str) -> None:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from crawler.config import Config, load_config
 from crawler.sources import Source, all_sources, get_source
+from crawler.tagging.apply import analyse_text
+from crawler.tagging.rules import rules_version
 from jobs.runner import CrawlRequest, RunOutcome, run_crawl
+from storage.articles import current_tags, iter_stored_texts, replace_tags, update_search_terms
 from storage.db import connect, resolve_database_url
 from storage.migrate import migrate
-from storage.sources import sync_sources
+from storage.sources import paused_source_ids, sync_sources
 
 log = logging.getLogger(__name__)
 
@@ -30,15 +34,20 @@ def collect(
     source_ids: Sequence[str] = (), *, since: date | None = None, until: date | None = None,
     on_result: Callable[[Source, RunOutcome], None] | None = None,
 ) -> list[tuple[Source, RunOutcome]]:
-    """One collection pass over the given sources (all when empty), one subprocess each."""
+    """One collection pass over the given sources (all but the paused when empty)."""
     # Unknown ids fail before anything starts.
     sources = [get_source(s) for s in source_ids] if source_ids else list(all_sources().values())
     config = load_config()
     url = prepare_database(config)
+    # A paused source is collected only when named explicitly.
+    paused = set() if source_ids else _paused(url)
     mode = "backfill" if since else ("replay" if config.replay_warcs else "daily")
     results = []
     for source in sources:
-        outcome = run_crawl(CrawlRequest(source.id, since, until, mode), config, url)
+        if source.id in paused:
+            outcome = RunOutcome(None, "paused", f"`dozor resume {source.id}` to collect it")
+        else:
+            outcome = run_crawl(CrawlRequest(source.id, since, until, mode), config, url)
         results.append((source, outcome))
         if on_result:
             on_result(source, outcome)
@@ -46,9 +55,49 @@ def collect(
 
 
 def crawl_source(source_id: str) -> str:
-    """Scheduler job: crawl one source now; return its status."""
+    """Scheduler job: crawl one source now unless it is paused; return its status."""
     config = load_config()
     url = prepare_database(config)
+    if source_id in _paused(url):
+        log.info("scheduled crawl of %s skipped: paused", source_id)
+        return "paused"
     outcome = run_crawl(CrawlRequest(source_id, mode="scheduled"), config, url)
     log.info("scheduled crawl of %s: %s", source_id, outcome.status)
     return outcome.status
+
+
+def _paused(database_url: str) -> set[str]:
+    with connect(database_url) as conn:
+        return paused_source_ids(conn)
+
+
+@dataclass(frozen=True, slots=True)
+class RetagReport:
+    """What `retag` did: articles read, articles whose tags changed, the rules' version."""
+
+    articles: int
+    changed: int
+    rules_version: str
+
+
+def retag(source_id: str | None = None) -> RetagReport:
+    """Re-apply the current tagging rules and stems to every stored article, without refetching."""
+    url = prepare_database()
+    seen = changed = 0
+    with connect(url) as reader, connect(url, autocommit=True) as writer:
+        for batch in iter_stored_texts(reader, source_id):
+            before = current_tags(writer, [a.id for a in batch])
+            for stored in batch:
+                analysis = analyse_text(stored.title, stored.body_normalized or stored.body,
+                                        stored.lang, stored.languages)
+                after = {row["topic"]: (round(float(row["score"]), 4), sorted(row["subtopics"]))
+                         for row in analysis.tag_rows()}
+                seen += 1
+                topics_changed = after != before.get(stored.id, {})
+                changed += topics_changed
+                # Same rules and same topics: nothing to write (retag is run over everything).
+                if topics_changed or stored.rules_version != analysis.tags.rules_version:
+                    replace_tags(writer, stored.id, analysis.tag_rows(), analysis.facts(),
+                                 analysis.tags.rules_version)
+                    update_search_terms(writer, stored.id, analysis.search_terms)
+    return RetagReport(seen, changed, rules_version())

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import psycopg
+from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
 from crawler.items import Article
@@ -143,3 +145,51 @@ def store_article(
         replace_tags(conn, article_id, analysis.tag_rows(), analysis.facts(),
                      analysis.tags.rules_version)
     return outcome
+
+
+@dataclass(frozen=True, slots=True)
+class StoredText:
+    """What re-tagging reads of a stored article."""
+
+    id: int
+    title: str | None
+    body: str | None
+    body_normalized: str | None
+    lang: str | None
+    languages: list[str]
+    rules_version: str | None
+
+
+def iter_stored_texts(
+    conn: psycopg.Connection[Any], source_id: str | None = None, batch_size: int = 500
+) -> Iterator[list[StoredText]]:
+    """Stored articles in batches, through a server-side cursor (the table may be large)."""
+    with conn.transaction(), conn.cursor(
+        name="dozor_retag", row_factory=class_row(StoredText)
+    ) as cur:
+        cur.execute(
+            "SELECT id, title, body, body_normalized, lang, languages, rules_version"
+            " FROM articles WHERE %(s)s::text IS NULL OR source_id = %(s)s ORDER BY id",
+            {"s": source_id},
+        )
+        while batch := cur.fetchmany(batch_size):
+            yield batch
+
+
+def current_tags(
+    conn: psycopg.Connection[Any], article_ids: list[int]
+) -> dict[int, dict[str, Any]]:
+    """The stored topic tags of these articles: {id: {topic: (score, subtopics)}}."""
+    tags: dict[int, dict[str, Any]] = {i: {} for i in article_ids}
+    for article_id, topic, score, subtopics in conn.execute(
+        "SELECT article_id, topic, score, subtopics FROM article_tags WHERE article_id = ANY(%s)",
+        (article_ids,),
+    ):
+        tags[int(article_id)][str(topic)] = (round(float(score), 4), sorted(subtopics))
+    return tags
+
+
+def update_search_terms(conn: psycopg.Connection[Any], article_id: int, terms: str) -> None:
+    """Refresh an article's search stems (after a stemmer change)."""
+    conn.execute("UPDATE articles SET search_terms = %s WHERE id = %s AND"
+                 " search_terms IS DISTINCT FROM %s", (terms, article_id, terms))

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -33,7 +34,7 @@ from crawler.discovery.urls import canonicalize_url
 from crawler.errors import RejectedInputError
 from crawler.extract.dates import ALMATY
 from crawler.items import DiscoveredLink, RawPage
-from crawler.politeness import record_error
+from crawler.politeness import MAX_RETRY_AFTER_S, record_error, retry_after_seconds
 from crawler.sources import GovKzApi, Listing, Source, TelegramChannel, get_source
 
 # Backfill walks listings back page by page; this caps a listing whose dates never get older.
@@ -363,26 +364,55 @@ class NewsSpider(scrapy.Spider):
         value = failure.value
         response = getattr(value, "response", None)
         if response is not None:
+            wait = retry_after_seconds(response.headers.get(b"Retry-After"))
+            if wait is not None and wait > MAX_RETRY_AFTER_S:
+                return (f"HTTP {response.status} with Retry-After {wait:.0f} s, past the"
+                        f" {MAX_RETRY_AFTER_S:.0f} s cap: not waited for; the next run tries again")
             return f"HTTP {response.status}"
+        if self._is_oversize(failure):
+            limit = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+            detail = str(value).split(" in request ")[0] or "cancelled while reading"
+            return f"larger than DOWNLOAD_MAXSIZE ({limit} bytes): {detail}"
         return f"{type(value).__name__}: {value}".strip()
+
+    @staticmethod
+    def _is_oversize(failure: Failure) -> bool:
+        """Whether Scrapy cut the download at DOWNLOAD_MAXSIZE (a refused input, not a failure)."""
+        # Scrapy 2.19 raises DownloadCancelledError past the size cap, from the Content-Length
+        # ("Expected to receive 52428826 bytes which is larger than download max size") or
+        # while reading (an empty message); a gzip-encoded body that inflates past it is an
+        # IgnoreRequest from HttpCompressionMiddleware ("... exceeded DOWNLOAD_MAXSIZE ...").
+        value = failure.value
+        if isinstance(value, DownloadCancelledError):
+            return True
+        return isinstance(value, IgnoreRequest) and "DOWNLOAD_MAXSIZE" in str(value)
+
+    @staticmethod
+    def _is_robots_refusal(failure: Failure) -> bool:
+        return isinstance(failure.value, IgnoreRequest) and "robots.txt" in str(failure.value)
 
     def article_failed(self, failure: Failure) -> None:
         """An article could not be fetched: counted and kept for the run's report."""
         url = failure.request.url  # type: ignore[attr-defined]
-        message = self._failure_message(failure)
-        if "Forbidden by robots.txt" in message:
+        if self._is_robots_refusal(failure):
             self.crawler.stats.inc_value("dozor/robots_forbidden")
             return
-        kind = "rejected" if "maxsize" in message.lower() or "larger than" in message else "fetch"
-        self.crawler.stats.inc_value("dozor/rejected" if kind == "rejected" else "dozor/failed")
-        record_error(self.crawler, kind, url, message)
+        message = self._failure_message(failure)
+        if self._is_oversize(failure):
+            self._reject(url, message)
+            return
+        self.crawler.stats.inc_value("dozor/failed")
+        record_error(self.crawler, "fetch", url, message)
         self.logger.warning("article %s failed: %s", url, message)
 
     def discovery_failed(self, failure: Failure) -> None:
         """A feed, sitemap, listing or API page could not be fetched."""
         url = failure.request.url  # type: ignore[attr-defined]
         message = self._failure_message(failure)
-        if "Forbidden by robots.txt" in message:
+        if self._is_oversize(failure):
+            self._reject(url, message)
+            return
+        if self._is_robots_refusal(failure):
             self.crawler.stats.inc_value("dozor/robots_forbidden")
         else:
             self.crawler.stats.inc_value("dozor/failed")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,10 +29,17 @@ class ArticleAnalysis:
         return {k: v for k, v in data.items() if k != "topics"}
 
 
-def analyse_article(article: Article) -> ArticleAnalysis:
-    """Tag an article and compute its search stems, from the normalised text."""
-    text = article.body_normalized or article.body or ""
-    lang = article.lang if len(article.languages) <= 1 else None  # bilingual: per word
-    tags = tag_text(article.title, text, lang)
-    terms = search_terms(f"{article.title or ''}\n{text}", lang)
+def analyse_text(
+    title: str | None, text: str | None, lang: str | None, languages: Sequence[str] = ()
+) -> ArticleAnalysis:
+    """Tag a text and compute its search stems; a bilingual text is read word by word."""
+    lang = lang if len(languages) <= 1 else None
+    tags = tag_text(title, text or "", lang)
+    terms = search_terms(f"{title or ''}\n{text or ''}", lang)
     return ArticleAnalysis(tags=tags, search_terms=" ".join(terms))
+
+
+def analyse_article(article: Article) -> ArticleAnalysis:
+    """Tag an extracted article from its normalised text."""
+    return analyse_text(article.title, article.body_normalized or article.body, article.lang,
+                        article.languages)

@@ -57,6 +57,10 @@ _WORD_RE = re.compile(rf"(?:[^\W_]|[{INVISIBLE_IN_WORD}])+")
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 _LOOKALIKE_WORD_RE = re.compile(r"[^\W_]+")
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE_IN_WORD}]")
+_LOOKALIKE_CLASS = "".join(LATIN_LOOKALIKES)
+# A look-alike inside a Cyrillic word touches a Cyrillic letter; most texts have none, and
+# checking first skips the per-word pass.
+_MIXED_RE = re.compile(rf"[\u0400-\u04ff][{_LOOKALIKE_CLASS}]|[{_LOOKALIKE_CLASS}][\u0400-\u04ff]")
 
 
 class Token(NamedTuple):
@@ -90,7 +94,9 @@ def normalize_text(text: str) -> str:
     are offsets into ``unicodedata.normalize("NFC", text)`` (the text itself when it is NFC).
     """
     nfc = unicodedata.normalize("NFC", text)
-    folded = _LOOKALIKE_WORD_RE.sub(lambda m: _fold_lookalikes(m.group(0)), nfc)
+    folded = nfc
+    if _MIXED_RE.search(nfc):
+        folded = _LOOKALIKE_WORD_RE.sub(lambda m: _fold_lookalikes(m.group(0)), nfc)
     lowered = _lower_keep_length(folded)
     return lowered.translate(str.maketrans(YO_FOLD))
 

@@ -19,6 +19,8 @@ from crawler.tagging.normalize import Token, normalize_text, tokenize
 from crawler.tagging.stem import (
     KK_MORPHOLOGY_PATH,
     has_kk_letters,
+    kk_latin_to_cyrillic,
+    looks_kk_latin,
     stem_en,
     stem_kk,
     stem_ru,
@@ -244,7 +246,17 @@ def _compile_word(spec: str, where: str) -> WordPattern:
                 raise VocabularyError(f"{where}: prefix {alt!r} is shorter than {MIN_PREFIX}")
             prefixes.append(prefix)
         elif alt:
-            stems |= token_stems(alt)
+            for stem in token_stems(alt):
+                if len(stem) >= MIN_PREFIX or stem == alt:
+                    stems.add(stem)
+                elif len(alt) > MIN_PREFIX:
+                    # Snowball cuts "заем" to "за", also a preposition: say so at load time.
+                    raise VocabularyError(
+                        f"{where}: {alt!r} stems to {stem!r}; write it as a prefix or =exact"
+                    )
+                else:
+                    # A short function word, cut below 3 letters by Snowball, is matched as written.
+                    exact.add(alt)
         else:
             raise VocabularyError(f"{where}: empty alternative in {spec!r}")
     return WordPattern(frozenset(stems), tuple(prefixes), frozenset(exact))
@@ -348,6 +360,23 @@ def _index(terms: list[Term]) -> tuple[dict[str, tuple[int, ...]], ...]:
     return tuple({k: tuple(v) for k, v in d.items()} for d in (by_stem, by_prefix, by_exact))
 
 
+def _dedupe(terms: list[Term]) -> list[Term]:
+    """Drop a term that repeats an earlier one of the same meaning (same words, same label).
+
+    "қылмыстық топ" and "қылмыстық топтар" compile to the same stems; counting both would
+    double the points of one phrase.
+    """
+    seen: set[tuple[str, str, str, int, int, tuple[WordPattern, ...]]] = set()
+    kept: list[Term] = []
+    for t in terms:
+        p = t.payload
+        key = (p.group, p.label, p.subtopic, p.near_index, p.near_group, t.words)
+        if key not in seen:
+            seen.add(key)
+            kept.append(t)
+    return kept
+
+
 def _load(folder: Path) -> Vocabulary:
     """Read and compile every vocabulary file of a folder."""
     version_file = folder / "VERSION"
@@ -389,6 +418,7 @@ def _load(folder: Path) -> Vocabulary:
             terms.append(
                 _compile_term(text, Payload("agency", aid, "", 1.0, f"agency.{aid}:{text}"), aid)
             )
+    terms = _dedupe(terms)
     by_stem, by_prefix, by_exact = _index(terms)
     return Vocabulary(
         version=version,
@@ -443,7 +473,16 @@ class _Field:
     original: str
     norm: str
     tokens: list[Token]
+    surfaces: list[str]
     stems: list[frozenset[str]]
+
+
+@lru_cache(maxsize=131_072)
+def token_surface(word: str) -> str:
+    """The form prefix and exact terms see: Kazakh Latin read into Cyrillic, else the word."""
+    if _LATIN_RE.search(word) and looks_kk_latin(word):
+        return kk_latin_to_cyrillic(word)
+    return word
 
 
 def _prepare(name: str, text: str) -> _Field:
@@ -455,6 +494,7 @@ def _prepare(name: str, text: str) -> _Field:
         unicodedata.normalize("NFC", text),
         norm,
         tokens,
+        [token_surface(t.text) for t in tokens],
         [token_stems(t.text) for t in tokens],
     )
 
@@ -462,17 +502,17 @@ def _prepare(name: str, text: str) -> _Field:
 def _find_terms(vocab: Vocabulary, fld: _Field) -> list[Match]:
     """Every occurrence of every term in a field."""
     found: list[Match] = []
-    toks, stems = fld.tokens, fld.stems
-    for i, tok in enumerate(toks):
-        candidates: set[int] = set(vocab.by_exact.get(tok.text, ()))
-        candidates.update(vocab.by_prefix.get(tok.text[:MIN_PREFIX], ()))
+    surfaces, stems = fld.surfaces, fld.stems
+    for i, surface in enumerate(surfaces):
+        candidates: set[int] = set(vocab.by_exact.get(surface, ()))
+        candidates.update(vocab.by_prefix.get(surface[:MIN_PREFIX], ()))
         for s in stems[i]:
             candidates.update(vocab.by_stem.get(s, ()))
         for ti in candidates:
             words = vocab.terms[ti].words
-            if i + len(words) > len(toks):
+            if i + len(words) > len(surfaces):
                 continue
-            if all(w.matches(toks[i + j].text, stems[i + j]) for j, w in enumerate(words)):
+            if all(w.matches(surfaces[i + j], stems[i + j]) for j, w in enumerate(words)):
                 found.append(Match(ti, fld.name, i, i + len(words)))
     return found
 

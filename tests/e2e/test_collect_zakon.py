@@ -66,3 +66,38 @@ def test_unreachable_site_gives_a_failed_run_with_a_reason(
     status, errors = row
     assert status == "failed"
     assert isinstance(errors, list) and errors, "the run row keeps the reason"
+
+
+def test_stored_articles_carry_tags_evidence_regions_and_rules_version_and_retag_restores_them(
+    crawl_env: dict[str, str], db: psycopg.Connection[tuple[object, ...]]
+) -> None:
+    from crawler.tagging.rules import rules_version
+    from jobs.tasks import retag
+
+    collect(["zakon_kz"])
+    row = db.execute(
+        "SELECT t.topic, t.subtopics, t.evidence, a.regions, a.rules_version, a.kz_related"
+        " FROM articles a JOIN article_tags t ON t.article_id = a.id WHERE a.url = %s",
+        (SEED_URL,),
+    ).fetchall()
+    assert [r[0] for r in row] == ["ocg"]
+    topic, subtopics, evidence, regions, version, kz_related = row[0]
+    assert "transnational" in subtopics  # type: ignore[operator]
+    assert any(e["phrase"].startswith("трансұлттық") for e in evidence)  # type: ignore[attr-defined, union-attr]
+    assert {"almaty_city", "astana", "ulytau"} <= set(regions)  # type: ignore[call-overload]
+    assert version == rules_version() and kz_related is True
+    fraud_titles = {str(t) for (t,) in db.execute(
+        "SELECT a.title FROM articles a JOIN article_tags t ON t.article_id = a.id"
+        " WHERE t.topic = 'fraud'")}
+    assert len(fraud_titles) == 3  # the Almaty shop, the Karaganda calls, the AFM pyramid
+
+    # Rules untouched: retag changes nothing. A lost tag (or older rules) is put back.
+    assert retag("zakon_kz").changed == 0
+    db.execute("DELETE FROM article_tags WHERE topic = 'ocg'")
+    db.execute("UPDATE articles SET rules_version = 'older'")
+    report = retag("zakon_kz")
+    assert (report.articles, report.changed) == (4, 1)
+    assert db.execute("SELECT count(*) FROM article_tags WHERE topic = 'ocg'").fetchone() == (1,)
+    assert db.execute(
+        "SELECT count(*) FROM articles WHERE rules_version = %s", (rules_version(),)
+    ).fetchone() == (4,)

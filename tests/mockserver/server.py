@@ -10,13 +10,15 @@ Saved sites live in tests/fixtures/sites/<source_id>/<host>/<path>; a request fo
     language (gov.kz's news API answers ru and kk on one URL, by Accept-Language);
   - a host saved by several sources (www.gov.kz, one folder per agency) is looked up in each.
 ETag and Last-Modified are sent for every file, and If-None-Match / If-Modified-Since answered
-with 304, as real feeds do. Failure endpoints live under the pseudo-host `/_fail/`.
+with 304, as real feeds do. Failure endpoints live under the pseudo-host `/_fail/` and any
+host `fail.<name>` (`https://fail.polite.test/retry-after/a?key=a&fail=1&after=2`); a host
+`<failure>.fail.test` fails every path, robots.txt included (`drop.fail.test`). `GET /_log`
+lists every request: path, User-Agent, conditional headers, status and times.
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import json
 import mimetypes
@@ -24,9 +26,11 @@ import re
 import sys
 import threading
 import time
+import zlib
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
 SITES_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "sites"
@@ -65,6 +69,20 @@ def fixture_file(host_dir: Path, path: str, query: str, language: str = "") -> P
     return candidate if candidate.is_file() else None
 
 
+def sniffed_type(body: bytes) -> str:
+    """The content type of a saved file without an extension, from its first bytes."""
+    # Many real URLs have no extension (/rss, /ru/xml-karta, /s/POLICE_of_KZ, the gov.kz API)
+    # while their servers send a proper type; the saved copy keeps the URL, so look inside.
+    head = body[:512].lstrip().lower()
+    if head.startswith((b"{", b"[")):
+        return "application/json"
+    if head.startswith((b"<?xml", b"<rss", b"<urlset", b"<sitemapindex", b"<feed")):
+        return "application/xml"
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "text/html"
+    return "application/octet-stream"
+
+
 def primary_language(accept_language: str | None) -> str:
     """The first language tag of an Accept-Language header ("kk", "ru"), or ""."""
     tag = (accept_language or "").split(",")[0].split(";")[0].strip().lower()
@@ -75,12 +93,14 @@ class Handler(BaseHTTPRequestHandler):
     """Serves saved sites and failure endpoints."""
 
     protocol_version = "HTTP/1.1"
-    hosts: dict[str, list[Path]] = {}
-    counters: dict[str, int] = {}
+    # Shared by every request thread: the server is one process per test session.
+    hosts: ClassVar[dict[str, list[Path]]] = {}
+    counters: ClassVar[dict[str, int]] = {}
     lock = threading.Lock()
-    request_log: list[dict[str, object]] = []
+    request_log: ClassVar[list[dict[str, object]]] = []
+    _entry: dict[str, object] | None = None  # this request's log entry, completed by _send
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib's name
+    def log_message(self, format: str, *args: object) -> None:
         pass  # the request log endpoint is quieter and testable
 
     def _count(self, key: str) -> int:
@@ -95,13 +115,24 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+        try:
+            if self.command != "HEAD":
+                self.wfile.write(body)
+        finally:
+            self._logged(status)
 
-    def do_HEAD(self) -> None:  # noqa: N802 - http.server's naming
+    def _logged(self, status: int) -> None:
+        """Complete this request's log entry: what was answered, and when the answer ended."""
+        entry = self._entry
+        if entry is not None:
+            with self.lock:
+                entry.update({"status": status, "t_end": time.time()})
+            self._entry = None
+
+    def do_HEAD(self) -> None:
         self.do_GET()
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         self.rfile.read(length)
         parts = urlsplit(self.path)
@@ -118,9 +149,14 @@ class Handler(BaseHTTPRequestHandler):
             self.request_log.append({"t": time.time(), "method": self.command, "path": self.path,
                                      "ua": self.headers.get("User-Agent", ""),
                                      "cookie": self.headers.get("Cookie", ""),
-                                     "accept_language": self.headers.get("Accept-Language", "")})
+                                     "accept_language": self.headers.get("Accept-Language", ""),
+                                     # Conditional requests: a daily pass re-reads feeds this way.
+                                     "if_none_match": self.headers.get("If-None-Match", ""),
+                                     "if_modified_since":
+                                         self.headers.get("If-Modified-Since", "")})
+            self._entry = self.request_log[-1]
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         parts = urlsplit(self.path)
         if parts.path == "/_log":
             with self.lock:
@@ -133,9 +169,14 @@ class Handler(BaseHTTPRequestHandler):
         if host == "_fail" or host.startswith("fail."):
             self._failure(rest, parse_qs(parts.query))
             return
+        if host.endswith(".fail.test"):
+            # A whole host misbehaving on every path, robots.txt included: drop.fail.test.
+            self._failure("/" + host.split(".")[0], parse_qs(parts.query))
+            return
         host_dirs = self.hosts.get(host)
         if not host_dirs:
-            self._send(404, f"no saved site for host {host}".encode(), {"Content-Type": "text/plain"})
+            message = f"no saved site for host {host}".encode()
+            self._send(404, message, {"Content-Type": "text/plain"})
             return
         cookie = self.headers.get("Cookie") or ""
         if host == "www.gov.kz" and "content-manager/news" in rest and "k6ticket" not in cookie:
@@ -152,7 +193,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _serve_file(self, path: Path) -> None:
         body = path.read_bytes()
-        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'  # noqa: S324 - a cache key
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
         last_modified = formatdate(FIXED_MTIME, usegmt=True)
         if self.headers.get("If-None-Match") == etag:
             self._send(304, b"", {"ETag": etag})
@@ -166,7 +207,7 @@ class Handler(BaseHTTPRequestHandler):
             except (TypeError, ValueError):
                 pass
         name = path.name.split("@", 1)[0]
-        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        content_type = mimetypes.guess_type(name)[0] or sniffed_type(body)
         if content_type.startswith("text/") or content_type.endswith("xml"):
             content_type += "; charset=utf-8"
         headers = {"Content-Type": content_type, "ETag": etag, "Last-Modified": last_modified}
@@ -178,13 +219,22 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, body, headers)
 
     def _failure(self, rest: str, query: dict[str, list[str]]) -> None:
-        """Endpoints that misbehave the way real servers do."""
+        """Endpoints that misbehave the way real servers do; a client hanging up is no error."""
+        try:
+            self._misbehave(rest.strip("/").split("/")[0], query)
+        except ConnectionError:  # the crawler gave up on a huge body: what it should do
+            self.close_connection = True
+            self._logged(0)
+
+    def _misbehave(self, kind: str, query: dict[str, list[str]]) -> None:
+        """One failure endpoint, named by the first path segment (the rest of the path is free)."""
         def arg(name: str, default: str) -> str:
             return query.get(name, [default])[0]
 
-        kind = rest.strip("/").split("/")[0]
         if kind == "status":
-            self._send(int(arg("n", "503")), b"<html><body>error</body></html>")
+            # ?n=503 and, when given, ?after=N as a Retry-After header.
+            headers = {"Retry-After": arg("after", "")} if "after" in query else {}
+            self._send(int(arg("n", "503")), b"<html><body>error</body></html>", headers)
         elif kind == "delay":
             time.sleep(float(arg("n", "5")))
             self._send(200, b"<html><body>late</body></html>")
@@ -192,30 +242,74 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.wfile.flush()
             self.connection.close()
+            self._logged(0)
         elif kind == "partial":
+            # Promises 100000 bytes, sends 1012, hangs up: a cut-off transfer.
             self.send_response(200)
             self.send_header("Content-Length", "100000")
             self.end_headers()
             self.wfile.write(b"<html><body>" + b"x" * 1000)
             self.wfile.flush()
             self.connection.close()
+            self._logged(0)
         elif kind == "huge":
+            # With a Content-Length: the crawler can refuse it from the headers alone.
             megabytes = int(arg("mb", "50"))
             self._send(200, b"<html><body>" + b"a" * (megabytes * 1024 * 1024) + b"</body></html>")
+        elif kind == "stream":
+            # The same size with no Content-Length: the crawler must count as it reads.
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            self.wfile.write(b"<html><body>")
+            for _ in range(int(arg("mb", "50"))):
+                self.wfile.write(b"a" * (1024 * 1024))
+            self._logged(200)
         elif kind == "gzip-bomb":
-            # 1 GB of zeros served as a gzip-encoded page: ~1 MB on the wire.
-            bomb = gzip.compress(b"\0" * (1024 * 1024 * 1024), compresslevel=9)
-            self._send(200, bomb, {"Content-Encoding": "gzip"})
+            # ?mb= of zeros gzipped (1 GB -> ~1 MB on the wire). By default a gzip-encoded page;
+            # ?raw=1 serves the gzip file itself, as a sitemap.xml.gz is served.
+            bomb = self._gzip_bomb(int(arg("mb", "1024")))
+            if arg("raw", "") == "1":
+                self._send(200, bomb, {"Content-Type": "application/x-gzip"})
+            else:
+                self._send(200, bomb, {"Content-Encoding": "gzip"})
         elif kind == "retry-after":
-            # The first `fail` requests for this key get 429 + Retry-After, then 200.
+            # The first `fail` requests for this key get 429 + Retry-After, then a short article.
             key = arg("key", "default")
             fails = int(arg("fail", "1"))
             if self._count(f"retry-after:{key}") <= fails:
                 self._send(429, b"slow down", {"Retry-After": arg("after", "1")})
             else:
-                self._send(200, b"<html><body>ok after waiting</body></html>")
+                self._send(200, retry_after_article(key))
         else:
             self._send(404, b"unknown failure endpoint")
+
+    bombs: ClassVar[dict[int, bytes]] = {}  # gzip bombs by size, made once
+
+    def _gzip_bomb(self, megabytes: int) -> bytes:
+        """`megabytes` MB of zeros, gzipped in chunks (never whole in memory), made once."""
+        with self.lock:
+            if megabytes not in self.bombs:
+                packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+                zeros = b"\0" * (1024 * 1024)
+                parts = [packer.compress(zeros) for _ in range(megabytes)]
+                self.bombs[megabytes] = b"".join(parts) + packer.flush()
+            return self.bombs[megabytes]
+
+
+def retry_after_article(key: str) -> bytes:
+    """The page a Retry-After endpoint serves once it stops refusing: a short dated article."""
+    return f"""<!doctype html><html lang="ru"><head><meta charset="utf-8">
+<title>Статья после ожидания {key}</title>
+<meta property="article:published_time" content="2025-12-26T10:00:00+05:00"></head>
+<body><article><h1>Статья после ожидания {key}</h1>
+<p>Сервер просил подождать, и краулер подождал столько, сколько было сказано в
+заголовке Retry-After, прежде чем снова запросить эту страницу.</p>
+<p>Вежливый сборщик новостей не спешит: он соблюдает паузы между запросами к одному сайту,
+читает robots.txt и не возвращается раньше времени, когда сервер перегружен.</p>
+</article></body></html>""".encode()
 
 
 def serve(port: int = 0, sites_dir: Path = SITES_DIR) -> ThreadingHTTPServer:

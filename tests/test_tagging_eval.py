@@ -1,0 +1,66 @@
+"""The tagging quality gate: F1 per topic and language never drops below pinned floors."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from crawler.tagging.evaluate import Counts, evaluate, file_sha256
+
+FIXTURES = Path(__file__).parent / "fixtures" / "tagging"
+LABELLED = FIXTURES / "labelled.jsonl"
+FLOORS = json.loads((FIXTURES / "floors.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def report():
+    return evaluate(LABELLED)
+
+
+def test_labelled_set_is_the_pinned_one():
+    assert file_sha256(LABELLED) == FLOORS["labelled_sha256"], (
+        "labelled.jsonl changed: re-run crawler.tagging.evaluate, then update "
+        "labelled_sha256 and the floors in floors.json by hand"
+    )
+
+
+def test_labelled_set_shape():
+    rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 150
+    kk = sum(r["lang"] == "kk" for r in rows)
+    assert 0.4 <= kk / len(rows) <= 0.6
+    assert len({r["id"] for r in rows}) == len(rows)
+    for r in rows:
+        assert set(r["labels"]) == {"fraud", "ocg"}
+        assert isinstance(r["kz_related"], bool)
+    # Hard negatives and foreign cases are what keep precision honest.
+    assert sum(not any(r["labels"].values()) for r in rows) >= 40
+    assert sum(any(r["labels"].values()) and not r["kz_related"] for r in rows) >= 6
+
+
+@pytest.mark.parametrize(
+    ("topic", "lang"),
+    [(t, lang) for t, langs in FLOORS["f1"].items() for lang in langs],
+)
+def test_f1_not_below_floor(report, topic, lang):
+    floor = FLOORS["f1"][topic][lang]
+    got = report.f1(topic, lang)
+    assert got >= floor, f"{topic}/{lang} F1 {got:.3f} < floor {floor}\n{report.format_table()}"
+
+
+def test_kz_related_on_positives(report):
+    assert report.kz_correct / report.kz_total >= 0.95, report.errors
+
+
+def test_counts_arithmetic():
+    c = Counts(n=10, tp=3, fp=1, fn=2)
+    assert (c.precision, c.recall) == (0.75, 0.6)
+    assert round(c.f1, 4) == 0.6667
+    assert Counts().f1 == 1.0
+
+
+def test_format_table_lists_every_cell(report):
+    table = report.format_table()
+    for topic in ("fraud", "ocg"):
+        for lang in ("kk", "ru", "all"):
+            assert any(line.startswith(f"{topic:<7}{lang:<6}") for line in table.splitlines())
