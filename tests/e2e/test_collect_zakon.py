@@ -81,7 +81,7 @@ def test_stored_articles_carry_tags_evidence_regions_and_rules_version_and_retag
         (SEED_URL,),
     ).fetchall()
     assert [r[0] for r in row] == ["ocg"]
-    topic, subtopics, evidence, regions, version, kz_related = row[0]
+    _, subtopics, evidence, regions, version, kz_related = row[0]
     assert "transnational" in subtopics  # type: ignore[operator]
     assert any(e["phrase"].startswith("трансұлттық") for e in evidence)  # type: ignore[attr-defined, union-attr]
     assert {"almaty_city", "astana", "ulytau"} <= set(regions)  # type: ignore[call-overload]
