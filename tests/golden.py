@@ -26,8 +26,12 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
+
+if TYPE_CHECKING:
+    from crawler.items import DiscoveredLink
+    from crawler.sources import Source
 
 SITES_DIR = Path(__file__).resolve().parent / "fixtures" / "sites"
 EXPECTED_SUFFIX = ".expected.json"
@@ -50,7 +54,9 @@ class GoldenCase:
 
     @property
     def case_id(self) -> str:
-        return f"{self.source_id}:{self.page.name[:48]}"
+        # Pages of "/<slug>/" URLs are all saved as index.html: name those by their folder.
+        name = self.page.parent.name if self.page.name == "index.html" else self.page.name
+        return f"{self.source_id}:{name[:48]}"
 
 
 def page_url(page: Path) -> str:
@@ -84,7 +90,15 @@ def sentences(text: str | None) -> list[str]:
     if not text:
         return []
     parts = re.split(r"(?<=[.!?»\"])\s+(?=[0-9A-ZА-ЯЁӘҒҚҢӨҰҮҺІ\"«])", " ".join(text.split()))
-    return [p for p in parts if p]
+    merged: list[str] = []
+    for part in (p for p in parts if p):
+        # A dateline ("АСТАНА. KAZINFORM – …") is not a sentence of its own.
+        last = merged[-1] if merged else ""
+        if last.endswith(".") and last[:-1].isupper() and " " not in last:
+            merged[-1] = f"{merged[-1]} {part}"
+        else:
+            merged.append(part)
+    return merged
 
 
 def extract_case(case: GoldenCase) -> dict[str, Any]:
@@ -119,7 +133,7 @@ def extract_case(case: GoldenCase) -> dict[str, Any]:
     }
 
 
-def discovered_link(case: GoldenCase, source: Any) -> Any:
+def discovered_link(case: GoldenCase, source: Source) -> DiscoveredLink:
     """The case's item as the spider's discovery reads it from the saved answer or preview."""
     from crawler.discovery.govkz_api import parse_govkz_news
     from crawler.discovery.telegram import parse_telegram_preview

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
@@ -37,6 +38,8 @@ JSONLD_ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogP
 BOILERPLATE_CLASSES = ("read-also", "readalso", "read_also", "related", "share", "social",
                        "banner", "advert", "subscribe", "article__tags", "comments")
 PRUNE_XPATH = " | ".join(f"//*[contains(@class, '{name}')]" for name in BOILERPLATE_CLASSES)
+# Discovery methods whose title and date describe the item itself (see extract_article).
+TRUSTED_VIA = ("feed", "api", "telegram")
 # A line opening with one of these is a link to another story, not text of this one.
 READ_ALSO_PREFIXES = ("читайте также", "читать также", "смотрите также", "тағы оқыңыз",
                       "оқи отырыңыз", "сондай-ақ оқыңыз", "read also", "related:")
@@ -100,20 +103,44 @@ def _selected_text(tree: lxml.html.HtmlElement, selector: str) -> str | None:
     return text.strip() or None
 
 
-def _hinted_body(tree: lxml.html.HtmlElement, hints: Hints, url: str) -> str | None:
-    """The body from the hinted container, cleaned by trafilatura, or None if it is gone."""
+# Elements whose text is a paragraph of the article when they hold no other block.
+BLOCK_TAGS = frozenset({"p", "div", "h2", "h3", "h4", "h5", "li", "blockquote", "pre", "td"})
+NON_TEXT_TAGS = ("script", "style", "noscript", "iframe", "form", "button", "svg", "figure")
+
+
+def _block_text(container: lxml.html.HtmlElement) -> str | None:
+    """The container's text as paragraphs: each innermost block element is one line."""
+    lines = []
+    for node in container.iter():
+        if not isinstance(node.tag, str) or node.tag not in BLOCK_TAGS:
+            continue
+        if any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in node.iterdescendants()):
+            continue
+        text = " ".join(node.text_content().split())
+        link_text = " ".join(" ".join(a.text_content().split()) for a in node.iter("a"))
+        if text and not (text == link_text and len(text) < 120):  # a lone link: navigation
+            lines.append(text)
+    return "\n".join(lines) or None
+
+
+def _hinted_body(tree: lxml.html.HtmlElement, hints: Hints) -> str | None:
+    """The body read from the hinted container, or None when a redesign removed it."""
     nodes = tree.cssselect(hints.body_selector) if hints.body_selector else []
     if not nodes:
         return None
-    for selector in hints.drop_selectors:
-        for node in nodes[0].cssselect(selector):
-            node.drop_tree()
-    fragment = lxml.html.tostring(nodes[0], encoding="unicode")
-    text = trafilatura.extract(
-        f"<html><body><article>{fragment}</article></body></html>", url=url,
-        include_comments=False, include_tables=True, favor_recall=True, prune_xpath=PRUNE_XPATH,
-    )
-    return text.strip() if text else None
+    parts = []
+    for node in nodes:  # a selector list may name the lead and the text apart, in page order
+        # A copy: dropping nodes from the page itself would also drop its date and title.
+        container = copy.deepcopy(node)
+        for selector in (*hints.drop_selectors, *NON_TEXT_TAGS):
+            for dropped in container.cssselect(selector):
+                dropped.drop_tree()
+        for dropped in container.xpath("." + PRUNE_XPATH.replace(" | //", " | .//")):
+            dropped.drop_tree()
+        text = _block_text(container)
+        if text:
+            parts.append(text)
+    return "\n".join(parts) or None
 
 
 def _drop_read_also(body: str) -> str | None:
@@ -158,6 +185,11 @@ def _classify(html: str, body: str | None) -> tuple[str, str | None]:
 
 def extract_article(raw: RawPage, source: Source) -> Article:
     """Extract title, body, dates and language from a raw page; never raises on bad HTML."""
+    # Imported here: pdf.py uses this module's content_hash.
+    from crawler.extract.pdf import extract_pdf, is_pdf
+
+    if is_pdf(raw):
+        return extract_pdf(raw, source)
     declared = raw.headers.get("content-type") or raw.headers.get("Content-Type")
     html, _encoding = decode_html(raw.body, declared)
     html = html[:MAX_HTML_CHARS]
@@ -177,7 +209,7 @@ def extract_article(raw: RawPage, source: Source) -> Article:
     )
     generic_body = getattr(extracted, "text", None) if extracted is not None else None
 
-    body = _hinted_body(tree, hints, raw.url) if hints and hints.body_selector else None
+    body = _hinted_body(tree, hints) if hints and hints.body_selector else None
     if not body:
         body = generic_body
     ld_body = ld.get("articleBody")
@@ -193,23 +225,30 @@ def extract_article(raw: RawPage, source: Source) -> Article:
             body = from_feed.strip()
     body = _drop_read_also(body) if body else None
 
+    # A feed or API states title and date for the item itself: they override the page.
+    # A listing or sitemap is a guess next to a link (a sitemap's <lastmod> is the last edit,
+    # a listing block's heading may be the page's): it only fills in what the page lacks.
+    stated = link if link is not None and link.via in TRUSTED_VIA else None
+    guessed = link if link is not None and stated is None else None
     title = (
-        (link.title if link is not None and link.title else None)
+        (stated.title if stated is not None and stated.title else None)
         or (_selected_text(tree, hints.title_selector) if hints and hints.title_selector else None)
         or (str(ld["headline"]).strip() if ld.get("headline") else None)
         or _meta(tree, "og:title")
         or (getattr(extracted, "title", None) if extracted is not None else None)
+        or (guessed.title if guessed is not None else None)
     )
     now = raw.fetched_at
     hinted_date_text = (
         _selected_text(tree, hints.date_selector) if hints and hints.date_selector else None
     )
     published_at, date_source = _choose_date(
-        ("feed", link.published_at if link is not None else None),
+        ("feed", stated.published_at if stated is not None else None),
         ("jsonld", _jsonld_date(ld, "datePublished")),
         ("meta", _meta_date(tree, "article:published_time", "datePublished", "pubdate")),
         ("text", parse_date_text(hinted_date_text, now) if hinted_date_text else None),
         ("text", _time_element_date(tree)),
+        ("listing", guessed.published_at if guessed is not None else None),
         ("url", date_from_url(raw.url)),
         ("text", find_date_in_text(html_text_head(tree), now, None)),
     )
