@@ -13,9 +13,10 @@ from typing import Any
 
 import scrapy
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from crawler.discovery.documents import discover_document_links
 from crawler.discovery.feeds import discover_feed_links
 from crawler.discovery.govkz_api import (
     GOVKZ_TICKET_BODY,
@@ -140,6 +141,7 @@ class NewsSpider(scrapy.Spider):
                 yield scrapy.Request(
                     url, callback=self.parse_listing, errback=self.discovery_failed,
                     cb_kwargs={"lang": archive.lang, "link_selector": None},
+                    meta={"dozor_day_archive": True},
                 )
         for api in src.govkz_apis:
             yield self._govkz_ticket_request(api)
@@ -348,8 +350,8 @@ class NewsSpider(scrapy.Spider):
     def _page_from_link(self, url: str, link: DiscoveredLink) -> RawPage:
         return page_from_link(self.source.id, url, link, datetime.now(UTC), self.run_id)
 
-    def parse_article(self, response: Response) -> Iterator[RawPage]:
-        """One article response as a RawPage."""
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        """One article response as a RawPage, and requests for the PDFs it publishes."""
         yield RawPage(
             source_id=self.source.id, url=response.meta["canonical_url"],
             fetched_url=response.url, status=response.status,
@@ -357,6 +359,25 @@ class NewsSpider(scrapy.Spider):
             fetched_at=datetime.now(UTC), run_id=self.run_id, link=response.meta.get("link"),
             warc_record=response.meta.get("warc_record"),
         )
+        if isinstance(response, TextResponse):
+            yield from self.follow_documents(response)
+
+    def follow_documents(self, response: TextResponse) -> Iterator[scrapy.Request]:
+        """A request per new PDF the page links to; the PDF remembers the page (found_on)."""
+        link = response.meta.get("link")
+        lang = link.lang if isinstance(link, DiscoveredLink) else None
+        for document in discover_document_links(response.body, response.url, self.source, lang):
+            url = canonicalize_url(document.url)
+            if url in self.seen:
+                continue
+            self.seen.add(url)
+            self.crawler.stats.inc_value("dozor/documents_found")
+            if url in self.known:
+                continue
+            yield scrapy.Request(
+                document.url, callback=self.parse_article, errback=self.article_failed,
+                meta={"link": document, "canonical_url": url},
+            )
 
     # -- failures -----------------------------------------------------------------------
 
@@ -414,6 +435,10 @@ class NewsSpider(scrapy.Spider):
             return
         if self._is_robots_refusal(failure):
             self.crawler.stats.inc_value("dozor/robots_forbidden")
+        elif message == "HTTP 404" and failure.request.meta.get("dozor_day_archive"):  # type: ignore[attr-defined]
+            # A day with no archive page yet (today, early morning) is not a failure.
+            self.crawler.stats.inc_value("dozor/day_archive_missing")
+            return
         else:
             self.crawler.stats.inc_value("dozor/failed")
         record_error(self.crawler, "discovery", url, message)
