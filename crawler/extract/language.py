@@ -74,7 +74,9 @@ MIN_LANGUAGE_SHARE = 0.15
 MIN_BLOCK_LETTERS = 40
 
 _WORD = re.compile(r"[^\W\d_]+")
-_BLOCK_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+# Every line break ends a block: trafilatura ends each paragraph with a single "\n" (a bilingual
+# letter extracted from HTML has no blank line between its halves); PDF text uses blank lines.
+_BLOCK_BREAK = re.compile(r"\n")
 _CYRILLIC_CHAR = re.compile(r"[\u0400-\u04ff]")
 
 
