@@ -10,6 +10,7 @@ a scratch database created on DATABASE_URL's server (or the embedded one) and dr
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -22,6 +23,8 @@ import trafilatura
 from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The golden pages include a test-only source of bad pages, declared in tests/.
+os.environ.setdefault("DOZOR_SOURCE_MODULES", "tests.source_badpages")
 
 from crawler.config import load_config
 from crawler.extract.body import extract_article

@@ -27,6 +27,7 @@ class Config:
     replay_warcs: tuple[Path, ...]  # fetch from these WARC files instead of the network
     user_agent: str
     crawl_timeout_s: int
+    download_timeout_s: float  # seconds one request may take before it is retried or dropped
     download_delay_s: float  # least seconds between two requests to one host
     log_format: str  # "text" | "json"
     extra_source_modules: tuple[str, ...]  # more modules declaring SOURCE (test sites)
@@ -77,6 +78,7 @@ def load_config() -> Config:
         replay_warcs=replay,
         user_agent=os.environ.get("DOZOR_USER_AGENT") or DEFAULT_USER_AGENT,
         crawl_timeout_s=_int_env("DOZOR_CRAWL_TIMEOUT", 3600),
+        download_timeout_s=_float_env("DOZOR_DOWNLOAD_TIMEOUT", 30.0),
         download_delay_s=_float_env("DOZOR_DOWNLOAD_DELAY", 1.0),
         log_format=log_format,
         extra_source_modules=modules,

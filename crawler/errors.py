@@ -22,3 +22,11 @@ class DatabaseUnavailableError(DozorError):
 
 class ConfigError(DozorError):
     """Raised when the environment holds an invalid setting, from `crawler.config`."""
+
+
+class SearchQueryError(DozorError):
+    """Raised when a search text, filter or date is invalid, from `serve.search`."""
+
+
+class SchedulerError(DozorError):
+    """Raised when the scheduler cannot run (bad cron, second scheduler), from `jobs.scheduler`."""

@@ -17,7 +17,8 @@ class DiscoveredLink:
     # Full text some discovery sources already carry (Tengrinews' content:encoded, the gov.kz
     # API's "body", a Telegram post): extraction uses it when the page itself is thin.
     body_html: str | None = None
-    via: str = ""  # "feed" | "sitemap" | "listing" | "archive" | "api" | "telegram"
+    via: str = ""  # "feed" | "sitemap" | "listing" | "archive" | "api" | "telegram" | "document"
+    found_on: str | None = None  # the page that linked it (an article linking a PDF letter)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,4 +59,5 @@ class Article:
     body_normalized: str | None = None  # Kazakh look-alikes folded: what search and tagging read
     content_hash: str | None = None
     warc_record: str | None = None
+    parent_url: str | None = None  # for a document (PDF): the page that published it
     extra: dict[str, object] = field(default_factory=dict)

@@ -37,6 +37,9 @@ class MirrorDownloadHandler(BaseDownloadHandler):
     async def download_request(self, request: Request) -> Response:
         mirrored = request.replace(url=mirror_url(self._mirror, request.url))
         response = await self._inner.download_request(mirrored)
+        # replace() copied meta: AutoThrottle reads the latency from the original request.
+        if "download_latency" in mirrored.meta:
+            request.meta["download_latency"] = mirrored.meta["download_latency"]
         location = response.headers.get(b"Location")
         if location and location.startswith(self._mirror.encode()):
             # A redirect inside the mirror points back into the real site.

@@ -3,7 +3,9 @@
 Scrapy reads robots.txt Allow/Disallow but ignores `Crawl-delay`, retries 429/503 at once
 ignoring `Retry-After`, and treats an unreachable robots.txt as "allow all". Dozor follows
 RFC 9309 instead: robots.txt answering 5xx or unreachable means "disallow all" for this run
-(§2.3.1.4), a 4xx robots.txt means no rules (§2.3.1.3).
+(§2.3.1.4), a 4xx robots.txt means no rules (§2.3.1.3). A host's Crawl-delay and backoff are
+floors under its download slot's delay, counted from its last answer, which AutoThrottle
+(FlooredAutoThrottle here) may not go below.
 """
 
 from __future__ import annotations
@@ -89,10 +91,16 @@ def hold_host(crawler: Crawler, request: Request, wait: float) -> None:
     host = urlparse_cached(request).hostname or ""
     host_delays(crawler).backoff_until[host] = (time.monotonic() + wait * 2, wait)
     apply_delay_floor(crawler, request)
+    restart_host_clock(crawler, request)
+
+
+def restart_host_clock(crawler: Crawler, request: Request) -> None:
+    """Count the host's delay from now, when its answer came, not from when the request left."""
+    # Scrapy times the gap from the previous request's departure; a site asking for a
+    # Crawl-delay or a Retry-After means the time between its answer and our next request.
     engine = crawler.engine
     slot = engine.downloader.slots.get(engine.downloader.get_slot_key(request)) if engine else None
     if slot is not None:
-        # The slot counts its delay from when the last request left; count it from this answer.
         slot.lastseen = max(slot.lastseen, time.monotonic())
 
 
@@ -112,6 +120,9 @@ class FlooredAutoThrottle(AutoThrottle):
             if wait <= MAX_RETRY_AFTER_S:
                 hold_host(self.crawler, request, wait)
         apply_delay_floor(self.crawler, request)
+        host = urlparse_cached(request).hostname or ""
+        if host_delays(self.crawler).floor(host, time.monotonic()) > 0:
+            restart_host_clock(self.crawler, request)
 
 
 class _DisallowAll(RobotParser):
@@ -151,6 +162,7 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
                 host = urlparse_cached(request).hostname or netloc
                 capped = min(float(delay), MAX_CRAWL_DELAY_S)
                 host_delays(self.crawler).crawl_delay[host] = capped
+                restart_host_clock(self.crawler, request)  # the first gap counts too
                 log.info("robots.txt of %s asks Crawl-delay %s s; using %s s", host, delay, capped)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:

@@ -19,14 +19,22 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16  # across hosts; a run touches only one source's hosts anyway
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = _config.download_delay_s  # DOZOR_DOWNLOAD_DELAY; tests on 127.0.0.1 use 0
-RANDOMIZE_DOWNLOAD_DELAY = True
+# No ±50% jitter: "at least a second apart" must hold for every pair of requests.
+DOWNLOAD_DELAY_JITTER = 0.0
 AUTOTHROTTLE_ENABLED = True
+# Scrapy's AutoThrottle would lower a host's delay below its robots.txt Crawl-delay or a
+# 429's Retry-After on the next fast answer; this one keeps the floor (crawler/politeness.py).
+EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.politeness.FlooredAutoThrottle": 0,
+}
 AUTOTHROTTLE_START_DELAY = max(DOWNLOAD_DELAY, 0.1)
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
-# A hanging server must not hold a run: 30 s per request, then retry or give up.
-DOWNLOAD_TIMEOUT = 30
+# A hanging server must not hold a run: 30 s per request (DOZOR_DOWNLOAD_TIMEOUT), then retry
+# or give up.
+DOWNLOAD_TIMEOUT = _config.download_timeout_s
 # News pages are < 2 MB; a 50 MB "page" or a gzip bomb is cut here (decompressed size too).
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
@@ -41,6 +49,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.politeness.PoliteRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.politeness.RetryAfterMiddleware": 550,
+    # Evidence: every response into WARC files; last in order, so it sees the raw response.
+    "crawler.archive.WarcArchiveMiddleware": 950,
 }
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 

@@ -13,6 +13,9 @@ import sys
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
+from crawler.config import load_config
+from jobs.logs import configure_logging
+
 
 def main(argv: list[str] | None = None) -> int:
     """Crawl one source; exit 0 when the crawl finished (the runner judges what it stored)."""
@@ -29,6 +32,10 @@ def main(argv: list[str] | None = None) -> int:
         settings.set("DOZOR_STATS_FILE", args.stats_file)
     if os.environ.get("DOZOR_LOG_LEVEL"):
         settings.set("LOG_LEVEL", os.environ["DOZOR_LOG_LEVEL"])
+    # Dozor's handler instead of Scrapy's: one line per event, JSON when DOZOR_LOG_FORMAT=json,
+    # and the run id in every line, so the scheduler's output tells the runs apart.
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False)
+    configure_logging(settings.get("LOG_LEVEL"), load_config().log_format, run_id=args.run_id)
     process = CrawlerProcess(settings)
     spider_args = {"source": args.source, "run_id": args.run_id, "since": args.since,
                    "until": args.until}

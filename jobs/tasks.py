@@ -7,7 +7,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import psycopg
+
 from crawler.config import Config, load_config
+from crawler.errors import DozorError
 from crawler.sources import Source, all_sources, get_source
 from crawler.tagging.apply import analyse_text
 from crawler.tagging.rules import rules_version
@@ -16,6 +19,7 @@ from storage.articles import current_tags, iter_stored_texts, replace_tags, upda
 from storage.db import connect, resolve_database_url
 from storage.migrate import migrate
 from storage.sources import paused_source_ids, sync_sources
+from storage.stories import group_stories
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +37,12 @@ def prepare_database(config: Config | None = None) -> str:
 def collect(
     source_ids: Sequence[str] = (), *, since: date | None = None, until: date | None = None,
     on_result: Callable[[Source, RunOutcome], None] | None = None,
+    on_progress: Callable[[str], None] | None = None,
 ) -> list[tuple[Source, RunOutcome]]:
-    """One collection pass over the given sources (all but the paused when empty)."""
+    """One collection pass over the given sources (all but the paused when empty).
+
+    `on_progress` gets each crawl's progress lines as they come (a backfill's listing pages).
+    """
     # Unknown ids fail before anything starts.
     sources = [get_source(s) for s in source_ids] if source_ids else list(all_sources().values())
     config = load_config()
@@ -47,7 +55,9 @@ def collect(
         if source.id in paused:
             outcome = RunOutcome(None, "paused", f"`dozor resume {source.id}` to collect it")
         else:
-            outcome = run_crawl(CrawlRequest(source.id, since, until, mode), config, url)
+            outcome = run_crawl(CrawlRequest(source.id, since, until, mode), config, url,
+                                on_progress=on_progress)
+            group_after_crawl(url, outcome)
         results.append((source, outcome))
         if on_result:
             on_result(source, outcome)
@@ -62,8 +72,24 @@ def crawl_source(source_id: str) -> str:
         log.info("scheduled crawl of %s skipped: paused", source_id)
         return "paused"
     outcome = run_crawl(CrawlRequest(source_id, mode="scheduled"), config, url)
-    log.info("scheduled crawl of %s: %s", source_id, outcome.status)
+    group_after_crawl(url, outcome)
+    log.info("scheduled crawl of %s: %s", source_id, outcome.status,
+             extra={"run_id": outcome.run.id if outcome.run else None})
     return outcome.status
+
+
+def group_after_crawl(database_url: str, outcome: RunOutcome) -> None:
+    """Group a run's new articles into stories; a failure here is logged, the run stands."""
+    if outcome.run is None or outcome.run.new == 0:
+        return
+    try:
+        with connect(database_url, autocommit=True) as conn:
+            group_stories(conn)
+    except (psycopg.Error, DozorError) as exc:
+        log.error("grouping stories after run %d failed: %s", outcome.run.id, exc)
+    except Exception:
+        # A bug in grouping must not cost the other sources their crawl; `dozor dedup` retries.
+        log.exception("grouping stories after run %d failed", outcome.run.id)
 
 
 def _paused(database_url: str) -> set[str]:

@@ -21,12 +21,12 @@ UPSERT_ARTICLE = """
 INSERT INTO articles (
     source_id, url, title, lead, body, body_normalized, author, lang, languages,
     published_at, modified_at, date_source, image_captions, status, status_reason,
-    content_hash, fetched_at, first_run_id, last_run_id, warc_record, search_terms
+    content_hash, fetched_at, first_run_id, last_run_id, warc_record, search_terms, parent_url
 ) VALUES (
     %(source_id)s, %(url)s, %(title)s, %(lead)s, %(body)s, %(body_normalized)s, %(author)s,
     %(lang)s, %(languages)s, %(published_at)s, %(modified_at)s, %(date_source)s,
     %(image_captions)s, %(status)s, %(status_reason)s, %(content_hash)s, %(fetched_at)s,
-    %(run_id)s, %(run_id)s, %(warc_record)s, %(search_terms)s
+    %(run_id)s, %(run_id)s, %(warc_record)s, %(search_terms)s, %(parent_url)s
 )
 ON CONFLICT (url) DO UPDATE SET
     title = EXCLUDED.title, lead = EXCLUDED.lead, body = EXCLUDED.body,
@@ -38,6 +38,7 @@ ON CONFLICT (url) DO UPDATE SET
     status_reason = EXCLUDED.status_reason, content_hash = EXCLUDED.content_hash,
     fetched_at = EXCLUDED.fetched_at, last_run_id = EXCLUDED.last_run_id,
     warc_record = EXCLUDED.warc_record, search_terms = EXCLUDED.search_terms,
+    parent_url = coalesce(EXCLUDED.parent_url, articles.parent_url),
     version = articles.version + 1, last_changed_at = now()
 WHERE articles.content_hash IS DISTINCT FROM EXCLUDED.content_hash
 RETURNING id, (xmax = 0) AS inserted
@@ -65,6 +66,7 @@ def article_params(
         "status": article.status, "status_reason": article.status_reason,
         "content_hash": article.content_hash, "fetched_at": article.fetched_at,
         "run_id": run_id, "warc_record": article.warc_record, "search_terms": search_terms,
+        "parent_url": article.parent_url,
     }
 
 

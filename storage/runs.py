@@ -85,6 +85,19 @@ def finish_run(
     return get_run(conn, run_id)
 
 
+def close_orphaned_runs(conn: psycopg.Connection[Any], source_id: str) -> int:
+    """Mark a source's 'running' rows failed; call only while holding the source's run lock."""
+    with conn.transaction():
+        cur = conn.execute(
+            "UPDATE crawl_runs SET status = 'failed', finished_at = now(), errors = errors || %s"
+            " WHERE source_id = %s AND status = 'running'",
+            (Jsonb([{"kind": "runner", "url": "",
+                     "message": "the process running this crawl ended without recording it"}]),
+             source_id),
+        )
+    return cur.rowcount
+
+
 def get_run(conn: psycopg.Connection[Any], run_id: int) -> CrawlRun:
     """One run by id."""
     with conn.cursor(row_factory=class_row(CrawlRun)) as cur:

@@ -31,6 +31,20 @@ def sync_sources(conn: psycopg.Connection[tuple[object, ...]], sources: Iterable
         cur.executemany(UPSERT_SOURCE, rows)
 
 
+def paused_source_ids(conn: psycopg.Connection[tuple[object, ...]]) -> set[str]:
+    """Ids of the sources an operator paused (`dozor pause`)."""
+    return {str(row[0]) for row in conn.execute("SELECT id FROM sources WHERE paused")}
+
+
+def set_paused(conn: psycopg.Connection[tuple[object, ...]], source_id: str, paused: bool) -> bool:
+    """Pause or resume a source; False when it has no row (not synced from the registry)."""
+    with conn.transaction():
+        cur = conn.execute(
+            "UPDATE sources SET paused = %s WHERE id = %s", (paused, source_id)
+        )
+    return cur.rowcount == 1
+
+
 def load_validators(
     conn: psycopg.Connection[tuple[object, ...]], urls: list[str]
 ) -> dict[str, tuple[str | None, str | None]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import uuid
@@ -16,6 +17,12 @@ from psycopg import sql
 from crawler.sources import all_sources
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Test-only sources with golden pages under tests/fixtures/sites: test_sources.py reads every
+# golden case at collection, so these are registered for the whole session (crawls inherit it).
+SESSION_SOURCE_MODULES = ("tests.source_badpages",)
+os.environ["DOZOR_SOURCE_MODULES"] = ",".join(
+    dict.fromkeys([*filter(None, os.environ.get("DOZOR_SOURCE_MODULES", "").split(",")),
+                   *SESSION_SOURCE_MODULES]))
 
 
 def _server_url() -> str:
@@ -114,3 +121,31 @@ def crawl_env(
         monkeypatch.setenv(name, value)
     all_sources.cache_clear()
     return env
+
+
+@pytest.fixture
+def slow_site(crawl_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """crawl_env plus the test source `slow_site` (tests/slow_site.py), whose articles answer
+    after a delay; its rows are removed afterwards, so other tests see only the registry."""
+    from jobs.tasks import prepare_database
+
+    monkeypatch.setenv("DOZOR_SOURCE_MODULES", "tests.slow_site")
+    all_sources.cache_clear()
+    prepare_database()  # its row in `sources`
+    try:
+        yield "slow_site"
+    finally:
+        all_sources.cache_clear()
+        with psycopg.connect(crawl_env["DATABASE_URL"], autocommit=True) as conn:
+            for table in ("articles", "crawl_runs", "sources"):
+                column = "id" if table == "sources" else "source_id"
+                conn.execute(sql.SQL("DELETE FROM {} WHERE {} = 'slow_site'").format(
+                    sql.Identifier(table), sql.Identifier(column)))
+
+
+@pytest.fixture
+def unused_port() -> int:
+    """A local port nothing listens on: a database or site that is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -32,6 +32,18 @@ MIN_BODY_CHARS = 200
 MAX_HTML_CHARS = 5_000_000
 PAYWALL_MARKERS = ("paywall", "подписка для чтения", "оформите подписку", "жазылым рәсімдеңіз")
 VIDEO_MARKERS = ("<video", "youtube.com/embed", "player.vimeo.com", "rutube.ru/play/embed")
+# A teaser ends with the offer ("Оформите подписку, чтобы читать дальше"); in its last lines
+# only, since fraud stories quote such phrases too.
+PAYWALL_OFFERS = ("оформите подписку", "доступен только подписчикам", "жазылым рәсімдеңіз",
+                  "тек жазылушыларға")
+PAYWALL_OFFER_LINES = 2
+# Article text has sentences; a "body" of menu items, a title and a date has no line this long.
+MIN_SENTENCE_WORDS = 8
+# Controls, C1 codes and undecodable bytes: HTML has none, binary served as HTML ~11% (a byte
+# below 0x20 is 29 of 256). Past this share of the first characters the response is not text.
+UNREADABLE_SHARE = 0.05
+UNREADABLE_SAMPLE_CHARS = 5_000
+_UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
 JSONLD_ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting"}
 # Blocks inside the article container that are not the article: "read also" links, share
 # buttons, tag clouds, banners. trafilatura keeps some of them when they sit inside the body.
@@ -180,7 +192,37 @@ def _classify(html: str, body: str | None) -> tuple[str, str | None]:
             return "paywall", f"only a {len(body)}-character teaser before a paywall"
         if any(marker in lowered for marker in VIDEO_MARKERS):
             return "video_only", f"a video with a {len(body)}-character caption"
+    last_lines = [line for line in body.lower().splitlines() if line.strip()][-PAYWALL_OFFER_LINES:]
+    if any(offer in line for line in last_lines for offer in PAYWALL_OFFERS):
+        return "paywall", f"a {len(body)}-character teaser ending in a subscription offer"
+    if not _has_sentence(body):
+        return "empty", "no sentence of article text, only menu items, a title or a date"
     return "ok", None
+
+
+def _has_sentence(body: str) -> bool:
+    """Whether any line of a body is long enough to be a sentence of text."""
+    return any(len(re.findall(r"\w+", line)) >= MIN_SENTENCE_WORDS for line in body.splitlines())
+
+
+def _unreadable_reason(html: str) -> str | None:
+    """Why a decoded response is not text at all (binary served as HTML), or None."""
+    sample = html[:UNREADABLE_SAMPLE_CHARS]
+    bad = len(_UNREADABLE.findall(sample))
+    if sample and bad / len(sample) > UNREADABLE_SHARE:
+        return (f"not readable text: {bad} of its first {len(sample)} characters are control"
+                " codes or undecodable bytes")
+    return None
+
+
+def _unreadable_article(raw: RawPage, source: Source, reason: str) -> Article:
+    """The row kept for a response that is not text: status 'broken', no body."""
+    return Article(
+        source_id=source.id, url=raw.url, title=raw.link.title if raw.link else None, body=None,
+        lang=raw.link.lang if raw.link else None, published_at=None, fetched_at=raw.fetched_at,
+        status="broken", status_reason=reason, warc_record=raw.warc_record,
+        content_hash=content_hash(raw.link.title if raw.link else None, None),
+    )
 
 
 def extract_article(raw: RawPage, source: Source) -> Article:
@@ -193,6 +235,10 @@ def extract_article(raw: RawPage, source: Source) -> Article:
     declared = raw.headers.get("content-type") or raw.headers.get("Content-Type")
     html, _encoding = decode_html(raw.body, declared)
     html = html[:MAX_HTML_CHARS]
+    if (unreadable := _unreadable_reason(html)) is not None:
+        return _unreadable_article(raw, source, unreadable)
+    # A few stray control bytes in a broken template: lxml refuses the whole page for one NUL.
+    html = _UNREADABLE.sub("", html)
     link = raw.link
     try:
         tree = lxml.html.document_fromstring(html or "<html></html>")
@@ -255,6 +301,8 @@ def extract_article(raw: RawPage, source: Source) -> Article:
     updated_at = _jsonld_date(ld, "dateModified") or _meta_date(tree, "article:modified_time")
 
     status, reason = _classify(html, body)
+    if status != "ok" and body and not _has_sentence(body):
+        body = None  # menu items, a title and a date are not the article's text: keep none
     languages = detect_languages(body) if body else ()
     lang = (languages[0] if languages else None) or (detect_language(title) if title else None)
     if link is not None and link.lang and not languages:

@@ -31,6 +31,7 @@ SAMPLE_CHARS = 50_000
 
 REPLACEMENT = "\ufffd"
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_ESCAPED_RUN = re.compile("[\udc80-\udcff]+")  # bytes kept by the surrogateescape handler
 _LETTER = re.compile(r"[^\W\d_]")
 _ACCENTED = re.compile(r"[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]")  # Latin-1 letters
 
@@ -109,6 +110,20 @@ def _label_looks_wrong(text: str, encoding: str) -> bool:
     return False
 
 
+def decode_utf8_with_legacy_runs(body: bytes, legacy: str) -> str:
+    """UTF-8 text whose invalid byte runs are read as `legacy`: a page mixing two encodings."""
+    # surrogateescape keeps each undecodable byte as U+DC80+byte, so the runs can be taken
+    # back to bytes and decoded as the legacy Cyrillic text they are.
+    text = body.decode("utf-8", "surrogateescape")
+
+    def legacy_run(run: re.Match[str]) -> str:
+        if run.end() == len(text):
+            return REPLACEMENT  # a body cut inside its last character, not a legacy island
+        return run.group(0).encode("utf-8", "surrogateescape").decode(legacy, "replace")
+
+    return _ESCAPED_RUN.sub(legacy_run, text)
+
+
 def decode_html(body: bytes, declared: str | None) -> tuple[str, str]:
     """Return (text, encoding used) for an HTML body and its declared charset or Content-Type."""
     # w3lib applies the browser order: BOM, then the HTTP charset, then <meta charset>,
@@ -127,6 +142,14 @@ def decode_html(body: bytes, declared: str | None) -> tuple[str, str]:
             (body.decode(legacy, "replace"), legacy)
             for legacy in LEGACY_CYRILLIC
             if legacy != encoding
+        )
+    if encoding == "utf-8" and REPLACEMENT in text:
+        # A UTF-8 template around paragraphs from a windows-1251 database (tests/fixtures/sites/
+        # badpages_test/…/7006-*.html). Added last: a page wholly in one encoding decodes the
+        # same or better with that encoding, and max() keeps the first of equal scores.
+        candidates.extend(
+            (decode_utf8_with_legacy_runs(body, legacy), "utf-8")
+            for legacy in LEGACY_CYRILLIC
         )
     if len(candidates) == 1:
         return text, encoding

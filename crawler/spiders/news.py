@@ -10,6 +10,7 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
@@ -93,6 +94,8 @@ class NewsSpider(scrapy.Spider):
         self.until = _parse_day(until, "until")
         self.backfill = self.since is not None
         self.article_pattern = re.compile(self.source.article_url_pattern)
+        # m.<host> and <host> without "www." fold into the home's host: one row per article.
+        self.main_host = urlsplit(self.source.home).hostname
         self.known: set[str] = set()  # filled by the pipeline from PostgreSQL at open
         self.seen: set[str] = set()
         self.validators: dict[str, tuple[str | None, str | None]] = {}
@@ -254,20 +257,28 @@ class NewsSpider(scrapy.Spider):
             lang, datetime.now(ALMATY),
         )
         yield from self.follow_links(links)
+        dated = [link.published_at for link in links if link.published_at is not None]
+        oldest = min(dated) if dated else None
+        if listing is None:
+            self._progress(f"archive {response.url}", len(links), oldest)
         if listing is None or "{page}" not in listing.url or not links:
             return
-        dated = [link.published_at for link in links if link.published_at is not None]
         start, _ = self._window()
         if self.backfill:
-            oldest = min(dated) if dated else None
-            self.logger.info(
-                "backfill %s: listing page %d, %d links, oldest %s",
-                self.source.id, page, len(links), oldest.date() if oldest else "undated",
-            )
+            host = urlsplit(response.url).hostname
+            self._progress(f"listing page {page} of {host}", len(links), oldest)
             if start is not None and oldest is not None and oldest < start:
                 return  # reached the requested date: stop walking back
         if page + 1 < last_page:
             yield self._listing_request(listing, page + 1, last_page)
+
+    def _progress(self, where: str, links: int, oldest: datetime | None) -> None:
+        """A backfill's progress line; `dozor collect --since` shows these as they come."""
+        if self.backfill:
+            self.logger.info(
+                "backfill %s: %s, %d links, oldest %s", self.source.id, where, links,
+                oldest.astimezone(ALMATY).date() if oldest else "undated",
+            )
 
     def _govkz_ticket_request(self, api: GovKzApi) -> scrapy.Request:
         # Since 2026 the news API answers 400 "notAllowed" unless the session first POSTs here.
@@ -305,6 +316,7 @@ class NewsSpider(scrapy.Spider):
         yield from self.follow_links(links)
         start, _ = self._window()
         oldest = min((lk.published_at for lk in links if lk.published_at), default=None)
+        self._progress(f"API {api.project} {api.lang} page {page + 1}", len(links), oldest)
         more = page + 1 < self._pages(api.pages)
         if links and more and not (start and oldest and oldest < start):
             yield self._govkz_page_request(api, page + 1)
@@ -317,6 +329,7 @@ class NewsSpider(scrapy.Spider):
         yield from self.follow_links(result.links)
         start, _ = self._window()
         oldest = min((lk.published_at for lk in result.links if lk.published_at), default=None)
+        self._progress(f"channel {channel.channel} page", len(result.links), oldest)
         if result.older_page_url and pages_left > 1 and not (start and oldest and oldest < start):
             yield scrapy.Request(
                 result.older_page_url, callback=self.parse_telegram,
@@ -329,7 +342,7 @@ class NewsSpider(scrapy.Spider):
     def follow_links(self, links: list[DiscoveredLink]) -> Iterator[Any]:
         """A request (or a ready RawPage) per new in-window article link."""
         for link in links:
-            url = canonicalize_url(link.url)
+            url = canonicalize_url(link.url, self.main_host)
             if url in self.seen or not self.article_pattern.search(url):
                 continue
             if not self.in_window(link):
@@ -342,8 +355,9 @@ class NewsSpider(scrapy.Spider):
             if link.via in SELF_CONTAINED_VIA and link.body_html:
                 yield self._page_from_link(url, link)
                 continue
+            # The canonical URL, not the link: no AMP copy, no m. host, no utm_ parameters.
             yield scrapy.Request(
-                link.url, callback=self.parse_article, errback=self.article_failed,
+                url, callback=self.parse_article, errback=self.article_failed,
                 meta={"link": link, "canonical_url": url},
             )
 
@@ -394,6 +408,11 @@ class NewsSpider(scrapy.Spider):
             limit = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
             detail = str(value).split(" in request ")[0] or "cancelled while reading"
             return f"larger than DOWNLOAD_MAXSIZE ({limit} bytes): {detail}"
+        # Twisted's ResponseFailed holds a list of Failures: name them, not their reprs.
+        reasons = getattr(getattr(value, "__cause__", None), "reasons", None)
+        if reasons:
+            inner = "; ".join(f"{type(r.value).__name__}: {r.value}" for r in reasons)
+            return f"{type(value).__name__}: {inner}"
         return f"{type(value).__name__}: {value}".strip()
 
     @staticmethod

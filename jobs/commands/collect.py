@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from crawler.config import load_config
+from crawler.extract.dates import ALMATY
 from crawler.sources import Source, all_sources
 from jobs.runner import RunOutcome
+from jobs.sources_doc import sources_markdown
 from jobs.tasks import collect as run_collect
 from jobs.tasks import prepare_database
 from storage.db import connect, redact_url
+from storage.sources import paused_source_ids
 
 SUMMARY_HEADER = (
     f"{'source':<18} {'status':<8} {'found':>6} {'new':>5} {'updated':>7} {'failed':>6}"
@@ -50,7 +54,12 @@ def collect(
     def show(source: Source, outcome: RunOutcome) -> None:
         click.echo(_summary_line(source, outcome))
 
-    results = run_collect(sources, since=since_day, until=until_day, on_result=show)
+    def progress(line: str) -> None:
+        # Standard error: a backfill can take hours, and stdout stays the summary table.
+        click.echo(f"  … {line}", err=True)
+
+    results = run_collect(sources, since=since_day, until=until_day, on_result=show,
+                          on_progress=progress)
     config = load_config()
     where = redact_url(config.database_url) if config.database_url else "the embedded PostgreSQL"
     new = sum(o.run.new for _, o in results if o.run)
@@ -64,22 +73,37 @@ def collect(
 
 
 @click.command()
-def sources() -> None:
-    """List the source registry: languages, discovery methods, schedule, last run."""
+@click.option("--markdown", is_flag=True,
+              help="Print docs/sources.md (the registry as a Markdown table); reads no database.")
+def sources(markdown: bool) -> None:
+    """List the source registry: name, languages, discovery methods, schedule, last run."""
+    if markdown:
+        click.echo(sources_markdown(), nl=False)
+        return
     url = prepare_database()
-    last: dict[str, tuple[object, object, object]] = {}
+    last: dict[str, tuple[object, datetime, object]] = {}
     with connect(url) as conn:
-        for row in conn.execute(
+        for source_id, status, started, new in conn.execute(
             "SELECT DISTINCT ON (source_id) source_id, status, started_at, new FROM crawl_runs"
             " ORDER BY source_id, started_at DESC"
         ):
-            last[str(row[0])] = (row[1], row[2], row[3])
-    click.echo(f"{'id':<18} {'languages':<9} {'discovery':<28} {'schedule':<13} last run")
+            if isinstance(started, datetime):
+                last[str(source_id)] = (status, started, new)
+        paused = paused_source_ids(conn)
+    header = ("id", "name", "languages", "discovery", "schedule", "last run (Almaty)")
+    rows = [header]
     for source in all_sources().values():
-        status, started, new = last.get(source.id, (None, None, None))
-        last_run = f"{started:%Y-%m-%d %H:%M} {status} (+{new})" if started else "never"
-        click.echo(f"{source.id:<18} {','.join(source.languages):<9}"
-                   f" {','.join(source.discovery_methods):<28} {source.schedule:<13} {last_run}")
+        run = last.get(source.id)
+        last_run = (f"{run[1].astimezone(ALMATY):%Y-%m-%d %H:%M} {run[0]} (+{run[2]})"
+                    if run else "never")
+        if source.id in paused:
+            last_run += ", paused"
+        rows.append((source.id, source.name, ",".join(source.languages),
+                     ",".join(source.discovery_methods), source.schedule, last_run))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+                   + "  " + row[-1])
 
 
 @click.command("db-url")

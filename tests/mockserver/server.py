@@ -23,6 +23,7 @@ import hashlib
 import json
 import mimetypes
 import re
+import socket
 import sys
 import threading
 import time
@@ -239,19 +240,14 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(float(arg("n", "5")))
             self._send(200, b"<html><body>late</body></html>")
         elif kind == "drop":
-            self.close_connection = True
-            self.wfile.flush()
-            self.connection.close()
-            self._logged(0)
+            self._hang_up()
         elif kind == "partial":
             # Promises 100000 bytes, sends 1012, hangs up: a cut-off transfer.
             self.send_response(200)
             self.send_header("Content-Length", "100000")
             self.end_headers()
             self.wfile.write(b"<html><body>" + b"x" * 1000)
-            self.wfile.flush()
-            self.connection.close()
-            self._logged(0)
+            self._hang_up()
         elif kind == "huge":
             # With a Content-Length: the crawler can refuse it from the headers alone.
             megabytes = int(arg("mb", "50"))
@@ -285,6 +281,15 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(200, retry_after_article(key))
         else:
             self._send(404, b"unknown failure endpoint")
+
+    def _hang_up(self) -> None:
+        """Close the connection now; shutdown() sends the FIN that close() alone would not
+        while rfile and wfile still hold the socket."""
+        self.close_connection = True
+        self.wfile.flush()
+        self.connection.shutdown(socket.SHUT_RDWR)
+        self.connection.close()
+        self._logged(0)
 
     bombs: ClassVar[dict[int, bytes]] = {}  # gzip bombs by size, made once
 

@@ -1,0 +1,206 @@
+"""Operator commands: `dozor schedule` (the service), `run`, `pause`, `resume`, `runs`, `status`."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from datetime import UTC, datetime
+from types import FrameType
+
+import click
+
+from crawler.config import load_config
+from crawler.sources import all_sources, get_source
+from jobs.logs import configure_logging
+from jobs.runner import CrawlRequest, RunOutcome, run_crawl
+from jobs.scheduler import (
+    ALMATY,
+    build_scheduler,
+    crawl_job_id,
+    run_scheduler,
+    source_trigger,
+)
+from jobs.tasks import group_after_crawl, prepare_database
+from storage.db import connect
+from storage.health import health_warnings, source_health
+from storage.runs import CrawlRun, recent_runs
+from storage.sources import paused_source_ids, set_paused
+
+# Statuses after which `dozor run` exits non-zero, so a cron line or a script notices.
+FAILED_STATUSES = ("failed", "timeout", "killed", "skipped")
+
+
+def _almaty(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return moment.astimezone(ALMATY).strftime(fmt) if moment else "-"
+
+
+@click.group(invoke_without_command=True)
+@click.pass_context
+def schedule(ctx: click.Context) -> None:
+    """Run each source's crawl on its schedule (Asia/Almaty) until SIGTERM; or a subcommand."""
+    if ctx.invoked_subcommand is not None:
+        return
+    config = load_config()
+    configure_logging(logging.INFO, config.log_format)
+    url = prepare_database(config)
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        logging.getLogger(__name__).info("received %s", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    run_scheduler(url, all_sources().values(), stop)
+
+
+@schedule.command("list")
+def schedule_list() -> None:
+    """Each source's schedule and next run time, as the scheduler has stored them."""
+    url = prepare_database()
+    scheduler = build_scheduler(url)
+    scheduler.start(paused=True)  # reads the job table; runs nothing
+    try:
+        jobs = {job.id: job for job in scheduler.get_jobs(jobstore="default")}
+    finally:
+        scheduler.shutdown(wait=False)
+    with connect(url) as conn:
+        paused = paused_source_ids(conn)
+    click.echo(f"{'source':<22} {'schedule':<14} {'next run (Asia/Almaty)':<24} note")
+    now = datetime.now(ALMATY)
+    for source in all_sources().values():
+        job = jobs.get(crawl_job_id(source.id))
+        if job is not None:
+            next_run, note = _almaty(job.next_run_time), ""
+            if job.next_run_time is not None and job.next_run_time < now:
+                note = "overdue: runs when the scheduler is up"
+        else:
+            next_run = _almaty(source_trigger(source).get_next_fire_time(None, now))
+            note = "not stored yet: start `dozor schedule`"
+        if source.id in paused:
+            note = f"paused (`dozor resume {source.id}`)"
+        click.echo(f"{source.id:<22} {source.schedule:<14} {next_run:<24} {note}".rstrip())
+
+
+def _run_one(source_id: str) -> None:
+    get_source(source_id)  # an unknown id fails before the database is touched
+    config = load_config()
+    url = prepare_database(config)
+    # Named explicitly: a paused source runs too.
+    outcome = run_crawl(CrawlRequest(source_id, mode="manual"), config, url)
+    group_after_crawl(url, outcome)
+    click.echo(_outcome_line(source_id, outcome))
+    if outcome.status in FAILED_STATUSES:
+        sys.exit(1)
+
+
+def _outcome_line(source_id: str, outcome: RunOutcome) -> str:
+    run = outcome.run
+    if run is None:
+        return f"{source_id}: {outcome.status}: {outcome.message}"
+    line = (f"{source_id}: run {run.id} {outcome.status}: found {run.found}, new {run.new},"
+            f" updated {run.updated}, failed {run.failed}, rejected {run.rejected}")
+    return line + (f"\n  {outcome.message}" if outcome.message else "")
+
+
+@schedule.command("run-now")
+@click.argument("source_id")
+def schedule_run_now(source_id: str) -> None:
+    """Crawl one source now, in this process (the same as `dozor run`)."""
+    _run_one(source_id)
+
+
+@click.command("run")
+@click.argument("source_id")
+def run(source_id: str) -> None:
+    """Crawl one source now, even if paused; exit 1 unless the run was ok or partial."""
+    _run_one(source_id)
+
+
+def _set_paused(source_id: str, paused: bool) -> None:
+    get_source(source_id)
+    url = prepare_database()
+    with connect(url) as conn:
+        set_paused(conn, source_id, paused)
+
+
+@click.command()
+@click.argument("source_id")
+def pause(source_id: str) -> None:
+    """Pause a source: the scheduler and `dozor collect` skip it until resumed."""
+    _set_paused(source_id, True)
+    click.echo(f"{source_id} paused: scheduled runs and `dozor collect` skip it"
+               f" (`dozor run {source_id}` still runs it); `dozor resume {source_id}` undoes it.")
+
+
+@click.command()
+@click.argument("source_id")
+def resume(source_id: str) -> None:
+    """Resume a paused source."""
+    _set_paused(source_id, False)
+    click.echo(f"{source_id} resumed: it runs on its schedule again.")
+
+
+def _run_line(run: CrawlRun) -> str:
+    took = (f"{(run.finished_at - run.started_at).total_seconds():.0f}s"
+            if run.finished_at else "running")
+    first_error = ""
+    if run.errors:
+        first = run.errors[0]
+        first_error = f"{first.get('kind')}: {first.get('message')}"[:70]
+    return (f"{run.id:>6} {run.source_id:<20} {run.mode:<9} {_almaty(run.started_at):<16}"
+            f" {took:>7} {run.status:<8} {run.found:>5} {run.new:>5} {run.updated:>5}"
+            f" {run.failed:>5} {run.rejected:>5}  {first_error}").rstrip()
+
+
+@click.command()
+@click.option("--source", "source_id", metavar="ID", help="Only this source's runs.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000),
+              help="How many runs, newest first.")
+def runs(source_id: str | None, limit: int) -> None:
+    """Run history: start (Asia/Almaty), duration, status, counts and first error."""
+    if source_id:
+        get_source(source_id)
+    url = prepare_database()
+    with connect(url) as conn:
+        rows = recent_runs(conn, source_id, limit)
+    click.echo(f"{'run':>6} {'source':<20} {'mode':<9} {'started':<16} {'took':>7} {'status':<8}"
+               f" {'found':>5} {'new':>5} {'upd':>5} {'fail':>5} {'rej':>5}  first error")
+    for row in rows:
+        click.echo(_run_line(row))
+    if not rows:
+        click.echo("no runs yet: `dozor run <source>` or `dozor schedule`")
+
+
+@click.command()
+def status() -> None:
+    """Each source's last run and last success, new articles in 7 days, and warnings."""
+    url = prepare_database()
+    with connect(url) as conn:
+        rows = source_health(conn)
+    now = datetime.now(UTC)
+    click.echo(f"{'source':<20} {'last run (Asia/Almaty)':<28} {'last success':<16}"
+               f" {'new 7d':>6} {'not ok 7d':>9}")
+    warned = 0
+    for health in rows:
+        if health.running_since is not None:
+            last = f"running since {_almaty(health.running_since, '%H:%M')}"
+        elif health.last_run_at is not None:
+            last = f"{_almaty(health.last_run_at)} {health.last_run_status}"
+        else:
+            last = "never"
+        if health.paused:
+            last += " (paused)"
+        not_ok = f"{health.not_ok_7d / health.new_7d:.0%}" if health.new_7d else "-"
+        click.echo(f"{health.source_id:<20} {last:<28} {_almaty(health.last_success_at):<16}"
+                   f" {health.new_7d:>6} {not_ok:>9}")
+        warnings = health_warnings(health, now)
+        warned += bool(warnings)
+        for warning in warnings:
+            click.echo(f"{'':<20} ! {warning}")
+    click.echo(f"\n{len(rows)} sources, {warned} with warnings.")
+
+
+COMMANDS = [schedule, run, pause, resume, runs, status]

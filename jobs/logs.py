@@ -1,0 +1,79 @@
+"""Log lines for the scheduler and the crawls: one line per event, text or JSON, with the run id."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TextIO
+
+from pythonjsonlogger.json import JsonFormatter
+
+# The crawl run a thread is working on; the scheduler runs several crawls at once, one per
+# worker thread, and each thread's lines must name its own run.
+CURRENT_RUN_ID: ContextVar[int | None] = ContextVar("dozor_run_id", default=None)
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [run %(run_id)s] %(message)s"
+JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(run_id)s %(message)s"
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+
+
+class RunIdFilter(logging.Filter):
+    """Adds `run_id` to every record: the process's fixed run, else the thread's current one."""
+
+    def __init__(self, fixed_run_id: int | None = None) -> None:
+        super().__init__()
+        self.fixed_run_id = fixed_run_id
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "run_id", None) is None:
+            record.run_id = self.fixed_run_id or CURRENT_RUN_ID.get()
+        return True
+
+
+class OneLineFormatter(logging.Formatter):
+    """Text lines with newlines escaped, so a stats dump or a traceback stays one line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if getattr(record, "run_id", None) is None:
+            record.run_id = "-"
+        return super().format(record).replace("\r", "\\r").replace("\n", "\\n")
+
+
+def log_formatter(log_format: str) -> logging.Formatter:
+    """The formatter for DOZOR_LOG_FORMAT: 'json' (one object per line) or 'text'."""
+    if log_format == "json":
+        return JsonFormatter(
+            JSON_FIELDS, datefmt=TIME_FORMAT,
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+        )
+    return OneLineFormatter(TEXT_FORMAT, datefmt=TIME_FORMAT)
+
+
+def configure_logging(
+    level: int | str, log_format: str, *, run_id: int | None = None, stream: TextIO | None = None,
+) -> None:
+    """Send every log record to standard error, one line each, tagged with the run id."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    # The level goes on the handler too: Scrapy sets its own loggers to DEBUG, and records
+    # from those propagate to the root's handlers whatever the root logger's level.
+    handler.setLevel(level)
+    handler.addFilter(RunIdFilter(run_id))
+    handler.setFormatter(log_formatter(log_format))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+
+
+@contextmanager
+def bound_run_id(run_id: int) -> Iterator[None]:
+    """Tag this thread's log lines with `run_id` while the block runs."""
+    token = CURRENT_RUN_ID.set(run_id)
+    try:
+        yield
+    finally:
+        CURRENT_RUN_ID.reset(token)

@@ -1,0 +1,495 @@
+"""The analysts' HTTP API (read-only): search, one article, statistics, Atom feeds, the web page.
+
+    dozor serve --host 127.0.0.1 --port 8000    # then http://127.0.0.1:8000/ and /openapi.json
+
+Every connection is read-only (default_transaction_read_only, and the `dozor_analyst` role
+when the login may take it); only GET routes exist. Errors answer with a short message:
+400 for a query Dozor cannot read, 422 for a parameter out of range, 503 when the database
+is down, 500 otherwise, never a traceback or SQL.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+import psycopg
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from psycopg_pool import ConnectionPool, PoolTimeout
+from pydantic import BaseModel, Field
+
+from crawler.errors import DatabaseUnavailableError, SearchQueryError
+from serve.connection import make_read_only, pool_kwargs
+from serve.feed import atom_feed
+from serve.highlight import Segment, hit_highlights
+from serve.labels import catalog
+from serve.search import (
+    ALMATY,
+    MAX_PAGE_SIZE,
+    MAX_QUERY_CHARS,
+    Filters,
+    Hit,
+    SearchRequest,
+    get_article,
+    parse_when,
+    search,
+)
+from serve.stats import DIMENSIONS, CountTable, count_by
+
+log = logging.getLogger(__name__)
+
+WEB_DIR = Path(__file__).with_name("web")
+FEED_ENTRIES = 50
+# At most this many values per list filter (?topic=a&topic=b...): enough for any real use.
+MAX_FILTER_VALUES = 25
+# The page and its script come only from this app: no CDN, no inline script.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+    " connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+# ---------------------------------------------------------------------------------------
+# Response models (they are the OpenAPI description at /openapi.json)
+# ---------------------------------------------------------------------------------------
+
+
+class SegmentOut(BaseModel):
+    """A piece of text; `mark` is true for a word the query (or a tag's evidence) matched."""
+
+    text: str
+    mark: bool = False
+
+
+class EvidenceOut(BaseModel):
+    """A phrase that made a tag, as written, with its field ('title' or 'text') and offsets."""
+
+    phrase: str
+    rule: str
+    field: str
+    start: int
+    end: int
+
+
+class TagOut(BaseModel):
+    """A topic tag: score, subtopics, evidence."""
+
+    topic: str
+    topic_name: str
+    score: float
+    subtopics: list[str]
+    evidence: list[EvidenceOut]
+
+
+class HitOut(BaseModel):
+    """One article of a result page."""
+
+    id: int
+    url: str
+    title: str | None
+    title_marked: list[SegmentOut]
+    snippet: list[SegmentOut]
+    source: str
+    lang: str | None
+    published: datetime | None = Field(description="Publication time, Asia/Almaty offset")
+    topics: list[str]
+    subtopics: list[str]
+    regions: list[str]
+    rank: float | None = Field(description="ts_rank_cd of the query; null without a query")
+    evidence: list[str] = Field(description="Phrases that made the topic tags")
+    article: str = Field(description="Path of the article with its tags in this API")
+    partial: bool = Field(description="A close match: it holds every word of the query but"
+                          " one (listed after the articles that hold them all)")
+
+
+class SearchOut(BaseModel):
+    """A page of results."""
+
+    total: int = Field(description="Articles holding every word, counted up to 10000"
+                       " (close matches not included)")
+    total_exact: bool
+    page: int
+    page_size: int
+    items: list[HitOut]
+    next: str | None = Field(description="Path of the next page, if any")
+
+
+class ArticleOut(BaseModel):
+    """One stored article with its facts and tags."""
+
+    id: int
+    url: str
+    source: str
+    source_name: str
+    title: str | None
+    lead: str | None
+    body: str | None
+    author: str | None
+    lang: str | None
+    languages: list[str]
+    published: datetime | None
+    modified: datetime | None
+    first_seen: datetime
+    version: int
+    kz_related: bool | None
+    regions: list[str]
+    criminal_code_articles: list[str]
+    agencies: list[str]
+    damage_kzt: list[int]
+    case_counts: list[int]
+    rules_version: str | None
+    tags: list[TagOut]
+
+
+class CountOut(BaseModel):
+    """Articles under one key (a week's Monday, a region, a source), in all and by topic."""
+
+    key: str
+    name: str
+    articles: int
+    by_topic: dict[str, int]
+
+
+class StatsOut(BaseModel):
+    """Counts of the matching articles per week (Asia/Almaty), region and source."""
+
+    topics: list[str]
+    week: list[CountOut]
+    region: list[CountOut]
+    source: list[CountOut]
+
+
+class NamedOut(BaseModel):
+    """An id and its readable name."""
+
+    id: str
+    name: str
+
+
+class CatalogOut(BaseModel):
+    """The values the filters accept."""
+
+    topics: list[NamedOut]
+    subtopics: list[NamedOut]
+    regions: list[NamedOut]
+    languages: list[NamedOut]
+    sources: list[NamedOut]
+    max_query_chars: int
+    max_page_size: int
+
+
+# ---------------------------------------------------------------------------------------
+# Parameters
+# ---------------------------------------------------------------------------------------
+
+ListParam = Annotated[list[str], Query(max_length=MAX_FILTER_VALUES)]
+
+
+def search_filters(
+    topic: ListParam = [],  # noqa: B006 - FastAPI copies defaults per request
+    subtopic: ListParam = [],  # noqa: B006
+    source: ListParam = [],  # noqa: B006
+    lang: ListParam = [],  # noqa: B006
+    region: ListParam = [],  # noqa: B006
+    since: Annotated[str | None, Query(
+        max_length=40, description="YYYY-MM-DD, ISO time, 'today', 'yesterday', '7d'"
+        " (Asia/Almaty days)")] = None,
+    until: Annotated[str | None, Query(
+        max_length=40, description="Inclusive day, or exclusive ISO time")] = None,
+) -> Filters:
+    """The filter parameters shared by search, statistics and feeds."""
+    return Filters(
+        topics=tuple(topic), subtopics=tuple(subtopic), sources=tuple(source),
+        langs=tuple(lang), regions=tuple(region),
+        since=parse_when(since) if since else None,
+        until=parse_when(until, end=True) if until else None,
+    )
+
+
+QueryText = Annotated[str, Query(
+    max_length=MAX_QUERY_CHARS,
+    description='Words (all required; Kazakh and Russian forms found), "a phrase",'
+    " -excluded, a OR b, prefix*",
+)]
+FiltersDep = Annotated[Filters, Depends(search_filters)]
+
+
+def _pool(request: Request) -> ConnectionPool[psycopg.Connection[Any]]:
+    pool: ConnectionPool[psycopg.Connection[Any]] = request.app.state.pool
+    return pool
+
+
+def read_connection(request: Request) -> Iterator[psycopg.Connection[Any]]:
+    """A read-only connection from the app's pool for one request."""
+    with _pool(request).connection() as conn:
+        yield conn
+
+
+Conn = Annotated[psycopg.Connection[Any], Depends(read_connection)]
+
+
+# ---------------------------------------------------------------------------------------
+# Conversions
+# ---------------------------------------------------------------------------------------
+
+
+def _segments(segments: list[Segment]) -> list[SegmentOut]:
+    return [SegmentOut(text=s.text, mark=s.mark) for s in segments]
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(ALMATY) if moment else None
+
+
+def hit_out(hit: Hit, page_parsed: Any) -> HitOut:
+    """A Hit as the API shows it, snippet and marks included."""
+    title_marked, snippet = hit_highlights(hit, page_parsed)
+    return HitOut(
+        id=hit.id, url=hit.url, title=hit.title, title_marked=_segments(title_marked),
+        snippet=_segments(snippet), source=hit.source_id, lang=hit.lang,
+        published=_local(hit.published_at), topics=list(hit.topics),
+        subtopics=list(hit.subtopics), regions=list(hit.regions), rank=hit.rank,
+        evidence=list(dict.fromkeys(e.phrase for t in hit.tags for e in t.evidence)),
+        article=f"/api/articles/{hit.id}", partial=hit.partial,
+    )
+
+
+def _as_written(row: dict[str, Any], field: str, start: int, end: int, fallback: str) -> str:
+    """An evidence phrase cut from the article as found (stored phrases are lower-cased)."""
+    text = row["title"] if field == "title" else row["body"]
+    if not text:
+        return fallback
+    nfc = unicodedata.normalize("NFC", text)
+    return nfc[start:end] if 0 <= start < end <= len(nfc) else fallback
+
+
+def article_out(row: dict[str, Any]) -> ArticleOut:
+    """A get_article row as the API shows it."""
+    names = catalog()
+    tags = [
+        TagOut(
+            topic=t.topic, topic_name=names.name("topics", t.topic), score=t.score,
+            subtopics=list(t.subtopics),
+            evidence=[EvidenceOut(phrase=_as_written(row, e.field, e.start, e.end, e.phrase),
+                                  rule=e.rule, field=e.field, start=e.start, end=e.end)
+                      for e in t.evidence],
+        )
+        for t in row["tags"]
+    ]
+    return ArticleOut(
+        id=row["id"], url=row["url"], source=row["source_id"], source_name=row["source_name"],
+        title=row["title"], lead=row["lead"], body=row["body"], author=row["author"],
+        lang=row["lang"], languages=list(row["languages"] or ()),
+        published=_local(row["published_at"]), modified=_local(row["modified_at"]),
+        first_seen=row["first_seen_at"].astimezone(ALMATY), version=row["version"],
+        kz_related=row["kz_related"], regions=list(row["regions"] or ()),
+        criminal_code_articles=list(row["criminal_code_articles"] or ()),
+        agencies=list(row["agencies"] or ()), damage_kzt=list(row["damage_kzt"] or ()),
+        case_counts=list(row["case_counts"] or ()), rules_version=row["rules_version"],
+        tags=tags,
+    )
+
+
+def _counts_out(table: CountTable) -> list[CountOut]:
+    names = catalog()
+    kind = {"region": "regions"}.get(table.dimension, "")
+    return [CountOut(key=r.key, name=names.name(kind, r.key) if kind else r.key,
+                     articles=r.articles, by_topic=r.by_topic) for r in table.rows]
+
+
+def _query_string(request: Request, drop: tuple[str, ...] = ()) -> str:
+    """The request's query parameters in a canonical order (a saved query's identity)."""
+    items = sorted((k, v) for k, v in request.query_params.multi_items() if k not in drop and v)
+    return urlencode(items)
+
+
+def _feed_title(text: str, filters: Filters) -> str:
+    parts = [f"\u201c{text}\u201d"] if text else []
+    names = catalog()
+    parts += [names.name("topics", t) for t in filters.topics]
+    parts += [names.name("subtopics", s) for s in filters.subtopics]
+    parts += [names.name("regions", r) for r in filters.regions]
+    parts += list(filters.sources) + [names.name("languages", lg) for lg in filters.langs]
+    return "Dozor: " + (", ".join(parts) if parts else "all articles")
+
+
+# ---------------------------------------------------------------------------------------
+# The app
+# ---------------------------------------------------------------------------------------
+
+
+def configure_connection(conn: psycopg.Connection[Any]) -> None:
+    """The pool's set-up of each new connection: read-only, as the analyst role if allowed."""
+    make_read_only(conn)
+
+
+def create_app(database_url: str, *, pool_size: int = 4, pool_timeout: float = 10.0) -> FastAPI:
+    """The FastAPI app over a (migrated) database; connections are read-only.
+
+    `pool_timeout` is how long a request waits for a connection before answering 503.
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
+            database_url, kwargs=pool_kwargs(), configure=configure_connection, min_size=1,
+            max_size=pool_size, timeout=pool_timeout, open=False, name="dozor-api",
+        )
+        pool.open(wait=False)  # a database that is down answers 503, it does not stop the app
+        app.state.pool = pool
+        try:
+            yield
+        finally:
+            pool.close()
+
+    app = FastAPI(
+        title="Dozor API",
+        version="1",
+        summary="Kazakhstan law-enforcement news on fraud and organized crime: search, "
+        "articles with tags and evidence, statistics, Atom feeds. Read-only.",
+        lifespan=lifespan,
+        # Swagger UI and ReDoc load their code from a CDN: the app serves nothing from the
+        # network, so the description stays at /openapi.json for any OpenAPI tool.
+        docs_url=None,
+        redoc_url=None,
+    )
+    _add_error_handlers(app)
+    _add_routes(app)
+    app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        return response
+
+    return app
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    """Short JSON errors: what was wrong with the request, never how the server failed."""
+
+    async def bad_query(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    async def invalid_parameter(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        errors = [
+            {"parameter": ".".join(str(p) for p in e.get("loc", ())[1:]) or "request",
+             "message": str(e.get("msg", "invalid value"))}
+            for e in exc.errors()
+        ]
+        return JSONResponse({"detail": errors}, status_code=422)
+
+    async def database_down(request: Request, exc: Exception) -> JSONResponse:
+        log.error("database unavailable: %s", type(exc).__name__)
+        return JSONResponse({"detail": "the database is unavailable; try again later"},
+                            status_code=503)
+
+    async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("error answering %s", request.url.path)
+        return JSONResponse({"detail": "internal error"}, status_code=500)
+
+    app.add_exception_handler(SearchQueryError, bad_query)
+    app.add_exception_handler(RequestValidationError, invalid_parameter)
+    for down in (PoolTimeout, psycopg.OperationalError, DatabaseUnavailableError):
+        app.add_exception_handler(down, database_down)
+    app.add_exception_handler(psycopg.Error, internal_error)
+    app.add_exception_handler(Exception, internal_error)
+
+
+def _add_routes(app: FastAPI) -> None:
+    """The GET routes."""
+
+    @app.get("/api/search", response_model=SearchOut, tags=["search"])
+    def search_articles(
+        conn: Conn, request: Request, filters: FiltersDep, q: QueryText = "",
+        order: Literal["relevance", "newest", "oldest"] = "relevance",
+        page: Annotated[int, Query(ge=1, le=1000)] = 1,
+        page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
+        close_matches: Annotated[bool, Query(
+            description="Complete a relevance-ordered page that the articles holding every"
+            " word do not fill with articles holding every word but one (partial=true)")] = True,
+    ) -> SearchOut:
+        """Articles matching a query and filters, best first (or newest/oldest first)."""
+        offset = (page - 1) * page_size
+        request_ = SearchRequest(q, filters, order, page_size, offset, close_matches)
+        result = search(conn, request_, with_body=True)
+        more = offset + sum(1 for h in result.hits if not h.partial) < result.total
+        next_page = None
+        if more:
+            params = _query_string(request, drop=("page",))
+            next_page = f"/api/search?{params}&page={page + 1}".replace("?&", "?")
+        return SearchOut(total=result.total, total_exact=result.total_exact, page=page,
+                         page_size=page_size,
+                         items=[hit_out(h, result.parsed) for h in result.hits], next=next_page)
+
+    @app.get("/api/articles/{article_id}", response_model=ArticleOut, tags=["search"])
+    def one_article(conn: Conn, article_id: int) -> ArticleOut:
+        """One article with its facts, tags and the evidence of each tag."""
+        row = get_article(conn, article_id)
+        if row is None:
+            raise HTTPException(status_code=404, detail="no such article")
+        return article_out(row)
+
+    @app.get("/api/stats", response_model=StatsOut, tags=["statistics"])
+    def statistics(conn: Conn, filters: FiltersDep, q: QueryText = "") -> StatsOut:
+        """Matching articles per week (Asia/Almaty, weeks start on Monday), region, source."""
+        tables = {d: count_by(conn, d, q, filters) for d in DIMENSIONS}
+        return StatsOut(topics=list(catalog().topics), week=_counts_out(tables["week"]),
+                        region=_counts_out(tables["region"]),
+                        source=_counts_out(tables["source"]))
+
+    @app.get("/api/catalog", response_model=CatalogOut, tags=["search"])
+    def filter_values(conn: Conn) -> CatalogOut:
+        """The topics, subtopics, regions, languages and sources the filters accept."""
+        names = catalog()
+        sources = [NamedOut(id=str(r[0]), name=str(r[1]))
+                   for r in conn.execute("SELECT id, name FROM sources ORDER BY id")]
+
+        def named(kind: str, ids: tuple[str, ...]) -> list[NamedOut]:
+            return [NamedOut(id=i, name=names.name(kind, i)) for i in ids]
+
+        return CatalogOut(
+            topics=named("topics", names.topics), subtopics=named("subtopics", names.subtopics),
+            regions=named("regions", names.regions),
+            languages=named("languages", names.languages), sources=sources,
+            max_query_chars=MAX_QUERY_CHARS, max_page_size=MAX_PAGE_SIZE,
+        )
+
+    @app.get("/feeds/search.atom", tags=["feeds"], response_class=Response,
+             responses={200: {"content": {"application/atom+xml": {}}}})
+    def search_feed(conn: Conn, request: Request, filters: FiltersDep,
+                    q: QueryText = "") -> Response:
+        """An Atom feed of the newest articles matching a saved query (the query string)."""
+        result = search(conn, SearchRequest(q, filters, "newest", FEED_ENTRIES, 0),
+                        with_body=True, count=False)
+        params = _query_string(request)
+        base = str(request.base_url).rstrip("/")
+        body = atom_feed(
+            result, title=_feed_title(q, filters),
+            self_url=f"{base}/feeds/search.atom" + (f"?{params}" if params else ""),
+            alternate_url=f"{base}/" + (f"?{params}" if params else ""),
+            article_api=f"{base}/api/articles/",
+        )
+        return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+    @app.get("/", include_in_schema=False)
+    def web_page() -> FileResponse:
+        return FileResponse(WEB_DIR / "index.html", media_type="text/html; charset=utf-8")
+
+    @app.get("/healthz", include_in_schema=False)
+    def health(conn: Conn) -> dict[str, str]:
+        conn.execute("SELECT 1")
+        return {"status": "ok"}

@@ -1,0 +1,51 @@
+"""Read-only connections for the analysts' side: read-only transactions, the analyst role."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from storage.db import CONNECT_TIMEOUT_S, connect
+
+log = logging.getLogger(__name__)
+
+# The NOLOGIN group role of migration 0005: SELECT on the tables and views, nothing else.
+ANALYST_ROLE = "dozor_analyst"
+# Set at connection start as well, so not even the first statement can write.
+READ_ONLY_OPTIONS = "-c default_transaction_read_only=on"
+
+
+def make_read_only(conn: psycopg.Connection[Any]) -> bool:
+    """Make every transaction of a connection read-only and act as the analyst role if allowed.
+
+    Returns whether the role was taken: it is not when the migration could not create it
+    (no CREATEROLE) or this login is not a member of it; read-only transactions still hold.
+    """
+    conn.execute("SET default_transaction_read_only = on")
+    row = conn.execute(
+        "SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles WHERE rolname = %s",
+        (ANALYST_ROLE,),
+    ).fetchone()
+    if row and row[0]:
+        conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(ANALYST_ROLE)))
+        return True
+    log.warning("role %s unavailable to this login: read-only transactions only", ANALYST_ROLE)
+    return False
+
+
+def connect_read_only(url: str) -> psycopg.Connection[Any]:
+    """A new autocommit connection whose every statement runs read-only."""
+    conn = connect(url, autocommit=True)
+    make_read_only(conn)
+    return conn
+
+
+def pool_kwargs() -> dict[str, Any]:
+    """Connection arguments of the API's pool: autocommit, read-only from the first statement."""
+    return {
+        "autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S,
+        "application_name": "dozor-api", "options": READ_ONLY_OPTIONS,
+    }

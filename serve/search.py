@@ -1,0 +1,622 @@
+"""Search over stored articles: query words stemmed as the index was, filters as whitelisted SQL.
+
+The index (`articles.search_vector`) holds the stems `crawler.tagging.stem.search_terms` gave
+each word of an article; a query word goes through the same stemmers, Kazakh and Russian both
+when its letters do not decide (`token_stems`), so "алаяқтарды" finds "алаяқтық" and
+"мошенников" finds "мошенники". The SQL is literal text: filters add fixed fragments with
+named parameters, the order comes from a whitelist, values never become SQL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+import psycopg
+from psycopg import sql
+from psycopg.rows import dict_row
+
+from crawler.errors import SearchQueryError
+from crawler.tagging.normalize import normalize_text, tokenize
+from crawler.tagging.rules import token_stems
+from serve.labels import catalog
+
+ALMATY = ZoneInfo("Asia/Almaty")
+
+# Limits that keep one request cheap: a query is a few words, a page at most 100 rows, and
+# paging stops where sorting everything before the page would cost more than it is worth.
+MAX_QUERY_CHARS = 200
+MAX_QUERY_WORDS = 24
+MAX_PAGE_SIZE = 100
+MAX_OFFSET = 10_000
+# Matches are counted up to this many; beyond it the total is shown as "10000+".
+COUNT_LIMIT = 10_000
+# A prefix ("алаяқ*") needs this many letters so that it cannot expand to half the language.
+MIN_PREFIX_CHARS = 3
+# Close matches (every word but one) fill a first page that full matches do not; they are
+# ranked among this many newest candidates, which bounds the cost on a large table.
+CLOSE_MATCH_POOL = 5_000
+# Beyond this many words the "all but one" query would grow too large to be worth it.
+MAX_RELAXED_WORDS = 8
+
+Order = Literal["relevance", "newest", "oldest"]
+ORDERS: tuple[Order, ...] = ("relevance", "newest", "oldest")
+
+STOPWORDS_PATH = Path(__file__).with_name("query_stopwords.txt")
+
+_SOURCE_ID_RE = re.compile(r"^[a-z0-9_]{1,64}$")
+# A query item: an optionally negated "quoted phrase", or a run of non-space characters.
+_QUERY_ITEM_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_RELATIVE_DAYS_RE = re.compile(r"^(\d{1,4})\s*(d|days?|w|weeks?)(?:\s+ago)?$")
+
+
+# ---------------------------------------------------------------------------------------
+# Dates, in Asia/Almaty
+# ---------------------------------------------------------------------------------------
+
+
+def parse_when(text: str, *, end: bool = False, now: datetime | None = None) -> datetime:
+    """A moment from 'today', 'yesterday', '7d', '2 weeks ago', a date or an ISO time.
+
+    Days are Asia/Almaty days. A day means its start, or with ``end`` the start of the next
+    day (an exclusive upper bound: ``--until yesterday`` stops at today's midnight). A time
+    without an offset is Almaty time.
+    """
+    local_now = (now or datetime.now(UTC)).astimezone(ALMATY)
+    raw = text.strip().lower()
+    day: date
+    if raw == "today":
+        day = local_now.date()
+    elif raw == "yesterday":
+        day = local_now.date() - timedelta(days=1)
+    elif match := _RELATIVE_DAYS_RE.match(raw):
+        days = int(match[1]) * (7 if match[2].startswith("w") else 1)
+        day = local_now.date() - timedelta(days=days)
+    elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        try:
+            day = date.fromisoformat(raw)
+        except ValueError:
+            raise SearchQueryError(f"not a calendar date: {text!r}") from None
+    else:
+        try:
+            moment = datetime.fromisoformat(text.strip())
+        except ValueError:
+            raise SearchQueryError(
+                f"cannot read {text[:40]!r} as a date: use YYYY-MM-DD, an ISO time,"
+                " 'today', 'yesterday' or '7d'"
+            ) from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=ALMATY)
+    if end:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(), tzinfo=ALMATY)
+
+
+# ---------------------------------------------------------------------------------------
+# What is asked
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Filters on stored articles; empty tuples and None mean no filter. `until` is exclusive."""
+
+    topics: tuple[str, ...] = ()
+    subtopics: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    langs: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    """A search: text (may be empty: filters only), filters, order and the page wanted.
+
+    With `close_matches`, a relevance-ordered page that the articles holding every word do
+    not fill is completed with articles holding every word but one, marked `partial`.
+    """
+
+    text: str = ""
+    filters: Filters = field(default_factory=Filters)
+    order: Order = "relevance"
+    limit: int = 20
+    offset: int = 0
+    close_matches: bool = False
+
+
+def _check_values(kind: str, values: Iterable[str], known: Iterable[str]) -> None:
+    """Refuse a filter value outside the known ones, naming them."""
+    allowed = set(known)
+    for value in values:
+        if value not in allowed:
+            raise SearchQueryError(
+                f"unknown {kind} {value[:40]!r}; known: {', '.join(sorted(allowed))}"
+            )
+
+
+def validate_filters(filters: Filters) -> None:
+    """Raise SearchQueryError for an unknown topic, subtopic, region, language or source id."""
+    known = catalog()
+    _check_values("topic", filters.topics, known.topics)
+    _check_values("subtopic", filters.subtopics, known.subtopics)
+    _check_values("region", filters.regions, known.regions)
+    _check_values("language", filters.langs, known.languages)
+    for source in filters.sources:
+        if not _SOURCE_ID_RE.match(source):
+            raise SearchQueryError(f"not a source id: {source[:40]!r}")
+    if filters.since and filters.until and filters.since >= filters.until:
+        raise SearchQueryError("the date range is empty: 'since' is not before 'until'")
+
+
+def validate_request(request: SearchRequest, *, max_limit: int = MAX_PAGE_SIZE) -> None:
+    """Raise SearchQueryError when a request is outside the limits or names unknown values."""
+    if len(request.text) > MAX_QUERY_CHARS:
+        raise SearchQueryError(f"the query is longer than {MAX_QUERY_CHARS} characters")
+    if request.order not in ORDERS:
+        raise SearchQueryError(f"unknown order {request.order!r}; known: {', '.join(ORDERS)}")
+    if not 1 <= request.limit <= max_limit:
+        raise SearchQueryError(f"the page size must be between 1 and {max_limit}")
+    if not 0 <= request.offset <= MAX_OFFSET:
+        raise SearchQueryError(f"results can be paged up to the {MAX_OFFSET}th only")
+    validate_filters(request.filters)
+
+
+# ---------------------------------------------------------------------------------------
+# Query text -> tsquery
+# ---------------------------------------------------------------------------------------
+
+
+@cache
+def query_stopwords() -> frozenset[str]:
+    """Function words dropped from queries outside phrases (query_stopwords.txt)."""
+    lines = STOPWORDS_PATH.read_text(encoding="utf-8").splitlines()
+    return frozenset(normalize_text(w.strip()) for w in lines if w.strip() and w[0] != "#")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedQuery:
+    """A query text as a tsquery over Dozor's stems, and what to highlight in results."""
+
+    tsquery: str | None  # None: the text held no words (filters only)
+    stems: frozenset[str] = frozenset()  # stems of the wanted (not excluded) words
+    prefixes: tuple[str, ...] = ()  # wanted prefixes ("алаяқ*")
+    relaxed: str | None = None  # every wanted word but one (None: fewer than two words)
+    any_word: str | None = None  # any wanted word: ranks the close matches
+
+    def marks(self, stem: str, word: str) -> bool:
+        """Whether a word of an article (its stem and normalised form) is one asked for."""
+        return stem in self.stems or any(
+            stem.startswith(p) or word.startswith(p) for p in self.prefixes
+        )
+
+
+def _lexeme(text: str, prefix: bool = False) -> str:
+    """A tsquery lexeme literal: quoted, quotes and backslashes escaped."""
+    escaped = text.replace("\\", "\\\\").replace("'", "''")
+    return f"'{escaped}'" + (":*" if prefix else "")
+
+
+def _any_of(options: list[str]) -> str:
+    """Options joined by OR, parenthesised when there are several."""
+    return options[0] if len(options) == 1 else "(" + " | ".join(options) + ")"
+
+
+@dataclass
+class _Item:
+    """One query item while parsing: its tsquery text and how it joins the previous one."""
+
+    expr: str
+    negated: bool
+    or_previous: bool
+    stopword: bool = False
+    stems: tuple[str, ...] = ()
+
+
+def _item_expr(
+    text: str, prefix: bool, stems: set[str], prefixes: list[str], wanted: bool
+) -> str | None:
+    """The tsquery of a word or phrase: OR of candidate stems per word, words in sequence."""
+    words = [t.text for t in tokenize(normalize_text(text))]
+    if not words:
+        return None
+    parts = []
+    for i, word in enumerate(words):
+        candidates = sorted(token_stems(word))
+        if prefix and i == len(words) - 1:
+            starts = sorted({word, *candidates})
+            starts = [s for s in starts if len(s) >= MIN_PREFIX_CHARS]
+            if not starts:
+                raise SearchQueryError(
+                    f"a prefix needs at least {MIN_PREFIX_CHARS} letters before '*': {text!r}"
+                )
+            parts.append(_any_of([_lexeme(s, prefix=True) for s in starts]))
+            if wanted:
+                prefixes.extend(starts)
+            continue
+        parts.append(_any_of([_lexeme(s) for s in candidates]))
+        if wanted:
+            stems.update(candidates)
+    return parts[0] if len(parts) == 1 else "(" + " <-> ".join(parts) + ")"
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Read a query: words (all required), "a phrase", -excluded, a OR b, prefix*.
+
+    Each word becomes the OR of its possible stems (Kazakh and Russian when its letters do not
+    decide), the same stems the index holds; a phrase keeps its words adjacent and in order.
+    Function words ("в", "және") are dropped outside phrases unless nothing else is left.
+    """
+    if len(text) > MAX_QUERY_CHARS:
+        raise SearchQueryError(f"the query is longer than {MAX_QUERY_CHARS} characters")
+    items: list[_Item] = []
+    prefixes: list[str] = []
+    or_next = False
+    stopwords = query_stopwords()
+    for match in _QUERY_ITEM_RE.finditer(text):
+        negated, phrase, word = match[1] == "-", match[2], match[3]
+        if word in ("OR", "|"):
+            or_next = bool(items)
+            continue
+        prefix = False
+        if word is not None:
+            if word.startswith("-") and len(word) > 1:
+                negated, word = True, word[1:]
+            prefix = word.endswith("*")
+            phrase = word.rstrip("*")
+        stems: set[str] = set()
+        expr = _item_expr(phrase or "", prefix, stems, prefixes, wanted=not negated)
+        if expr is None:
+            continue
+        stopword = (word is not None and not prefix and not negated
+                    and normalize_text(phrase or "") in stopwords)
+        items.append(_Item(expr, negated, or_next, stopword, tuple(stems)))
+        or_next = False
+    if any(not item.stopword for item in items):
+        items = [item for item in items if not item.stopword]
+    if len(items) > MAX_QUERY_WORDS:
+        raise SearchQueryError(f"the query has more than {MAX_QUERY_WORDS} words")
+    if not items:
+        return ParsedQuery(None)
+    if all(item.negated for item in items):
+        raise SearchQueryError("the query only excludes words; name at least one word to find")
+    groups: list[list[str]] = []
+    for item in items:
+        expr = f"!{item.expr}" if item.negated else item.expr
+        if item.or_previous and groups:
+            groups[-1].append(expr)
+        else:
+            groups.append([expr])
+    clauses = [_any_of(group) for group in groups]
+    tsquery = " & ".join(clauses)
+    wanted = frozenset(s for item in items if not item.negated for s in item.stems)
+    positive = [c for c in clauses if not c.startswith("!")]
+    negative = [c for c in clauses if c.startswith("!")]
+    relaxed = any_word = None
+    if 2 <= len(positive) <= MAX_RELAXED_WORDS:
+        leave_one_out = [
+            "(" + " & ".join(positive[:i] + positive[i + 1 :]) + ")" for i in range(len(positive))
+        ]
+        relaxed = " & ".join(["(" + " | ".join(leave_one_out) + ")", *negative])
+        any_word = " | ".join(positive)
+    return ParsedQuery(tsquery, wanted, tuple(dict.fromkeys(prefixes)), relaxed, any_word)
+
+
+# ---------------------------------------------------------------------------------------
+# SQL
+# ---------------------------------------------------------------------------------------
+
+# One fragment per filter; a request uses the fragments of the filters it sets, so the
+# planner sees only real conditions (no "param IS NULL OR ..." that defeats indexes).
+CONDITIONS: dict[str, str] = {
+    "stored_ok": "a.status = 'ok'",
+    "text": "a.search_vector @@ %(tsquery)s::tsquery",
+    "close_text": (
+        "a.search_vector @@ %(relaxed)s::tsquery AND NOT a.search_vector @@ %(tsquery)s::tsquery"
+    ),
+    "topics": (
+        "EXISTS (SELECT FROM article_tags t WHERE t.article_id = a.id"
+        " AND t.topic = ANY(%(topics)s))"
+    ),
+    "subtopics": (
+        "EXISTS (SELECT FROM article_tags t WHERE t.article_id = a.id"
+        " AND t.subtopics && %(subtopics)s)"
+    ),
+    # Both set: the subtopic must be one of the chosen topics' (phone fraud, not phone + OCG).
+    "topics_subtopics": (
+        "EXISTS (SELECT FROM article_tags t WHERE t.article_id = a.id"
+        " AND t.topic = ANY(%(topics)s) AND t.subtopics && %(subtopics)s)"
+    ),
+    "sources": "a.source_id = ANY(%(sources)s)",
+    "langs": "a.lang = ANY(%(langs)s)",
+    "regions": "a.regions && %(regions)s",
+    "since": "a.published_at >= %(since)s",
+    "until": "a.published_at < %(until)s",
+}
+
+# Relevance is ts_rank_cd (cover density: query words close together rank higher), ties and
+# equal ranks newest first; `id` last makes every order total, so pages never overlap.
+RANK_EXPR = "ts_rank_cd(a.search_vector, %(tsquery)s::tsquery)"
+ORDER_INNER: dict[str, str] = {
+    "relevance": "rank DESC, a.published_at DESC NULLS LAST, a.id DESC",
+    "newest": "a.published_at DESC NULLS LAST, a.id DESC",
+    "oldest": "a.published_at ASC NULLS LAST, a.id ASC",
+}
+ORDER_OUTER: dict[str, str] = {
+    "relevance": "p.rank DESC, p.published_at DESC NULLS LAST, p.id DESC",
+    "newest": "p.published_at DESC NULLS LAST, p.id DESC",
+    "oldest": "p.published_at ASC NULLS LAST, p.id ASC",
+}
+
+# The page is chosen first (ids only, so the index can stop early); its rows are then read
+# with their tags. `{body}` is the body or NULL: exports do not need it.
+SEARCH_SQL = """
+SELECT a.id, a.source_id, a.url, a.title, a.lead, a.lang, a.languages, a.published_at,
+       a.regions, p.rank, {body} AS body, coalesce(tg.tags, '[]') AS tags
+FROM (
+    SELECT a.id, a.published_at, {rank} AS rank
+    FROM articles a
+    WHERE {where}
+    ORDER BY {order_inner}
+    LIMIT %(limit)s OFFSET %(offset)s
+) p
+JOIN articles a ON a.id = p.id
+LEFT JOIN LATERAL (
+    SELECT jsonb_agg(jsonb_build_object(
+               'topic', t.topic, 'score', t.score, 'subtopics', t.subtopics,
+               'evidence', t.evidence) ORDER BY t.topic) AS tags
+    FROM article_tags t WHERE t.article_id = a.id
+) tg ON true
+ORDER BY {order_outer}
+"""
+
+# Close matches: the newest CLOSE_MATCH_POOL articles with every word but one, ranked by
+# how well they match any of the words.
+CLOSE_SQL = """
+SELECT a.id, a.source_id, a.url, a.title, a.lead, a.lang, a.languages, a.published_at,
+       a.regions, p.rank, {body} AS body, coalesce(tg.tags, '[]') AS tags
+FROM (
+    SELECT c.id, c.published_at, ts_rank_cd(c.search_vector, %(any_word)s::tsquery) AS rank
+    FROM (
+        SELECT a.id, a.published_at, a.search_vector
+        FROM articles a
+        WHERE {where}
+        ORDER BY a.published_at DESC NULLS LAST, a.id DESC
+        LIMIT %(pool)s
+    ) c
+    ORDER BY rank DESC, c.published_at DESC NULLS LAST, c.id DESC
+    LIMIT %(limit)s
+) p
+JOIN articles a ON a.id = p.id
+LEFT JOIN LATERAL (
+    SELECT jsonb_agg(jsonb_build_object(
+               'topic', t.topic, 'score', t.score, 'subtopics', t.subtopics,
+               'evidence', t.evidence) ORDER BY t.topic) AS tags
+    FROM article_tags t WHERE t.article_id = a.id
+) tg ON true
+ORDER BY p.rank DESC, p.published_at DESC NULLS LAST, p.id DESC
+"""
+
+COUNT_SQL = """
+SELECT count(*) FROM (SELECT FROM articles a WHERE {where} LIMIT %(count_limit)s) AS matches
+"""
+
+
+def where_clause(
+    parsed: ParsedQuery, filters: Filters, *, relaxed: bool = False
+) -> tuple[sql.Composed, dict[str, Any]]:
+    """The WHERE conditions and parameters of a query text and filters.
+
+    With `relaxed`, the text condition is "every word but one, not all of them".
+    """
+    names = ["stored_ok"]
+    params: dict[str, Any] = {}
+    if relaxed and parsed.relaxed:
+        names.append("close_text")
+        params.update(tsquery=parsed.tsquery, relaxed=parsed.relaxed)
+    elif parsed.tsquery:
+        names.append("text")
+        params["tsquery"] = parsed.tsquery
+    if filters.topics and filters.subtopics:
+        names.append("topics_subtopics")
+    elif filters.topics:
+        names.append("topics")
+    elif filters.subtopics:
+        names.append("subtopics")
+    for name in ("topics", "subtopics", "sources", "langs", "regions"):
+        values = getattr(filters, name)
+        if values:
+            params[name] = list(values)
+            if name not in ("topics", "subtopics"):
+                names.append(name)
+    for name in ("since", "until"):
+        moment = getattr(filters, name)
+        if moment is not None:
+            names.append(name)
+            params[name] = moment
+    where = sql.SQL(" AND ").join(sql.SQL(CONDITIONS[n]) for n in names)
+    return sql.Composed([where]), params
+
+
+# ---------------------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceSpan:
+    """A phrase that made a tag: where it is (field 'title' or 'text', offsets) and its rule."""
+
+    phrase: str
+    rule: str
+    field: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """One topic tag of an article."""
+
+    topic: str
+    score: float
+    subtopics: tuple[str, ...]
+    evidence: tuple[EvidenceSpan, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One article of a result page."""
+
+    id: int
+    source_id: str
+    url: str
+    title: str | None
+    lead: str | None
+    lang: str | None
+    languages: tuple[str, ...]
+    published_at: datetime | None
+    regions: tuple[str, ...]
+    rank: float | None
+    tags: tuple[Tag, ...]
+    body: str | None = None
+    partial: bool = False  # a close match: every word of the query but one
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """The article's topics."""
+        return tuple(t.topic for t in self.tags)
+
+    @property
+    def subtopics(self) -> tuple[str, ...]:
+        """The subtopics of all its topics, without repeats."""
+        return tuple(dict.fromkeys(s for t in self.tags for s in t.subtopics))
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """A page of hits and how many matched in all (counted up to COUNT_LIMIT)."""
+
+    hits: list[Hit]
+    total: int
+    total_exact: bool
+    parsed: ParsedQuery
+
+
+def tags_from_json(raw: Iterable[dict[str, Any]]) -> tuple[Tag, ...]:
+    """Tags from the JSON the queries aggregate (or article_tags rows as dicts)."""
+    return tuple(
+        Tag(
+            topic=str(t["topic"]),
+            score=float(t["score"]),
+            subtopics=tuple(t["subtopics"] or ()),
+            evidence=tuple(
+                EvidenceSpan(str(e.get("phrase", "")), str(e.get("rule", "")),
+                             str(e.get("field", "")), int(e.get("start", 0)),
+                             int(e.get("end", 0)))
+                for e in (t["evidence"] or ())
+            ),
+        )
+        for t in raw
+    )
+
+
+def _hit(row: dict[str, Any], partial: bool = False) -> Hit:
+    """A Hit from a SEARCH_SQL or CLOSE_SQL row."""
+    return Hit(
+        id=int(row["id"]), source_id=row["source_id"], url=row["url"], title=row["title"],
+        lead=row["lead"], lang=row["lang"], languages=tuple(row["languages"] or ()),
+        published_at=row["published_at"], regions=tuple(row["regions"] or ()),
+        rank=float(row["rank"]) if row["rank"] is not None else None,
+        tags=tags_from_json(row["tags"]), body=row["body"], partial=partial,
+    )
+
+
+def search_statement(
+    request: SearchRequest, parsed: ParsedQuery, *, with_body: bool = False
+) -> tuple[sql.Composed, sql.Composed, dict[str, Any]]:
+    """The page query of a request, its bare WHERE conditions and its parameters."""
+    where, params = where_clause(parsed, request.filters)
+    order = request.order if parsed.tsquery or request.order != "relevance" else "newest"
+    query = sql.SQL(SEARCH_SQL).format(
+        body=sql.SQL("a.body" if with_body else "NULL::text"),
+        rank=sql.SQL(RANK_EXPR if parsed.tsquery else "NULL::real"),
+        where=where,
+        order_inner=sql.SQL(ORDER_INNER[order]),
+        order_outer=sql.SQL(ORDER_OUTER[order]),
+    )
+    params.update(limit=request.limit, offset=request.offset)
+    return query, where, params
+
+
+def search(
+    conn: psycopg.Connection[Any], request: SearchRequest, *, with_body: bool = False,
+    count: bool = True, max_limit: int = MAX_PAGE_SIZE,
+) -> SearchPage:
+    """One page of articles matching a request, best first (or by date), and the total."""
+    validate_request(request, max_limit=max_limit)
+    parsed = parse_query(request.text)
+    query, where, params = search_statement(request, parsed, with_body=with_body)
+    order = request.order if parsed.tsquery or request.order != "relevance" else "newest"
+    with conn.cursor(row_factory=dict_row) as cur:
+        hits = [_hit(row) for row in cur.execute(query, params)]
+    if not count:
+        total = len(hits)
+    elif request.offset == 0 and len(hits) < request.limit:
+        total = len(hits)  # the whole result fits on the first page: no second query
+    else:
+        params["count_limit"] = COUNT_LIMIT
+        row = conn.execute(sql.SQL(COUNT_SQL).format(where=where), params).fetchone()
+        total = int(row[0]) if row else 0
+    wanted_more = request.limit - len(hits)
+    if (request.close_matches and order == "relevance" and parsed.relaxed and wanted_more > 0
+            and (hits or request.offset == 0)):
+        hits += close_matches(conn, parsed, request.filters, wanted_more, with_body)
+    return SearchPage(hits, total, total < COUNT_LIMIT, parsed)
+
+
+def close_matches(
+    conn: psycopg.Connection[Any], parsed: ParsedQuery, filters: Filters, limit: int,
+    with_body: bool,
+) -> list[Hit]:
+    """Up to `limit` articles holding every word of the query but one, best first."""
+    where, params = where_clause(parsed, filters, relaxed=True)
+    query = sql.SQL(CLOSE_SQL).format(
+        body=sql.SQL("a.body" if with_body else "NULL::text"), where=where)
+    params.update(any_word=parsed.any_word, pool=CLOSE_MATCH_POOL, limit=limit)
+    with conn.cursor(row_factory=dict_row) as cur:
+        return [_hit(row, partial=True) for row in cur.execute(query, params)]
+
+
+# ---------------------------------------------------------------------------------------
+# One article
+# ---------------------------------------------------------------------------------------
+
+ARTICLE_SQL = """
+SELECT a.id, a.source_id, s.name AS source_name, a.url, a.title, a.lead, a.body, a.author,
+       a.lang, a.languages, a.published_at, a.modified_at, a.first_seen_at, a.version,
+       a.kz_related, a.regions, a.criminal_code_articles, a.agencies, a.damage_kzt,
+       a.case_counts, a.rules_version,
+       coalesce((SELECT jsonb_agg(jsonb_build_object(
+                    'topic', t.topic, 'score', t.score, 'subtopics', t.subtopics,
+                    'evidence', t.evidence) ORDER BY t.topic)
+                 FROM article_tags t WHERE t.article_id = a.id), '[]') AS tags
+FROM articles a JOIN sources s ON s.id = a.source_id
+WHERE a.id = %(id)s AND a.status = 'ok'
+"""
+
+
+def get_article(conn: psycopg.Connection[Any], article_id: int) -> dict[str, Any] | None:
+    """One stored article with its facts and tags, or None."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        row = cur.execute(ARTICLE_SQL, {"id": article_id}).fetchone()
+    if row is None:
+        return None
+    row["tags"] = tags_from_json(row["tags"])
+    return row

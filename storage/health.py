@@ -1,0 +1,79 @@
+"""The `source_health` view (migration 0004): each source's recent runs and yield, and warnings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import psycopg
+from psycopg.rows import class_row
+
+# Warnings fire on these; each names what an operator would otherwise notice too late.
+FAILED_RUNS_IN_A_ROW = 2  # one failed run is often a passing network error; two are a pattern
+NO_RUN_FOR = timedelta(days=2)  # every source runs at least daily: the scheduler is not running
+BUSY_PER_DAY = 3.0  # a source giving this many articles a day is expected to give some in 2 days
+MIN_ARTICLES_TO_JUDGE = 5  # fewer articles in 7 days say nothing about extraction quality
+NOT_OK_SHARE = 0.3  # share of this week's articles not 'ok' that is alarming...
+NOT_OK_RISE = 0.2  # ...when it is also this much above the 28 days before (some sites always
+#                    carry video-only or non-article pages)
+
+
+@dataclass(slots=True)
+class SourceHealth:
+    """One row of source_health."""
+
+    source_id: str
+    paused: bool
+    schedule: str | None
+    last_run_at: datetime | None
+    last_run_status: str | None
+    last_run_new: int | None
+    running_since: datetime | None
+    last_success_at: datetime | None
+    failures_since_success: int
+    new_2d: int
+    new_7d: int
+    not_ok_7d: int
+    new_prior_28d: int
+    not_ok_prior_28d: int
+
+
+def source_health(conn: psycopg.Connection[Any]) -> list[SourceHealth]:
+    """Every registered source's health, by id."""
+    with conn.cursor(row_factory=class_row(SourceHealth)) as cur:
+        return cur.execute(
+            "SELECT source_id, paused, schedule, last_run_at, last_run_status, last_run_new,"
+            " running_since, last_success_at, failures_since_success, new_2d, new_7d, not_ok_7d,"
+            " new_prior_28d, not_ok_prior_28d FROM source_health ORDER BY source_id"
+        ).fetchall()
+
+
+def health_warnings(health: SourceHealth, now: datetime) -> list[str]:
+    """What an operator should look at for this source, one sentence each; [] when healthy."""
+    warnings = []
+    if health.failures_since_success >= FAILED_RUNS_IN_A_ROW:
+        since = (f"last success {health.last_success_at:%Y-%m-%d %H:%M}"
+                 if health.last_success_at else "never succeeded")
+        warnings.append(f"{health.failures_since_success} failed runs in a row ({since});"
+                        f" see `dozor runs --source {health.source_id}`")
+    if not health.paused and health.running_since is None:
+        if health.last_run_at is None:
+            warnings.append("never run: is `dozor schedule` running?")
+        elif now - health.last_run_at > NO_RUN_FOR:
+            days = (now - health.last_run_at).days
+            warnings.append(f"no run for {days} days: is `dozor schedule` running?")
+    if health.new_7d == 0 and health.new_prior_28d > 0:
+        warnings.append(f"no new articles in 7 days ({health.new_prior_28d} in the 28 days"
+                        " before): has the site changed its feeds or listings?")
+    elif health.new_2d == 0 and health.new_prior_28d / 28 >= BUSY_PER_DAY:
+        warnings.append(f"no new articles in 2 days (usually {health.new_prior_28d / 28:.0f}"
+                        " a day): has the site changed its feeds or listings?")
+    if health.new_7d >= MIN_ARTICLES_TO_JUDGE:
+        share = health.not_ok_7d / health.new_7d
+        before = (health.not_ok_prior_28d / health.new_prior_28d) if health.new_prior_28d else 0.0
+        if share >= NOT_OK_SHARE and share - before >= NOT_OK_RISE:
+            warnings.append(f"extraction failing: {health.not_ok_7d} of {health.new_7d} articles"
+                            f" in 7 days not 'ok' ({share:.0%}, was {before:.0%}):"
+                            " has the site's layout changed?")
+    return warnings

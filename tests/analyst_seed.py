@@ -1,0 +1,143 @@
+"""Articles for the analysts' tests, stored the way the pipeline stores them (real tags, stems).
+
+Written for these tests after the shape of the saved Zakon.kz and Tengrinews pages: a title,
+two to four sentences, Kazakh or Russian. Dates are relative to "now" in Asia/Almaty so that
+`--since yesterday` and the digest's default day find the same articles on any day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import psycopg
+
+from crawler.extract.body import content_hash
+from crawler.items import Article
+from crawler.tagging.apply import analyse_article
+from crawler.tagging.normalize import normalize_text
+from storage.articles import store_article
+
+ALMATY = ZoneInfo("Asia/Almaty")
+
+# (source id, name, home) rows the articles refer to; the registry may not list them all.
+SOURCES = [
+    ("zakon_kz", "Zakon.kz", "https://www.zakon.kz"),
+    ("tengrinews_kz", "Tengrinews.kz", "https://tengrinews.kz"),
+    ("polisia_kz", "Police of Kazakhstan", "https://polisia.kz"),
+]
+
+
+@dataclass(frozen=True)
+class SeedArticle:
+    """A test article: a key the tests refer to, when (days before today, Almaty time)."""
+
+    key: str
+    source_id: str
+    lang: str
+    days_ago: int
+    at: time
+    title: str
+    body: str
+
+
+SEED = [
+    SeedArticle(
+        "kk_phone_karaganda", "zakon_kz", "kk", 1, time(10, 15),
+        "Қарағандыда банк қызметкері болып таныстырған телефон алаяқтары ұсталды",
+        "Қарағанды облысы полиция департаменті телефон алаяқтарын ұстады. Күдіктілер "
+        "зейнеткерлерге қоңырау шалып, банк қызметкері болып таныстырған және карта "
+        "деректерін сұраған. Жәбірленушілер 5 миллион теңгеден айырылды. ҚР ҚК 190-бабы "
+        "бойынша қылмыстық іс қозғалды.",
+    ),
+    SeedArticle(
+        "ru_phone_karaganda", "tengrinews_kz", "ru", 1, time(12, 30),
+        "В Караганде задержали мошенников, звонивших от имени банка",
+        "Полицейские Карагандинской области задержали двух мошенников. Злоумышленники "
+        "звонили пенсионерам, представлялись сотрудниками службы безопасности банка и "
+        "выманивали коды из SMS. Ущерб составил 3,2 миллиона тенге. Возбуждено уголовное "
+        "дело по статье 190 УК РК «Мошенничество».",
+    ),
+    SeedArticle(
+        "ru_ocg_almaty", "zakon_kz", "ru", 1, time(15, 0),
+        "В Алматы задержаны участники ОПГ, вымогавшие деньги у предпринимателей",
+        "Сотрудники полиции Алматы задержали участников организованной преступной группы. "
+        "По данным следствия, они вымогали деньги у владельцев кафе и рынков, угрожая "
+        "расправой. Возбуждено уголовное дело по статье 262 УК РК, подозреваемые "
+        "арестованы.",
+    ),
+    SeedArticle(
+        "kk_ocg_almaty", "polisia_kz", "kk", 3, time(9, 40),
+        "Алматыда кәсіпкерлерден ақша бопсалаған ұйымдасқан қылмыстық топ әшкереленді",
+        "Алматы қаласы полиция департаменті ұйымдасқан қылмыстық топтың мүшелерін ұстады. "
+        "Тергеу деректері бойынша, олар кәсіпкерлерден ақша бопсалаған. ҚР ҚК 262-бабы "
+        "бойынша сотқа дейінгі тергеп-тексеру басталды.",
+    ),
+    SeedArticle(
+        "ru_pyramid_astana", "tengrinews_kz", "ru", 10, time(11, 5),
+        "АФМ ликвидировала финансовую пирамиду в Астане",
+        "Агентство по финансовому мониторингу пресекло деятельность финансовой пирамиды в "
+        "Астане. Организаторы обещали вкладчикам доход до 30 процентов в месяц и привлекли "
+        "более 400 миллионов тенге. Возбуждено уголовное дело по статье 217 УК РК.",
+    ),
+    SeedArticle(
+        "kk_internet_shymkent", "zakon_kz", "kk", 40, time(18, 20),
+        "Шымкентте жалған сайт арқылы ақша алдаған интернет-алаяқ ұсталды",
+        "Шымкент қаласының полицейлері интернет-алаяқты ұстады. Ол жалған дүкен сайтын "
+        "ашып, тұрғындардан алдын ала төлем алып, тауарды жібермеген. Күдіктіге қатысты "
+        "қылмыстық іс қозғалды, залал 2 миллион теңге.",
+    ),
+    SeedArticle(
+        "ru_sport_almaty", "tengrinews_kz", "ru", 1, time(20, 0),
+        "«Кайрат» обыграл соперника в матче чемпионата в Алматы",
+        "Футбольный клуб «Кайрат» победил со счетом 2:0. Болельщики заполнили стадион, "
+        "тренер поблагодарил команду за игру.",
+    ),
+    SeedArticle(
+        "ru_internet_noregion", "polisia_kz", "ru", 2, time(8, 0),
+        "Интернет-мошенники взламывают аккаунты в мессенджерах",
+        "Полиция предупреждает казахстанцев о новой схеме интернет-мошенничества: "
+        "злоумышленники взламывают аккаунты и просят у знакомых деньги в долг. "
+        "С начала года зарегистрировано более 300 таких преступлений.",
+    ),
+]
+
+
+def seed_now() -> datetime:
+    """The current time in Asia/Almaty."""
+    return datetime.now(UTC).astimezone(ALMATY)
+
+
+def published_at(seed: SeedArticle, now: datetime) -> datetime:
+    """When a seed article was published: `days_ago` days before today, at its Almaty time."""
+    return datetime.combine(now.date() - timedelta(days=seed.days_ago), seed.at, tzinfo=ALMATY)
+
+
+def store_seed(conn: psycopg.Connection[Any], now: datetime | None = None) -> dict[str, int]:
+    """Store every seed article (tags and stems computed as in a crawl); return ids by key."""
+    now = now or seed_now()
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO sources (id, name, home, languages, kind) VALUES (%s, %s, %s,"
+            " '{kk,ru}', 'newsroom') ON CONFLICT (id) DO NOTHING", SOURCES)
+    ids: dict[str, int] = {}
+    for seed in SEED:
+        article = Article(
+            source_id=seed.source_id, url=f"https://example.test/{seed.key}.html",
+            title=seed.title, body=seed.body, lang=seed.lang, languages=(seed.lang,),
+            published_at=published_at(seed, now), fetched_at=now, date_source="jsonld",
+            body_normalized=normalize_text(seed.body),
+            content_hash=content_hash(seed.title, seed.body),
+        )
+        store_article(conn, article, analyse_article(article), None)
+        row = conn.execute("SELECT id FROM articles WHERE url = %s", (article.url,)).fetchone()
+        assert row is not None
+        ids[seed.key] = int(row[0])
+    return ids
+
+
+def empty_tables(conn: psycopg.Connection[Any]) -> None:
+    """Remove every article (and its tags) and run; keep the sources."""
+    conn.execute("TRUNCATE articles, article_tags, article_versions, crawl_runs CASCADE")

@@ -1,0 +1,97 @@
+"""What crawl tests need around the mock server: test sources registered, its request log read."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.request import urlopen
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from crawler.sources import all_sources
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedRequest:
+    """One request the mock server saw, with its real URL rebuilt from the mirror path."""
+
+    url: str  # https://<host>/<path>?<query>
+    host: str
+    t: float  # arrival, server clock (time.time())
+    t_end: float | None  # when the answer was written; None for a dropped connection
+    status: int | None
+    user_agent: str
+    if_none_match: str
+    if_modified_since: str
+
+
+@contextmanager
+def crawl_setup(
+    database_url: str, mockserver: str, data_dir: Path, *source_modules: str,
+    **extra_env: str,
+) -> Iterator[None]:
+    """conftest's crawl_env for a module-scoped crawl, with test source modules registered.
+
+    The database is emptied first (as the `db` fixture does); the test sources are forgotten
+    after, so later tests that collect "every source" do not meet them.
+    """
+    # Added to the modules tests/conftest.py registers for the whole session.
+    modules = [*filter(None, os.environ.get("DOZOR_SOURCE_MODULES", "").split(",")),
+               *source_modules]
+    env = {"DATABASE_URL": database_url, "DOZOR_SITE_MIRROR": mockserver,
+           "DOZOR_DATA_DIR": str(data_dir), "DOZOR_DOWNLOAD_DELAY": "0",
+           "DOZOR_SOURCE_MODULES": ",".join(dict.fromkeys(modules)), **extra_env}
+    empty_database(database_url)
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        all_sources.cache_clear()
+        try:
+            yield
+        finally:
+            all_sources.cache_clear()
+
+
+def empty_database(database_url: str) -> None:
+    """Truncate every table but the migrations and the registry."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            " AND tablename NOT IN ('schema_migrations', 'sources')"
+        )]
+        if tables:
+            conn.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(
+                sql.SQL(", ").join(sql.Identifier(t) for t in tables)))
+        conn.execute("UPDATE sources SET paused = false")
+
+
+def request_log(mockserver: str, since: float = 0.0) -> list[LoggedRequest]:
+    """Every request the mock server logged from `since` on, oldest first."""
+    with urlopen(f"{mockserver}/_log", timeout=10) as response:
+        entries: list[dict[str, Any]] = json.loads(response.read())
+    logged = []
+    for entry in entries:
+        if entry["t"] < since:
+            continue
+        path = str(entry["path"])
+        host, _, rest = path.lstrip("/").partition("/")
+        logged.append(LoggedRequest(
+            url=f"https://{host}/{rest}", host=host, t=float(entry["t"]),
+            t_end=entry.get("t_end"), status=entry.get("status"), user_agent=str(entry["ua"]),
+            if_none_match=str(entry.get("if_none_match", "")),
+            if_modified_since=str(entry.get("if_modified_since", "")),
+        ))
+    return logged
+
+
+def now() -> float:
+    """The clock the mock server stamps its log with (same machine)."""
+    return time.time()

@@ -1,0 +1,180 @@
+"""Operator commands (`dozor run/pause/resume/runs/status`) and runs that lose their database."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+from click.testing import CliRunner, Result
+
+from jobs.cli import dozor
+from jobs.scheduler import ALMATY
+from jobs.tasks import collect, crawl_source
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli(*args: str) -> Result:
+    return CliRunner().invoke(dozor, list(args), catch_exceptions=False)
+
+
+def source_block(output: str, source_id: str) -> list[str]:
+    """The status line of one source and the warning lines under it."""
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(source_id + " "))
+    block = [lines[start]]
+    for line in lines[start + 1:]:
+        if not line.startswith(" "):
+            break
+        block.append(line.strip())
+    return block
+
+
+def test_pause_skips_a_source_until_named_and_run_history_and_status_show_each_run(
+    slow_site: str, db: psycopg.Connection[tuple[object, ...]], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Only zakon_kz and the slow site are left unpaused, so a full `collect` stays short.
+    db.execute("UPDATE sources SET paused = id NOT IN ('zakon_kz', 'slow_site')")
+    paused = cli("pause", slow_site)
+    assert paused.exit_code == 0 and "slow_site paused" in paused.output
+
+    results = {source.id: outcome for source, outcome in collect()}
+    assert results["zakon_kz"].status == "ok"
+    assert results[slow_site].status == "paused"
+    assert results[slow_site].message == "`dozor resume slow_site` to collect it"
+    assert crawl_source(slow_site) == "paused"
+    assert db.execute("SELECT source_id FROM crawl_runs").fetchall() == [("zakon_kz",)]
+
+    # Named explicitly, a paused source runs; this run hits its time limit and is stopped.
+    monkeypatch.setenv("DOZOR_CRAWL_TIMEOUT", "2")
+    started = time.monotonic()
+    timed_out = cli("run", slow_site)
+    assert time.monotonic() - started < 15
+    assert timed_out.exit_code == 1
+    assert "slow_site: run 2 timeout" in timed_out.output
+    status, errors = db.execute(
+        "SELECT status, errors FROM crawl_runs WHERE source_id = %s", (slow_site,)).fetchone()
+    assert status == "timeout"
+    assert {"kind": "runner", "url": "", "message": "stopped after 2 s"} in errors
+
+    assert cli("resume", slow_site).exit_code == 0
+    assert db.execute("SELECT paused FROM sources WHERE id = %s", (slow_site,)).fetchone() == (
+        False,)
+
+    history = cli("runs", "--limit", "1").output.splitlines()
+    assert history[0].split() == ["run", "source", "mode", "started", "took", "status", "found",
+                                  "new", "upd", "fail", "rej", "first", "error"]
+    assert history[1].split()[:2] == ["2", "slow_site"] and " timeout " in history[1]
+    assert "runner: stopped after 2 s" in history[1]
+    zakon = cli("runs", "--source", "zakon_kz").output.splitlines()[1:]
+    assert len(zakon) == 1 and zakon[0].split()[:3] == ["1", "zakon_kz", "daily"]
+    assert zakon[0].split()[6:12] == ["ok", "4", "4", "0", "0", "0"]
+
+    report = cli("status").output
+    zakon_status = source_block(report, "zakon_kz")
+    assert zakon_status[0].split()[3:] == ["ok", *zakon_status[0].split()[4:6], "4", "0%"]
+    assert len(zakon_status) == 1, "a healthy source has no warnings"
+    assert source_block(report, slow_site)[0].split()[3:5] == ["timeout", "-"]
+
+
+def _add_articles(
+    db: psycopg.Connection[tuple[object, ...]], source_id: str, count: int, days_ago: float,
+    status: str = "ok",
+) -> None:
+    seen = datetime.now(UTC) - timedelta(days=days_ago)
+    with db.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO articles (source_id, url, content_hash, fetched_at, first_seen_at,"
+            " status) VALUES (%s, %s, 'h', %s, %s, %s)",
+            [(source_id, f"https://{source_id}.test/{days_ago}/{status}/{i}", seen, seen, status)
+             for i in range(count)],
+        )
+
+
+def _add_run(
+    db: psycopg.Connection[tuple[object, ...]], source_id: str, status: str, days_ago: float,
+) -> None:
+    started = datetime.now(UTC) - timedelta(days=days_ago)
+    db.execute("INSERT INTO crawl_runs (source_id, status, started_at, finished_at)"
+               " VALUES (%s, %s, %s, %s)", (source_id, status, started, started))
+
+
+def test_status_warns_when_a_source_goes_quiet_fails_in_a_row_or_stops_extracting(
+    slow_site: str, db: psycopg.Connection[tuple[object, ...]],
+) -> None:
+    # zakon_kz gave 40 articles over the past month, none this week, and has not run for 10 days.
+    _add_run(db, "zakon_kz", "ok", days_ago=10)
+    _add_articles(db, "zakon_kz", 40, days_ago=12)
+    # The slow site ran fine until two failures in a row; this week 6 of its 10 articles came
+    # out empty where none did before: its layout changed.
+    for status, days_ago in (("ok", 3), ("failed", 2), ("timeout", 0.1)):
+        _add_run(db, slow_site, status, days_ago)
+    _add_articles(db, slow_site, 10, days_ago=20)
+    _add_articles(db, slow_site, 4, days_ago=1)
+    _add_articles(db, slow_site, 6, days_ago=1, status="empty")
+
+    report = cli("status").output
+    zakon = source_block(report, "zakon_kz")
+    assert zakon[1:] == [
+        "! no run for 10 days: is `dozor schedule` running?",
+        "! no new articles in 7 days (40 in the 28 days before): has the site changed its feeds"
+        " or listings?",
+    ]
+    slow = source_block(report, slow_site)
+    assert slow[0].split()[3:] == ["timeout", *slow[0].split()[4:6], "10", "60%"]
+    last_success = (datetime.now(UTC) - timedelta(days=3)).astimezone(ALMATY).strftime("%Y-%m-%d")
+    assert slow[1].startswith(f"! 2 failed runs in a row (last success {last_success}")
+    assert slow[2] == ("! extraction failing: 6 of 10 articles in 7 days not 'ok' (60%, was 0%):"
+                       " has the site's layout changed?")
+    assert len(slow) == 3
+
+
+def test_a_crawl_that_loses_its_database_midway_is_judged_by_what_it_stored(
+    slow_site: str, db: psycopg.Connection[tuple[object, ...]],
+) -> None:
+    def stored() -> int:
+        row = db.execute("SELECT count(*) FROM articles WHERE source_id = %s",
+                         (slow_site,)).fetchone()
+        return int(row[0]) if row else 0
+
+    with ThreadPoolExecutor(1) as pool:
+        crawl = pool.submit(collect, [slow_site])
+        deadline = time.monotonic() + 30
+        while stored() == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert stored() == 1
+        # Every other connection to the database is cut: the crawl's and its runner's.
+        cut = db.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                         " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                         " AND backend_type = 'client backend'").fetchone()
+        assert cut is not None and cut[0] >= 2
+        [(_, outcome)] = crawl.result(timeout=60)
+
+    # The crawler exited 0, yet the run is not 'ok': an article could not be stored.
+    assert outcome.status == "partial", outcome
+    assert outcome.run is not None and outcome.run.failed >= 1
+    assert outcome.run.new == stored() < 4
+    status, finished_at, errors = db.execute(
+        "SELECT status, finished_at, errors FROM crawl_runs WHERE id = %s",
+        (outcome.run.id,)).fetchone()
+    assert (status, finished_at is not None) == ("partial", True)
+    assert any(e["kind"] == "store" and e["message"].startswith("database:") for e in errors)
+
+
+def test_a_command_with_the_database_down_says_so_in_one_line(unused_port: int) -> None:
+    url = f"postgresql://dozor:secret@127.0.0.1:{unused_port}/dozor"
+    done = subprocess.run([sys.executable, "-m", "jobs.cli", "run", "zakon_kz"],
+                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60,
+                          env={"PATH": "/usr/bin:/bin", "DATABASE_URL": url})
+    assert done.returncode == 2
+    [line] = done.stderr.splitlines()
+    assert line.startswith(
+        f"dozor: cannot connect to PostgreSQL at postgresql://dozor:***@127.0.0.1:{unused_port}"
+    )
+    assert "secret" not in done.stderr
