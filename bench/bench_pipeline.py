@@ -15,6 +15,7 @@ import statistics
 import sys
 import time
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,14 +29,13 @@ os.environ.setdefault("DOZOR_SOURCE_MODULES", "tests.source_badpages")
 
 from crawler.config import load_config
 from crawler.extract.body import extract_article
-from crawler.items import RawPage
 from crawler.sources import get_source
 from crawler.tagging.apply import analyse_article
 from storage.articles import store_article
 from storage.db import resolve_database_url
 from storage.migrate import migrate
 from storage.sources import sync_sources
-from tests.golden import load_cases
+from tests.golden import load_cases, raw_page
 
 
 def main() -> None:
@@ -43,7 +43,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     cases = load_cases()
-    pages = [(c, c.page.read_bytes()) for c in cases]
+    pages = [raw_page(c) for c in cases]
     server = resolve_database_url(load_config())
     name = f"dozor_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(server, autocommit=True) as admin:
@@ -52,22 +52,31 @@ def main() -> None:
     try:
         with psycopg.connect(url, autocommit=True) as conn:
             migrate(conn)
-            sync_sources(conn, {get_source(c.source_id) for c, _ in pages})
+            sync_sources(conn, {get_source(p.source_id) for p in pages})
             bare, ours = [], []
+            stages: dict[str, list[float]] = {}
             for _ in range(args.rounds):
                 start = time.perf_counter()
-                for case, body in pages:
-                    trafilatura.extract(body.decode("utf-8", "replace"), url=case.url)
+                for raw in pages:
+                    trafilatura.extract(raw.body.decode("utf-8", "replace"), url=raw.url)
                 bare.append((time.perf_counter() - start) / len(pages))
                 conn.execute("TRUNCATE articles CASCADE")
-                start = time.perf_counter()
-                for case, body in pages:
-                    raw = RawPage(case.source_id, case.url, case.url, 200,
-                                  {"content-type": "text/html; charset=utf-8"}, body,
-                                  datetime.now(UTC))
-                    article = extract_article(raw, get_source(case.source_id))
-                    store_article(conn, article, analyse_article(article), None)
-                ours.append((time.perf_counter() - start) / len(pages))
+                stage = dict.fromkeys(("extract", "tag", "store"), 0.0)
+                for raw in pages:
+                    fresh = replace(raw, fetched_at=datetime.now(UTC))
+                    t0 = time.perf_counter()
+                    article = extract_article(fresh, get_source(raw.source_id))
+                    t1 = time.perf_counter()
+                    analysis = analyse_article(article)
+                    t2 = time.perf_counter()
+                    store_article(conn, article, analysis, None)
+                    t3 = time.perf_counter()
+                    stage["extract"] += t1 - t0
+                    stage["tag"] += t2 - t1
+                    stage["store"] += t3 - t2
+                ours.append(sum(stage.values()) / len(pages))
+                for name, seconds in stage.items():
+                    stages.setdefault(name, []).append(seconds / len(pages))
     finally:
         with psycopg.connect(server, autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
@@ -77,6 +86,9 @@ def main() -> None:
     print(f"bare trafilatura.extract:          {b * 1000:8.2f} ms/page")
     print(f"Dozor extract + tag + store:       {o * 1000:8.2f} ms/page")
     print(f"ratio Dozor / bare trafilatura:    {o / b:8.2f}x")
+    for name, values in stages.items():
+        m = statistics.median(values)
+        print(f"  of which {name:<7}                 {m * 1000:8.2f} ms/page  ({m / b:5.2f}x bare)")
 
 
 if __name__ == "__main__":

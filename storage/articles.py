@@ -142,10 +142,11 @@ def store_article(
     run_id: int | None,
 ) -> StoreOutcome:
     """Upsert an article and, when its content changed, its tags; return what happened."""
-    outcome, article_id = upsert_article(conn, article, run_id, analysis.search_terms)
-    if article_id is not None:
-        replace_tags(conn, article_id, analysis.tag_rows(), analysis.facts(),
-                     analysis.tags.rules_version)
+    with conn.transaction():  # one commit per article: its row and its tags land together
+        outcome, article_id = upsert_article(conn, article, run_id, analysis.search_terms)
+        if article_id is not None:
+            replace_tags(conn, article_id, analysis.tag_rows(), analysis.facts(),
+                         analysis.tags.rules_version)
     return outcome
 
 

@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
+from crawler.items import RawPage
+
 if TYPE_CHECKING:
     from crawler.items import DiscoveredLink
     from crawler.sources import Source
@@ -101,24 +103,27 @@ def sentences(text: str | None) -> list[str]:
     return merged
 
 
-def extract_case(case: GoldenCase) -> dict[str, Any]:
-    """What Dozor's extraction gives for a case, in the expected.json shape."""
-    from crawler.extract.body import extract_article
-    from crawler.items import RawPage
+def raw_page(case: GoldenCase) -> RawPage:
+    """The case as the pipeline receives it: a saved page, or an API/Telegram item built."""
     from crawler.sources import get_source
 
-    source = get_source(case.source_id)
     if case.discovered_in:
         from crawler.spiders.news import page_from_link
 
-        link = discovered_link(case, source)
-        raw = page_from_link(case.source_id, case.url, link, case.captured_at)
-    else:
-        raw = RawPage(
-            source_id=case.source_id, url=case.url, fetched_url=case.url, status=200,
-            headers=_headers(case.page), body=case.page.read_bytes(), fetched_at=case.captured_at,
-        )
-    article = extract_article(raw, source)
+        link = discovered_link(case, get_source(case.source_id))
+        return page_from_link(case.source_id, case.url, link, case.captured_at)
+    return RawPage(
+        source_id=case.source_id, url=case.url, fetched_url=case.url, status=200,
+        headers=_headers(case.page), body=case.page.read_bytes(), fetched_at=case.captured_at,
+    )
+
+
+def extract_case(case: GoldenCase) -> dict[str, Any]:
+    """What Dozor's extraction gives for a case, in the expected.json shape."""
+    from crawler.extract.body import extract_article
+    from crawler.sources import get_source
+
+    article = extract_article(raw_page(case), get_source(case.source_id))
     parts = sentences(article.body)
     return {
         "title": article.title,
