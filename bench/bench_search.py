@@ -7,7 +7,8 @@ after (--keep leaves it, and prints its URL). Rows are generated inside PostgreS
 generate_series and a vocabulary array: the stems of the search evaluation corpus (real
 Kazakh and Russian stems, the frequent words) followed by made-up stems (the long tail),
 drawn with a skewed distribution, 100 words per article; a fifth of the articles are tagged
-fraud, a twelfth OCG; regions, languages, sources and three years of dates at random. The
+fraud, a twelfth OCG; regions, languages and sources at random; three years of dates in
+the order the rows are stored (as a daily crawl stores them), within a day of jitter. The
 secondary indexes are dropped for the load and built again after, with the definitions the
 migrations gave them.
 
@@ -41,6 +42,7 @@ from crawler.tagging.stem import search_terms
 from serve.evaluate import CORPUS_DIR, scratch_database
 from serve.highlight import hit_highlights
 from serve.search import Filters, SearchRequest, parse_query, parse_when, search, search_statement
+from serve.stats import count_by
 from storage.db import resolve_database_url
 
 SOURCES = ["zakon_kz", "tengrinews_kz", "kazpravda_kz", "polisia_kz", "govkz_qriim"]
@@ -80,7 +82,8 @@ SELECT (%(sources)s::text[])[1 + i %% cardinality(%(sources)s::text[])],
        p1.terms || ' ' || p2.terms,
        CASE WHEN i %% 20 = 0 THEN 'en' WHEN i %% 2 = 0 THEN 'kk' ELSE 'ru' END,
        ARRAY[CASE WHEN i %% 20 = 0 THEN 'en' WHEN i %% 2 = 0 THEN 'kk' ELSE 'ru' END],
-       now() - random() * interval '3 years',
+       -- Stored roughly in publication order, as daily crawls store them (a day of jitter).
+       now() - (1 - i::float8 / %(rows)s) * interval '3 years' - random() * interval '1 day',
        'ok', md5(i::text), now(),
        p1.terms || ' ' || p2.terms,
        CASE WHEN i %% 3 = 0 THEN '{}'::text[]
@@ -335,6 +338,18 @@ def main() -> None:
                       f"{statistics.median(api_times) / base_p50:>9.0f}{results:>9,.0f}")
             print(f"{'all of the above':<42}{'':>3}{ms(statistics.median(all_sql)):>9}"
                   f"{ms(p95(all_sql)):>8}{ms(statistics.median(all_api)):>9}{ms(p95(all_api)):>8}")
+            print(f"\n{'weekly trend (/api/stats?by=week)':<42}{'':>3}{'p50':>9}{'p95':>8}")
+            trends = {
+                "all articles": SearchRequest(),
+                "fraud, last 90 days": SearchRequest(
+                    filters=Filters(topics=("fraud",), since=parse_when("90d"))),
+                "a medium word": requests["medium word"][0],
+                "a common word": requests["common word"][0],
+            }
+            for name, trend in trends.items():
+                times = timed(lambda t=trend: count_by(conn, "week", t.text, t.filters),
+                              args.rounds)
+                print(f"{name:<42}{'':>3}{ms(statistics.median(times)):>9}{ms(p95(times)):>8}")
             request = requests["common+medium, fraud, region, 90 days"][0]
             query, _, params = search_statement(request, parse_query(request.text),
                                                 with_body=True)

@@ -111,6 +111,7 @@ class FlooredAutoThrottle(AutoThrottle):
         super().__init__(crawler)
         self.slowdown_codes = {int(code) for code in crawler.settings.getlist("RETRY_HTTP_CODES")}
 
+    # Overrides AutoThrottle's response_downloaded handler (Scrapy 2.19), connected by name.
     def _response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         super()._response_downloaded(response, request, spider)
         # A signal handler runs before the downloader sends the host's next queued request;
@@ -169,7 +170,7 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
         # Not super(): Scrapy's version answers the waiting requests with "no parser", which
         # lets the host's first request through before the refusal is in place.
         self.crawler.stats.inc_value(f"robotstxt/exception_count/{type(exc).__name__}")
-        self._refuse_host(netloc, f"robots.txt unreachable ({type(exc).__name__}: {exc})")
+        self._refuse_host(netloc, f"robots.txt unreachable ({exception_summary(exc)})")
 
     def _refuse_host(self, netloc: str, reason: str) -> None:
         message = f"{reason}: {netloc} skipped this run (RFC 9309: treat as disallow all)"
@@ -226,12 +227,24 @@ class RetryAfterMiddleware(RetryMiddleware):
                         request.url, response.status, wait, MAX_RETRY_AFTER_S)
             self.crawler.stats.inc_value("dozor/retry_after_refused")
             return response
-        retry = self._retry(request, f"HTTP {response.status}, waiting {wait:.1f} s")
+        retry = self._retry(request, f"HTTP {response.status}")
         if retry is None:
             return response  # retries used up: the errback records the failure
+        log.info("%s answered %d: asking again in %.1f s", request.url, response.status, wait)
         hold_host(self.crawler, request, wait)  # again, for runs without AutoThrottle (replay)
         self.crawler.stats.inc_value("dozor/backoff_waits")
         return retry
+
+
+def exception_summary(exc: BaseException) -> str:
+    """'DownloadFailedError: ConnectionDone: Connection was closed cleanly.', not Failure reprs."""
+    # Twisted's ResponseFailed (the cause of Scrapy's DownloadFailedError) holds a list of
+    # Failures, whose str() is "[<twisted.python.failure.Failure ...>]".
+    reasons = getattr(exc.__cause__, "reasons", None)
+    if reasons:
+        inner = "; ".join(f"{type(r.value).__name__}: {r.value}" for r in reasons)
+        return f"{type(exc).__name__}: {inner}"
+    return f"{type(exc).__name__}: {exc}".strip()
 
 
 def record_error(crawler: Crawler, kind: str, url: str, message: str) -> None:

@@ -444,12 +444,17 @@ def _add_routes(app: FastAPI) -> None:
         return article_out(row)
 
     @app.get("/api/stats", response_model=StatsOut, tags=["statistics"])
-    def statistics(conn: Conn, filters: FiltersDep, q: QueryText = "") -> StatsOut:
+    def statistics(
+        conn: Conn, filters: FiltersDep, q: QueryText = "",
+        by: Annotated[list[Literal["week", "region", "source"]], Query(
+            description="The counts wanted (repeatable); default all three")] = [],  # noqa: B006
+    ) -> StatsOut:
         """Matching articles per week (Asia/Almaty, weeks start on Monday), region, source."""
-        tables = {d: count_by(conn, d, q, filters) for d in DIMENSIONS}
-        return StatsOut(topics=list(catalog().topics), week=_counts_out(tables["week"]),
-                        region=_counts_out(tables["region"]),
-                        source=_counts_out(tables["source"]))
+        tables = {d: count_by(conn, d, q, filters) for d in DIMENSIONS if not by or d in by}
+        return StatsOut(
+            topics=list(catalog().topics),
+            **{d: _counts_out(tables[d]) if d in tables else [] for d in DIMENSIONS},
+        )
 
     @app.get("/api/catalog", response_model=CatalogOut, tags=["search"])
     def filter_values(conn: Conn) -> CatalogOut:

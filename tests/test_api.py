@@ -114,6 +114,8 @@ def test_statistics(api: httpx.Client) -> None:
     fraud_only = api.get("/api/stats", params={"topic": "fraud"}).json()
     assert {r["key"] for r in fraud_only["source"]} == {"zakon_kz", "tengrinews_kz", "polisia_kz"}
     assert sum(w["by_topic"].get("fraud", 0) for w in fraud_only["week"]) == 5
+    weekly = api.get("/api/stats", params={"by": "week", "q": "алаяқ"}).json()
+    assert sum(w["articles"] for w in weekly["week"]) == 2 and weekly["region"] == []
 
 
 def test_atom_feed_of_a_saved_query_reads_in_a_feed_reader(api: httpx.Client) -> None:

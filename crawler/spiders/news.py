@@ -10,7 +10,7 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
@@ -36,7 +36,12 @@ from crawler.discovery.urls import canonicalize_url
 from crawler.errors import RejectedInputError
 from crawler.extract.dates import ALMATY
 from crawler.items import DiscoveredLink, RawPage
-from crawler.politeness import MAX_RETRY_AFTER_S, record_error, retry_after_seconds
+from crawler.politeness import (
+    MAX_RETRY_AFTER_S,
+    exception_summary,
+    record_error,
+    retry_after_seconds,
+)
 from crawler.sources import GovKzApi, Listing, Source, TelegramChannel, get_source
 
 # Backfill walks listings back page by page; this caps a listing whose dates never get older.
@@ -67,6 +72,19 @@ def page_from_link(
         headers={"content-type": "text/html; charset=utf-8"}, body=html.encode(),
         fetched_at=fetched_at, run_id=run_id, link=link,
     )
+
+
+def article_spelling(url: str, pattern: re.Pattern[str]) -> str | None:
+    """`url` if it is an article URL; else its spelling with the trailing slash toggled, if that
+    one is ("/news/a-1" on a site whose articles are "/news/a-1/"); else None."""
+    if pattern.search(url):
+        return url
+    parts = urlsplit(url)
+    if parts.path in ("", "/"):
+        return None
+    path = parts.path[:-1] if parts.path.endswith("/") else parts.path + "/"
+    toggled = urlunsplit(parts._replace(path=path))
+    return toggled if pattern.search(toggled) else None
 
 
 def _parse_day(value: str | None, name: str) -> date | None:
@@ -342,8 +360,9 @@ class NewsSpider(scrapy.Spider):
     def follow_links(self, links: list[DiscoveredLink]) -> Iterator[Any]:
         """A request (or a ready RawPage) per new in-window article link."""
         for link in links:
-            url = canonicalize_url(link.url, self.main_host)
-            if url in self.seen or not self.article_pattern.search(url):
+            # The source's article pattern settles a trailing slash the link got wrong.
+            url = article_spelling(canonicalize_url(link.url, self.main_host), self.article_pattern)
+            if url is None or url in self.seen:
                 continue
             if not self.in_window(link):
                 continue
@@ -408,12 +427,9 @@ class NewsSpider(scrapy.Spider):
             limit = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
             detail = str(value).split(" in request ")[0] or "cancelled while reading"
             return f"larger than DOWNLOAD_MAXSIZE ({limit} bytes): {detail}"
-        # Twisted's ResponseFailed holds a list of Failures: name them, not their reprs.
-        reasons = getattr(getattr(value, "__cause__", None), "reasons", None)
-        if reasons:
-            inner = "; ".join(f"{type(r.value).__name__}: {r.value}" for r in reasons)
-            return f"{type(value).__name__}: {inner}"
-        return f"{type(value).__name__}: {value}".strip()
+        if isinstance(value, BaseException):
+            return exception_summary(value)
+        return str(value)
 
     @staticmethod
     def _is_oversize(failure: Failure) -> bool:

@@ -178,7 +178,7 @@ async function runSearch({ append = false } = {}) {
   try {
     const [result, stats] = await Promise.all([
       getJSON(`/api/search?${query}`),
-      append ? Promise.resolve(null) : getJSON(`/api/stats?${params}`),
+      append ? Promise.resolve(null) : getJSON(`/api/stats?${params}&by=week`),
     ]);
     const list = $("results");
     if (!append) list.replaceChildren();

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import time
@@ -40,8 +41,9 @@ def crawl_setup(
 ) -> Iterator[None]:
     """conftest's crawl_env for a module-scoped crawl, with test source modules registered.
 
-    The database is emptied first (as the `db` fixture does); the test sources are forgotten
-    after, so later tests that collect "every source" do not meet them.
+    The database is emptied first (as the `db` fixture does), and again after, with the test
+    sources' rows: later tests that collect or list "every source" do not meet them. Read what
+    the test needs inside the block.
     """
     # Added to the modules tests/conftest.py registers for the whole session.
     modules = [*filter(None, os.environ.get("DOZOR_SOURCE_MODULES", "").split(",")),
@@ -53,11 +55,21 @@ def crawl_setup(
     with pytest.MonkeyPatch.context() as patch:
         for name, value in env.items():
             patch.setenv(name, value)
+        patch.delenv("DOZOR_USER_AGENT", raising=False)  # the tests check Dozor's own
         all_sources.cache_clear()
         try:
             yield
         finally:
+            test_ids = _declared_ids(source_modules)
             all_sources.cache_clear()
+            empty_database(database_url)
+            with psycopg.connect(database_url, autocommit=True) as conn:
+                conn.execute("DELETE FROM sources WHERE id = ANY(%s)", (test_ids,))
+
+
+def _declared_ids(modules: tuple[str, ...]) -> list[str]:
+    """The ids of the sources these modules declare."""
+    return [importlib.import_module(name).SOURCE.id for name in modules]
 
 
 def empty_database(database_url: str) -> None:

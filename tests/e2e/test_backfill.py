@@ -52,8 +52,8 @@ def backfill(
             cwd=PROJECT_ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=300,
         )
         log = request_log(mockserver, since=started)
-    with psycopg.connect(database_url) as conn:
-        stored = {str(r[0]) for r in conn.execute("SELECT url FROM articles")}
+        with psycopg.connect(database_url) as conn:
+            stored = {str(r[0]) for r in conn.execute("SELECT url FROM articles")}
     yield Backfill(result, log, stored)
 
 

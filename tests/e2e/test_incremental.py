@@ -22,14 +22,15 @@ from jobs.sources_doc import registry_modules
 from jobs.tasks import collect
 from tests.e2e.mock_site import LoggedRequest, crawl_setup, now, request_log
 
-ARTICLE_1001 = "https://www.canon.test/news/1001-delo-dropperov-v-sude.html"
+ARTICLE_1001 = "https://www.canon.test/news/1001-delo-dropperov-v-sude/"
 STORED = {
     ARTICLE_1001,
-    "https://www.canon.test/news/1002-lzhe-brokery.html",  # linked only as m.canon.test
-    "https://www.canon.test/news/1003-tolko-v-karte-sajta.html",
-    "https://www.canon.test/news/1004-tolko-v-lente-razdela.html",
+    # Linked only as https://m.canon.test/news/1002-lzhe-brokery (mobile host, no slash).
+    "https://www.canon.test/news/1002-lzhe-brokery/",
+    "https://www.canon.test/news/1003-tolko-v-karte-sajta/",
+    "https://www.canon.test/news/1004-tolko-v-lente-razdela/",
 }
-NEW_ON_PASS_3 = "https://www.canon.test/news/1004-tolko-v-lente-razdela.html"
+NEW_ON_PASS_3 = "https://www.canon.test/news/1004-tolko-v-lente-razdela/"
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def passes(
     yield Passes(first, second, third, stored)
 
 
-def test_one_article_reached_through_utm_amp_mobile_and_fragment_links_is_one_row(
+def test_one_article_reached_through_utm_amp_mobile_slash_and_fragment_links_is_one_row(
     passes: Passes,
 ) -> None:
     assert passes.stored_after_first == STORED

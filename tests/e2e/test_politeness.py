@@ -43,9 +43,9 @@ def crawl(
         started = now()
         [(_, outcome)] = collect(["test_polite"])
         log = request_log(mockserver, since=started)
-    with psycopg.connect(database_url) as conn:
-        titles = dict(conn.execute("SELECT url, title FROM articles").fetchall())
-        errors = conn.execute("SELECT errors FROM crawl_runs").fetchone()
+        with psycopg.connect(database_url) as conn:
+            titles = dict(conn.execute("SELECT url, title FROM articles").fetchall())
+            errors = conn.execute("SELECT errors FROM crawl_runs").fetchone()
     assert errors is not None
     yield Crawl(outcome, log, titles, errors[0])
 
