@@ -62,10 +62,11 @@ class Crawl:
 def crawl(
     database_url: str, mockserver: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Crawl]:
-    # A short timeout, so the page that answers after 3 s fails in 2 s (times 4 tries); not 1 s:
-    # a loaded machine may take that long to read the 16 MB it cuts a huge page at.
+    # A short timeout, so the page that answers after 6 s fails in 4 s (times 4 tries); not
+    # less: on a loaded 2-core CI machine reading the 16 MB a huge page is cut at took over 2 s,
+    # and the timed-out read was retried.
     with crawl_setup(database_url, mockserver, tmp_path_factory.mktemp("data"),
-                     "tests.e2e.sources_badinput", DOZOR_DOWNLOAD_TIMEOUT="2"):
+                     "tests.e2e.sources_badinput", DOZOR_DOWNLOAD_TIMEOUT="4"):
         started = now()
         [(_, outcome)] = collect(["test_badinput"])
         log = request_log(mockserver, since=started)
