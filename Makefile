@@ -27,9 +27,11 @@ browser:
 	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || echo "note: chromium not installed; the browser test will say how to install it"; }
 
+# Lint and types first (seconds), then the suite, whose summary line closes the output.
 test: $(STAMP) browser
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -q
 	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
