@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from pathlib import Path
 
 import psycopg
@@ -24,23 +25,27 @@ def redact_url(url: str) -> str:
 
 def start_embedded_server(data_dir: Path) -> str:
     """Start (or reuse) the embedded PostgreSQL under `data_dir/pg`; return its URL."""
-    try:
-        import pgserver  # imported here: only a user without DATABASE_URL needs it
-    except ImportError as exc:
-        raise DatabaseUnavailableError(
-            "DATABASE_URL is unset and the embedded PostgreSQL (pgserver) is not installed;"
-            " run `make run` (it installs it) or set DATABASE_URL"
-        ) from exc
     pgdata = data_dir / "pg"
     pgdata.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        # cleanup_mode=None leaves the server running for the crawl subprocesses and the next
-        # command; pgserver itself handles running as root (PostgreSQL refuses uid 0).
-        server = pgserver.get_server(pgdata, cleanup_mode=None)  # type: ignore[attr-defined]
-    except Exception as exc:  # pgserver raises plain Exceptions with initdb/pg_ctl output
-        raise DatabaseUnavailableError(
-            f"could not start the embedded PostgreSQL in {pgdata}: {exc}"
-        ) from exc
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (root shells, CI); the fallback it
+        # takes is fine and the warning only confuses users.
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+        try:
+            import pgserver  # imported here: only a user without DATABASE_URL needs it
+        except ImportError as exc:
+            raise DatabaseUnavailableError(
+                "DATABASE_URL is unset and the embedded PostgreSQL (pgserver) is not installed;"
+                " run `make run` (it installs it) or set DATABASE_URL"
+            ) from exc
+        try:
+            # cleanup_mode=None leaves the server running for the crawl subprocesses and the
+            # next command; pgserver itself handles running as root (PostgreSQL refuses uid 0).
+            server = pgserver.get_server(pgdata, cleanup_mode=None)  # type: ignore[attr-defined]
+        except Exception as exc:  # pgserver raises plain Exceptions with initdb/pg_ctl output
+            raise DatabaseUnavailableError(
+                f"could not start the embedded PostgreSQL in {pgdata}: {exc}"
+            ) from exc
     return str(server.get_uri())
 
 

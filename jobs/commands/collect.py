@@ -70,6 +70,12 @@ def collect(
     click.echo("Look at them: `dozor search --since yesterday`, `dozor status`, or"
                " `psql \"$(dozor db-url)\" -c 'select published_at, title from articles"
                " order by published_at desc limit 20'`.")
+    if results and failed == len(results):
+        if not replay:
+            click.echo("No source could be read. Offline? Try the saved sample:"
+                       " `dozor collect --replay docs/sample/zakon_kz.warc.gz --source zakon_kz`.")
+        # Every source failed: say so to cron and the scheduler too.
+        raise SystemExit(1)
 
 
 @click.command()

@@ -61,3 +61,16 @@ def test_unknown_source_is_one_clear_line(user_env: dict[str, str]) -> None:
     assert result.returncode == 2
     assert "unknown source 'no_such_site'; known sources:" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_no_reachable_site_exits_1_with_a_reason_per_source_and_the_offline_hint(
+    user_env: dict[str, str],
+) -> None:
+    offline = {**user_env, "DOZOR_SITE_MIRROR": "http://127.0.0.1:9"}  # nothing listens there
+    result = _dozor(offline, "collect", "--source", "zakon_kz")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[1].split()[:2] == ["zakon_kz", "failed"]
+    assert "robots.txt unreachable" in lines[2]
+    assert "--replay docs/sample/zakon_kz.warc.gz" in result.stdout
+    assert "Traceback" not in result.stderr and "Warning" not in result.stderr
