@@ -255,6 +255,9 @@ def cases(conn: psycopg.Connection[Any], bands: dict[str, str]
     }
 
 
+SLOWEST: list[tuple[float, str, SearchRequest]] = []
+
+
 def timed_batch(run: Callable[[SearchRequest], object], batch: list[SearchRequest],
                 rounds: int) -> list[float]:
     """Wall times of `rounds` passes over a batch of requests, one time per request."""
@@ -266,6 +269,7 @@ def timed_batch(run: Callable[[SearchRequest], object], batch: list[SearchReques
             start = time.perf_counter()
             run(request)
             times.append(time.perf_counter() - start)
+            SLOWEST.append((times[-1], getattr(run, "__name__", ""), request))
     return times
 
 
@@ -338,6 +342,9 @@ def main() -> None:
                       f"{statistics.median(api_times) / base_p50:>9.0f}{results:>9,.0f}")
             print(f"{'all of the above':<42}{'':>3}{ms(statistics.median(all_sql)):>9}"
                   f"{ms(p95(all_sql)):>8}{ms(statistics.median(all_api)):>9}{ms(p95(all_api)):>8}")
+            print("\nslowest requests:")
+            for seconds, _, slow in sorted(SLOWEST, key=lambda x: -x[0])[:5]:
+                print(f"  {ms(seconds):>8} ms  {slow.text!r} {slow.filters} {slow.order}")
             print(f"\n{'weekly trend (/api/stats?by=week)':<42}{'':>3}{'p50':>9}{'p95':>8}")
             trends = {
                 "all articles": SearchRequest(),

@@ -114,8 +114,8 @@ class HitOut(BaseModel):
 class SearchOut(BaseModel):
     """A page of results."""
 
-    total: int = Field(description="Articles holding every word, counted up to 10000"
-                       " (close matches not included)")
+    total: int = Field(description="Articles holding every word, counted up to 1000"
+                       " (close matches not included); total_exact is false beyond")
     total_exact: bool
     page: int
     page_size: int
@@ -426,7 +426,9 @@ def _add_routes(app: FastAPI) -> None:
         offset = (page - 1) * page_size
         request_ = SearchRequest(q, filters, order, page_size, offset, close_matches)
         result = search(conn, request_, with_body=True)
-        more = offset + sum(1 for h in result.hits if not h.partial) < result.total
+        full = sum(1 for h in result.hits if not h.partial)
+        # Beyond the counted total, a full page means there may be more.
+        more = offset + full < result.total or (not result.total_exact and full == page_size)
         next_page = None
         if more:
             params = _query_string(request, drop=("page",))

@@ -35,8 +35,14 @@ MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 24
 MAX_PAGE_SIZE = 100
 MAX_OFFSET = 10_000
-# Matches are counted up to this many; beyond it the total is shown as "10000+".
-COUNT_LIMIT = 10_000
+# Matches are counted up to this many; beyond it the total is shown as "1000+". Counting
+# reads every matching row, which costs more than the page itself on a large table
+# (exact counts per week, region and source are what /api/stats and `dozor stats` give).
+COUNT_LIMIT = 1_000
+# Relevance ranks the newest this many matches of the query: ranking reads every ranked
+# row, and a word in a fifth of a million articles must not cost seconds. Below this many
+# matches (nearly every real query) the ranking is over all of them.
+RANK_POOL = 2_000
 # A prefix ("алаяқ*") needs this many letters so that it cannot expand to half the language.
 MIN_PREFIX_CHARS = 3
 # Close matches (every word but one) fill a first page that full matches do not; they are
@@ -340,11 +346,29 @@ CONDITIONS: dict[str, str] = {
     "until": "a.published_at < %(until)s",
 }
 
-# Relevance is ts_rank_cd (cover density: query words close together rank higher), ties and
-# equal ranks newest first; `id` last makes every order total, so pages never overlap.
-RANK_EXPR = "ts_rank_cd(a.search_vector, %(tsquery)s::tsquery)"
-ORDER_INNER: dict[str, str] = {
-    "relevance": "rank DESC, a.published_at DESC NULLS LAST, a.id DESC",
+# Relevance is ts_rank_cd (cover density: query words close together rank higher) over the
+# newest RANK_POOL matches, equal ranks newest first; `id` last makes every order total, so
+# pages never overlap.
+PAGE_BY_RELEVANCE = """
+SELECT c.id, c.published_at, ts_rank_cd(c.search_vector, %(tsquery)s::tsquery) AS rank
+FROM (
+    SELECT a.id, a.published_at, a.search_vector
+    FROM articles a
+    WHERE {where}
+    ORDER BY a.published_at DESC NULLS LAST, a.id DESC
+    LIMIT %(rank_pool)s
+) c
+ORDER BY rank DESC, c.published_at DESC NULLS LAST, c.id DESC
+LIMIT %(limit)s OFFSET %(offset)s
+"""
+PAGE_BY_DATE = """
+SELECT a.id, a.published_at, NULL::real AS rank
+FROM articles a
+WHERE {where}
+ORDER BY {order}
+LIMIT %(limit)s OFFSET %(offset)s
+"""
+DATE_ORDERS: dict[str, str] = {
     "newest": "a.published_at DESC NULLS LAST, a.id DESC",
     "oldest": "a.published_at ASC NULLS LAST, a.id ASC",
 }
@@ -359,13 +383,7 @@ ORDER_OUTER: dict[str, str] = {
 SEARCH_SQL = """
 SELECT a.id, a.source_id, a.url, a.title, a.lead, a.lang, a.languages, a.published_at,
        a.regions, p.rank, {body} AS body, coalesce(tg.tags, '[]') AS tags
-FROM (
-    SELECT a.id, a.published_at, {rank} AS rank
-    FROM articles a
-    WHERE {where}
-    ORDER BY {order_inner}
-    LIMIT %(limit)s OFFSET %(offset)s
-) p
+FROM ({page}) p
 JOIN articles a ON a.id = p.id
 LEFT JOIN LATERAL (
     SELECT jsonb_agg(jsonb_build_object(
@@ -544,11 +562,14 @@ def search_statement(
     """The page query of a request, its bare WHERE conditions and its parameters."""
     where, params = where_clause(parsed, request.filters)
     order = request.order if parsed.tsquery or request.order != "relevance" else "newest"
+    if order == "relevance":
+        page = sql.SQL(PAGE_BY_RELEVANCE).format(where=where)
+        params["rank_pool"] = RANK_POOL
+    else:
+        page = sql.SQL(PAGE_BY_DATE).format(where=where, order=sql.SQL(DATE_ORDERS[order]))
     query = sql.SQL(SEARCH_SQL).format(
         body=sql.SQL("a.body" if with_body else "NULL::text"),
-        rank=sql.SQL(RANK_EXPR if parsed.tsquery else "NULL::real"),
-        where=where,
-        order_inner=sql.SQL(ORDER_INNER[order]),
+        page=page,
         order_outer=sql.SQL(ORDER_OUTER[order]),
     )
     params.update(limit=request.limit, offset=request.offset)
@@ -566,19 +587,23 @@ def search(
     order = request.order if parsed.tsquery or request.order != "relevance" else "newest"
     with conn.cursor(row_factory=dict_row) as cur:
         hits = [_hit(row) for row in cur.execute(query, params)]
+    exact = True
     if not count:
-        total = len(hits)
+        total, exact = len(hits), False
     elif request.offset == 0 and len(hits) < request.limit:
         total = len(hits)  # the whole result fits on the first page: no second query
     else:
-        params["count_limit"] = COUNT_LIMIT
+        # Counted at least past this page, so that the total is never below what is shown.
+        count_limit = max(COUNT_LIMIT, request.offset + request.limit + 1)
+        params["count_limit"] = count_limit
         row = conn.execute(sql.SQL(COUNT_SQL).format(where=where), params).fetchone()
         total = int(row[0]) if row else 0
+        exact = total < count_limit
     wanted_more = request.limit - len(hits)
     if (request.close_matches and order == "relevance" and parsed.relaxed and wanted_more > 0
             and (hits or request.offset == 0)):
         hits += close_matches(conn, parsed, request.filters, wanted_more, with_body)
-    return SearchPage(hits, total, total < COUNT_LIMIT, parsed)
+    return SearchPage(hits, total, exact, parsed)
 
 
 def close_matches(

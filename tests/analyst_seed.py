@@ -16,6 +16,7 @@ import psycopg
 
 from crawler.extract.body import content_hash
 from crawler.items import Article
+from crawler.sources import all_sources
 from crawler.tagging.apply import analyse_article
 from crawler.tagging.normalize import normalize_text
 from storage.articles import store_article
@@ -138,6 +139,13 @@ def store_seed(conn: psycopg.Connection[Any], now: datetime | None = None) -> di
     return ids
 
 
+# Sources the seed and the search evaluation corpus refer to.
+SEEDED_SOURCE_IDS = ("zakon_kz", "tengrinews_kz", "polisia_kz", "kazpravda_kz")
+
+
 def empty_tables(conn: psycopg.Connection[Any]) -> None:
-    """Remove every article (and its tags) and run; keep the sources."""
+    """Remove every article (and its tags) and run, and the sources the registry lacks."""
     conn.execute("TRUNCATE articles, article_tags, article_versions, crawl_runs CASCADE")
+    all_sources.cache_clear()
+    extra = [s for s in SEEDED_SOURCE_IDS if s not in all_sources()]
+    conn.execute("DELETE FROM sources WHERE id = ANY(%s)", (extra,))

@@ -79,7 +79,8 @@ def test_phrases_exclusions_or_and_prefixes() -> None:
 
 
 def test_function_words_are_dropped_outside_phrases_only() -> None:
-    assert parse_query("мошенники в Караганде").tsquery == parse_query("мошенники Караганде").tsquery
+    without = parse_query("мошенники Караганде").tsquery
+    assert parse_query("мошенники в Караганде").tsquery == without
     assert "'в'" in str(parse_query('"в Караганде"').tsquery)
     assert parse_query("в").tsquery == "'в'"  # nothing else to search for
 
