@@ -19,18 +19,18 @@ from storage.db import connect, redact_url
 from storage.sources import paused_source_ids
 
 SUMMARY_HEADER = (
-    f"{'source':<18} {'status':<8} {'found':>6} {'new':>5} {'updated':>7} {'failed':>6}"
+    f"{'source':<22} {'status':<8} {'found':>6} {'new':>5} {'updated':>7} {'failed':>6}"
 )
 
 
 def _summary_line(source: Source, outcome: RunOutcome) -> str:
     run = outcome.run
     if run is None:
-        return f"{source.id:<18} {outcome.status:<8} {outcome.message or ''}"
-    line = (f"{source.id:<18} {outcome.status:<8} {run.found:>6} {run.new:>5} {run.updated:>7}"
+        return f"{source.id:<22} {outcome.status:<8} {outcome.message or ''}"
+    line = (f"{source.id:<22} {outcome.status:<8} {run.found:>6} {run.new:>5} {run.updated:>7}"
             f" {run.failed + run.rejected:>6}")
     if outcome.message:
-        line += f"\n{'':<18} └ {outcome.message}"
+        line += f"\n{'':<22} └ {outcome.message}"
     return line
 
 
