@@ -9,6 +9,8 @@ from typing import Any
 import psycopg
 from psycopg.rows import class_row
 
+from crawler.extract.dates import ALMATY
+
 # Warnings fire on these; each names what an operator would otherwise notice too late.
 FAILED_RUNS_IN_A_ROW = 2  # one failed run is often a passing network error; two are a pattern
 NO_RUN_FOR = timedelta(days=2)  # every source runs at least daily: the scheduler is not running
@@ -53,7 +55,7 @@ def health_warnings(health: SourceHealth, now: datetime) -> list[str]:
     """What an operator should look at for this source, one sentence each; [] when healthy."""
     warnings = []
     if health.failures_since_success >= FAILED_RUNS_IN_A_ROW:
-        since = (f"last success {health.last_success_at:%Y-%m-%d %H:%M}"
+        since = (f"last success {health.last_success_at.astimezone(ALMATY):%Y-%m-%d %H:%M}"
                  if health.last_success_at else "never succeeded")
         warnings.append(f"{health.failures_since_success} failed runs in a row ({since});"
                         f" see `dozor runs --source {health.source_id}`")
