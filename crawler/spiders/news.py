@@ -7,9 +7,9 @@ skips URLs already stored, and yields a RawPage per article for the pipeline.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
@@ -49,6 +49,8 @@ MAX_BACKFILL_PAGES = 2000
 # Methods whose links already carry the full text: the page itself is not fetched
 # (gov.kz article pages are a JavaScript app; a Telegram post is its own page).
 SELF_CONTAINED_VIA = ("api", "telegram")
+
+T = TypeVar("T")
 
 
 def _text_headers(response: Response) -> dict[str, str]:
@@ -228,38 +230,39 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("dozor/rejected")
         record_error(self.crawler, "rejected", url, message)
 
-    def parse_feed(self, response: Response, lang: str | None) -> Iterator[Any]:
-        """Article links from an RSS/Atom feed."""
+    def _parse_document(self, response: Response, parse: Callable[[bytes], T]) -> T | None:
+        """A feed's or sitemap's parsed content; None when unchanged (304) or refused."""
         if response.status == 304:
             self.crawler.stats.inc_value("dozor/not_modified")
-            return
+            return None
         body = self._body(response)
         if body is None:
-            return
+            return None
         try:
-            links = discover_feed_links(body, response.url, lang)
+            result = parse(body)
         except RejectedInputError as exc:
             self._reject(response.url, str(exc))
-            return
+            return None
         self._remember_validators(response)
-        yield from self.follow_links(links)
+        return result
+
+    def parse_feed(self, response: Response, lang: str | None) -> Iterator[Any]:
+        """Article links from an RSS/Atom feed."""
+        links = self._parse_document(
+            response, lambda body: discover_feed_links(body, response.url, lang)
+        )
+        if links is not None:
+            yield from self.follow_links(links)
 
     def parse_sitemap(
         self, response: Response, lang: str | None, follow: str | None = None
     ) -> Iterator[Any]:
         """Article links and child sitemaps from a sitemap or sitemap index."""
-        if response.status == 304:
-            self.crawler.stats.inc_value("dozor/not_modified")
+        result = self._parse_document(
+            response, lambda body: parse_sitemap(body, response.url, lang)
+        )
+        if result is None:
             return
-        body = self._body(response)
-        if body is None:
-            return
-        try:
-            result = parse_sitemap(body, response.url, lang)
-        except RejectedInputError as exc:
-            self._reject(response.url, str(exc))
-            return
-        self._remember_validators(response)
         for child in result.child_sitemaps:
             if follow is None or re.search(follow, child):
                 yield self._document_request(child, self.parse_sitemap, lang=lang, follow=follow)
