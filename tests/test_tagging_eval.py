@@ -64,3 +64,29 @@ def test_format_table_lists_every_cell(report):
     for topic in ("fraud", "ocg"):
         for lang in ("kk", "ru", "all"):
             assert any(line.startswith(f"{topic:<7}{lang:<6}") for line in table.splitlines())
+
+
+HELDOUT = FIXTURES / "heldout.jsonl"
+
+
+@pytest.fixture(scope="module")
+def heldout_report():
+    return evaluate(HELDOUT)
+
+
+def test_heldout_set_is_the_pinned_one():
+    assert file_sha256(HELDOUT) == FLOORS["heldout"]["sha256"], (
+        "heldout.jsonl changed: a held-out set is written once, blind; write a new one instead"
+    )
+
+
+@pytest.mark.parametrize(
+    ("topic", "lang"),
+    [(t, lang) for t, langs in FLOORS["heldout"]["f1"].items() for lang in langs],
+)
+def test_heldout_f1_not_below_floor(heldout_report, topic, lang):
+    floor = FLOORS["heldout"]["f1"][topic][lang]
+    got = heldout_report.f1(topic, lang)
+    assert got >= floor, (
+        f"held-out {topic}/{lang} F1 {got:.3f} < floor {floor}\n{heldout_report.format_table()}"
+    )
