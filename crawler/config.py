@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from crawler.errors import ConfigError
@@ -21,7 +21,8 @@ DEFAULT_USER_AGENT = (
 class Config:
     """Everything Dozor reads from the environment, validated once."""
 
-    database_url: str | None  # None: start the embedded PostgreSQL under data_dir
+    # None: start the embedded PostgreSQL under data_dir. Kept out of repr: it may hold a password.
+    database_url: str | None = field(repr=False)
     data_dir: Path
     site_mirror: str | None  # tests and demos: fetch https://host/path from <mirror>/host/path
     replay_warcs: tuple[Path, ...]  # fetch from these WARC files instead of the network

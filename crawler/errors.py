@@ -30,3 +30,9 @@ class SearchQueryError(DozorError):
 
 class SchedulerError(DozorError):
     """Raised when the scheduler cannot run (bad cron, second scheduler), from `jobs.scheduler`."""
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception's first message line, or its type name when it has none: for one-line logs."""
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__

@@ -11,7 +11,7 @@ import psycopg
 from scrapy.crawler import Crawler
 
 from crawler.config import load_config
-from crawler.errors import DatabaseUnavailableError
+from crawler.errors import DatabaseUnavailableError, first_line
 from crawler.extract.body import extract_article
 from crawler.items import RawPage
 from crawler.politeness import record_error
@@ -20,7 +20,7 @@ from crawler.tagging.apply import analyse_article
 from storage.articles import known_urls, store_article
 from storage.db import connect, resolve_database_url
 from storage.runs import record_counts
-from storage.sources import load_validators, save_validators
+from storage.sources import load_validators
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def run_counts(stats: dict[str, Any]) -> dict[str, int]:
     return {
         "found": get("dozor/found"), "skipped": get("dozor/skipped"), "new": get("dozor/new"),
         "updated": get("dozor/updated"), "unchanged": get("dozor/unchanged"),
-        "failed": get("dozor/failed") + get("dozor/store_failed"),
+        "failed": get("dozor/failed") + get("dozor/store_failed") + get("dozor/extract_failed"),
         "rejected": get("dozor/rejected"), "requests": get("downloader/request_count"),
     }
 
@@ -81,15 +81,21 @@ class StorePipeline:
             return item
         stats = self.crawler.stats
         source = self._spider().source
-        article = extract_article(item, source)
-        analysis = analyse_article(article)
+        try:
+            article = extract_article(item, source)
+            analysis = analyse_article(article)
+        except Exception as exc:  # a bug on one page must not pass for a clean run
+            stats.inc_value("dozor/extract_failed")
+            record_error(self.crawler, "extract", item.url, f"{type(exc).__name__}: {exc}")
+            log.exception("could not extract %s", item.url)
+            return item
         try:
             outcome = store_article(self._connection(), article, analysis, item.run_id)
         except (psycopg.OperationalError, DatabaseUnavailableError) as exc:
             # The page stays unstored and uncounted as known: a re-run fetches it again.
             stats.inc_value("dozor/store_failed")
-            record_error(self.crawler, "store", item.url, f"database: {str(exc).splitlines()[0]}")
-            log.error("could not store %s: %s", item.url, str(exc).splitlines()[0])
+            record_error(self.crawler, "store", item.url, f"database: {first_line(exc)}")
+            log.error("could not store %s: %s", item.url, first_line(exc))
             return item
         stats.inc_value(f"dozor/{outcome}")
         if article.status != "ok":
@@ -103,8 +109,9 @@ class StorePipeline:
         errors = list(stats.get("dozor/errors") or [])
         run_id = spider.run_id
         plain_stats = {k: _jsonable(v) for k, v in stats.items()}
-        report = {"counts": counts, "errors": errors,
-                  "finish_reason": stats.get("finish_reason"), "stats": plain_stats}
+        report = {"counts": counts, "errors": errors, "stats": plain_stats,
+                  # Saved by the runner only if it judges the run ok (see jobs/runner.py).
+                  "validators": spider.new_validators}
         if self.stats_file:
             # The runner reads this even when the database is gone.
             Path(self.stats_file).write_text(json.dumps(report, ensure_ascii=False), "utf-8")
@@ -112,12 +119,8 @@ class StorePipeline:
             conn = self._connection()
             if run_id is not None:
                 record_counts(conn, run_id, counts, errors, plain_stats)
-            if counts["failed"] == 0 and counts["rejected"] == 0:
-                # Only a complete run may make the next one skip unchanged feeds.
-                for url, (etag, modified) in spider.new_validators.items():
-                    save_validators(conn, url, etag, modified)
         except (psycopg.Error, DatabaseUnavailableError) as exc:
-            log.error("could not record the run's counts: %s", str(exc).splitlines()[0])
+            log.error("could not record the run's counts: %s", first_line(exc))
         finally:
             if self.conn is not None and not self.conn.closed:
                 self.conn.close()

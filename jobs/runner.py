@@ -23,11 +23,12 @@ from typing import IO, Any
 import psycopg
 
 from crawler.config import PROJECT_ROOT, Config
-from crawler.errors import DatabaseUnavailableError
+from crawler.errors import DatabaseUnavailableError, first_line
 from crawler.sources import get_source
 from jobs.logs import bound_run_id
 from storage.db import connect
 from storage.runs import CrawlRun, close_orphaned_runs, finish_run, record_counts, start_run
+from storage.sources import save_validators
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +139,7 @@ def run_crawl(
             return _run_locked(conn, request, config, database_url, timeout_s, on_progress)
         except psycopg.OperationalError as exc:
             raise DatabaseUnavailableError(
-                f"lost PostgreSQL during the run of {request.source_id}: {_first_line(exc)}"
+                f"lost PostgreSQL during the run of {request.source_id}: {first_line(exc)}"
             ) from exc
         finally:
             # A lost connection has released the lock already.
@@ -149,11 +150,6 @@ def run_crawl(
                 )
     finally:
         conn.close()
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _run_locked(
@@ -244,13 +240,18 @@ def _record_end(
             # The child normally wrote these itself; write again in case its write failed.
             record_counts(target, run_id, report["counts"], report.get("errors", []),
                           report.get("stats"))
+            if status == "ok":
+                # Only a run that fetched everything it found may let the next one skip an
+                # unchanged feed (304): a stopped or failed run would lose its unfetched links.
+                for url, (etag, modified) in report.get("validators", {}).items():
+                    save_validators(target, url, etag, modified)
         return finish_run(target, run_id, status, extra)
 
     try:
         return write(conn)
     except psycopg.OperationalError as exc:
         log.warning("run %d: lost the database connection (%s); reconnecting to record the run",
-                    run_id, _first_line(exc))
+                    run_id, first_line(exc))
     with connect(database_url, autocommit=True) as fresh:
         return write(fresh)
 

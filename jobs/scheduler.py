@@ -29,7 +29,7 @@ from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import create_engine
 
-from crawler.errors import DatabaseUnavailableError, SchedulerError
+from crawler.errors import DatabaseUnavailableError, SchedulerError, first_line
 from crawler.sources import Source
 from jobs.runner import LOCK_NAMESPACE, stop_running_crawls
 from storage.db import CONNECT_TIMEOUT_S, connect, redact_url
@@ -72,7 +72,7 @@ class DozorScheduler(BackgroundScheduler):  # type: ignore[misc]  # APScheduler 
             wait_seconds: float | None = super()._process_jobs()
         except Exception as exc:
             log.warning("job store unavailable, retrying in %.0f s: %s",
-                        self.jobstore_retry_interval, str(exc).splitlines()[0])
+                        self.jobstore_retry_interval, first_line(exc))
             return float(self.jobstore_retry_interval)
         return wait_seconds
 

@@ -49,7 +49,7 @@ def collect(
     url = prepare_database(config)
     # A paused source is collected only when named explicitly.
     paused = set() if source_ids else _paused(url)
-    mode = "backfill" if since else ("replay" if config.replay_warcs else "daily")
+    mode = "replay" if config.replay_warcs else ("backfill" if since else "daily")
     results = []
     for source in sources:
         if source.id in paused:

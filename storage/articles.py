@@ -92,9 +92,20 @@ def article_id_for_url(conn: psycopg.Connection[Any], url: str) -> int | None:
     return int(row[0]) if row else None
 
 
+# A page stored without a usable text (empty, broken: often a transient "try later" page or a
+# half-deployed redesign) is fetched again by the runs of the next days, then left alone.
+RETRY_NOT_OK_FOR = "3 days"
+RETRY_NOT_OK_AFTER = "6 hours"
+
+
 def known_urls(conn: psycopg.Connection[Any], source_id: str) -> set[str]:
-    """Canonical URLs already stored for a source: a daily pass does not request them again."""
-    rows = conn.execute("SELECT url FROM articles WHERE source_id = %s", (source_id,))
+    """Canonical URLs a pass need not request again: stored fine, or given up on."""
+    rows = conn.execute(
+        "SELECT url FROM articles WHERE source_id = %(source)s AND (status = 'ok'"
+        " OR first_seen_at < now() - %(give_up)s::interval"
+        " OR fetched_at > now() - %(wait)s::interval)",
+        {"source": source_id, "give_up": RETRY_NOT_OK_FOR, "wait": RETRY_NOT_OK_AFTER},
+    )
     return {str(r[0]) for r in rows}
 
 

@@ -6,11 +6,12 @@ import logging
 import re
 import warnings
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
 from crawler.config import Config
-from crawler.errors import DatabaseUnavailableError
+from crawler.errors import DatabaseUnavailableError, first_line
 
 log = logging.getLogger(__name__)
 
@@ -19,8 +20,21 @@ CONNECT_TIMEOUT_S = 10
 
 
 def redact_url(url: str) -> str:
-    """The URL with any password replaced, for logs and error messages."""
-    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+    """The connection string without its password (URL or key=value form), for messages."""
+    if "://" in url:
+        parts = urlsplit(url)
+        userinfo, at, host = parts.netloc.rpartition("@")  # rpartition: an @ in the password
+        if ":" in userinfo:
+            userinfo = userinfo.split(":", 1)[0] + ":***"
+        query = re.sub(r"(?i)(^|&)(password=)[^&]*", r"\1\2***", parts.query)
+        return urlunsplit(parts._replace(netloc=f"{userinfo}{at}{host}", query=query))
+    try:
+        params = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "<unparsable connection string>"
+    if "password" in params:
+        params["password"] = "***"  # noqa: S105 - the mask, not a password
+    return psycopg.conninfo.make_conninfo("", **params)
 
 
 def start_embedded_server(data_dir: Path) -> str:
@@ -64,7 +78,6 @@ def connect(url: str, *, autocommit: bool = False) -> psycopg.Connection[tuple[o
             application_name="dozor",
         )
     except psycopg.OperationalError as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DatabaseUnavailableError(
-            f"cannot connect to PostgreSQL at {redact_url(url)}: {first_line}"
+            f"cannot connect to PostgreSQL at {redact_url(url)}: {first_line(exc)}"
         ) from exc

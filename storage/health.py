@@ -54,7 +54,9 @@ def source_health(conn: psycopg.Connection[Any]) -> list[SourceHealth]:
 def health_warnings(health: SourceHealth, now: datetime) -> list[str]:
     """What an operator should look at for this source, one sentence each; [] when healthy."""
     warnings = []
-    if health.failures_since_success >= FAILED_RUNS_IN_A_ROW:
+    # A source that never succeeded is worth a look at its first failure.
+    threshold = FAILED_RUNS_IN_A_ROW if health.last_success_at else 1
+    if health.failures_since_success >= threshold:
         since = (f"last success {health.last_success_at.astimezone(ALMATY):%Y-%m-%d %H:%M}"
                  if health.last_success_at else "never succeeded")
         warnings.append(f"{health.failures_since_success} failed runs in a row ({since});"

@@ -178,3 +178,27 @@ def test_a_command_with_the_database_down_says_so_in_one_line(unused_port: int) 
         f"dozor: cannot connect to PostgreSQL at postgresql://dozor:***@127.0.0.1:{unused_port}"
     )
     assert "secret" not in done.stderr
+
+
+def test_passwords_are_masked_in_every_connection_string_form() -> None:
+    from storage.db import redact_url
+
+    assert redact_url("postgresql://u:p%40ss@h:5432/d") == "postgresql://u:***@h:5432/d"
+    assert redact_url("postgresql://u@h/d?sslmode=require&password=x") == (
+        "postgresql://u@h/d?sslmode=require&password=***")
+    masked = redact_url("host=127.0.0.1 port=1 user=u password=s3cret dbname=d")
+    assert "s3cret" not in masked and "password=***" in masked
+
+
+def test_a_replay_is_no_sign_of_health_and_a_never_successful_source_warns_at_once(
+    db: psycopg.Connection[tuple[object, ...]],
+) -> None:
+    from storage.health import health_warnings, source_health
+
+    now = datetime.now(UTC)
+    db.execute("INSERT INTO crawl_runs (source_id, mode, status, started_at, finished_at)"
+               " VALUES ('zakon_kz', 'daily', 'failed', %s, %s),"
+               " ('zakon_kz', 'replay', 'ok', %s, %s)", (now, now, now, now))
+    [health] = [h for h in source_health(db) if h.source_id == "zakon_kz"]
+    assert (health.last_run_status, health.last_success_at) == ("failed", None)
+    assert health_warnings(health, now)[0].startswith("1 failed runs in a row (never succeeded)")

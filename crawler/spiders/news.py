@@ -53,6 +53,12 @@ SELF_CONTAINED_VIA = ("api", "telegram")
 T = TypeVar("T")
 
 
+def _status(failure: Failure) -> int | None:
+    """The HTTP status of a failed request's response, if it got one."""
+    response = getattr(failure.value, "response", None)
+    return int(response.status) if response is not None else None
+
+
 def _text_headers(response: Response) -> dict[str, str]:
     """Response headers as plain strings, last value of each."""
     return {
@@ -473,7 +479,7 @@ class NewsSpider(scrapy.Spider):
             return
         if self._is_robots_refusal(failure):
             self.crawler.stats.inc_value("dozor/robots_forbidden")
-        elif message == "HTTP 404" and failure.request.meta.get("dozor_day_archive"):  # type: ignore[attr-defined]
+        elif _status(failure) == 404 and failure.request.meta.get("dozor_day_archive"):  # type: ignore[attr-defined]
             # A day with no archive page yet (today, early morning) is not a failure.
             self.crawler.stats.inc_value("dozor/day_archive_missing")
             return
