@@ -58,8 +58,8 @@ class StorePipeline:
         self.conn.autocommit = True
         source_id = spider.source.id
         spider.known = known_urls(self.conn, source_id)
-        urls = [f.url for f in spider.source.feeds] + [m.url for m in spider.source.sitemaps]
-        spider.validators = load_validators(self.conn, urls)
+        # Child sitemaps are not declared: validators are looked up by the source's hosts.
+        spider.validators = load_validators(self.conn, spider.source_hosts())
         log.info("%s: %d articles already stored", source_id, len(spider.known))
 
     def _spider(self) -> NewsSpider:

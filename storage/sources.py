@@ -46,11 +46,13 @@ def set_paused(conn: psycopg.Connection[tuple[object, ...]], source_id: str, pau
 
 
 def load_validators(
-    conn: psycopg.Connection[tuple[object, ...]], urls: list[str]
+    conn: psycopg.Connection[tuple[object, ...]], hosts: list[str]
 ) -> dict[str, tuple[str | None, str | None]]:
-    """ETag and Last-Modified last seen for these feed/sitemap URLs."""
+    """ETag and Last-Modified last seen for the feeds and sitemaps on these hosts."""
+    prefixes = [f"https://{host}/%" for host in hosts] + [f"http://{host}/%" for host in hosts]
     rows = conn.execute(
-        "SELECT url, etag, last_modified FROM fetch_validators WHERE url = ANY(%s)", (urls,)
+        "SELECT url, etag, last_modified FROM fetch_validators WHERE url LIKE ANY(%s)",
+        (prefixes,),
     ).fetchall()
     return {str(r[0]): (r[1], r[2]) for r in rows}  # type: ignore[misc]
 

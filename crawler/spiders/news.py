@@ -214,11 +214,19 @@ class NewsSpider(scrapy.Spider):
 
     # -- discovery callbacks ------------------------------------------------------------
 
+    def source_hosts(self) -> list[str]:
+        """The hosts this source's documents live on (home, article and discovery hosts)."""
+        urls = [self.source.home, *(f.url for f in self.source.feeds),
+                *(m.url for m in self.source.sitemaps)]
+        hosts = {urlsplit(u).hostname or "" for u in urls} | set(self.source.allowed_hosts)
+        return sorted(h for h in hosts if h)
+
     def _remember_validators(self, response: Response) -> None:
         etag = response.headers.get(b"ETag")
         modified = response.headers.get(b"Last-Modified")
         if etag or modified:
-            self.new_validators[response.url] = (
+            # Keyed by the URL asked for: a redirected feed is asked for by that URL next time.
+            self.new_validators[response.request.url if response.request else response.url] = (
                 etag.decode("latin-1") if etag else None,
                 modified.decode("latin-1") if modified else None,
             )
@@ -269,6 +277,10 @@ class NewsSpider(scrapy.Spider):
         )
         if result is None:
             return
+        if result.child_sitemaps:
+            # An index can stay the same while its children change: always read it in full,
+            # and let each child answer 304 for itself.
+            self.new_validators.pop(response.request.url if response.request else "", None)
         for child in result.child_sitemaps:
             if follow is None or re.search(follow, child):
                 yield self._document_request(child, self.parse_sitemap, lang=lang, follow=follow)
