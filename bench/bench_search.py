@@ -13,7 +13,8 @@ secondary indexes are dropped for the load and built again after, with the defin
 migrations gave them.
 
 Every query goes through serve.search.search as the API calls it (page of 20, total counted
-up to 10,000, body read for the snippets, close matches on) and the snippets are computed;
+up to 1,000, body read for the snippets) over a connection set up as the API's (read-only,
+no JIT, custom plans), and the snippets are computed;
 the figure is wall time in this process. The baseline, in the same run, is the cheapest
 page there is: the newest 20 ids by the published_at index. Times depend on the machine and
 on a warm cache (every query runs `--rounds` times); the ratios are what to compare.
@@ -39,9 +40,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from crawler.config import load_config
 from crawler.tagging.stem import search_terms
+from serve.connection import connect_read_only
 from serve.evaluate import CORPUS_DIR, scratch_database
 from serve.highlight import hit_highlights
-from serve.search import Filters, SearchRequest, parse_query, parse_when, search, search_statement
+from serve.search import (
+    Filters,
+    SearchRequest,
+    parse_query,
+    parse_when,
+    search,
+    search_statement,
+    walks_dates,
+)
 from serve.stats import count_by
 from storage.db import resolve_database_url
 
@@ -106,7 +116,8 @@ FROM articles WHERE id %% 12 = 1
 """
 
 BASELINE_SQL = (
-    "SELECT id FROM articles ORDER BY published_at DESC NULLS LAST, id DESC LIMIT 20"
+    "SELECT id FROM articles WHERE status = 'ok'"
+    " ORDER BY published_at DESC NULLS LAST, id DESC LIMIT 20"
 )
 
 
@@ -288,6 +299,12 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f}"
 
 
+def table_rows(conn: psycopg.Connection[Any]) -> int:
+    """The number of stored articles, as the statistics say."""
+    row = conn.execute("SELECT reltuples FROM pg_class WHERE oid = 'articles'::regclass").fetchone()
+    return int(row[0]) if row else 0
+
+
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
 
@@ -297,75 +314,90 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=5, help="passes over each batch")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--database", metavar="URL",
+                        help="measure a database generated before with --keep (no generation)")
     args = parser.parse_args()
-    rng = random.Random(7)
-    vocab = vocabulary(rng)
+    if args.database:
+        measure(args.database, args.rounds)
+        return
+    vocab = vocabulary(random.Random(7))
     server = resolve_database_url(load_config())
     with scratch_database(server, "dozor_bench_search", keep=args.keep) as url:
         print(f"generating {args.rows:,} articles ({len(vocab):,} distinct stems) ...")
         seconds = load(url, args.rows, vocab)
         print("  load: " + ", ".join(f"{k} {v:.0f} s" for k, v in seconds.items())
               + f"; total {sum(seconds.values()):.0f} s")
-        with psycopg.connect(url, autocommit=True) as conn:
-            size = conn.execute(
-                "SELECT pg_size_pretty(pg_total_relation_size('articles'))").fetchone()
-            print(f"  articles table with indexes: {size[0] if size else '?'}")
-            _, bands = query_words(conn, args.rows)
-            requests = cases(conn, bands)
-            baseline = timed(lambda: conn.execute(BASELINE_SQL).fetchall(), args.rounds)
-            base_p50 = statistics.median(baseline)
-            print(f"\nbaseline (newest 20 ids by index): p50 {base_p50 * 1000:.2f} ms")
-            print("\nsearch(): page of 20, total counted up to 10,000; 'sql' without the body and"
-                  "\nsnippets, 'api' with both (what /api/search does before JSON)")
-            print(f"{'query':<42}{'n':>3}{'sql p50':>9}{'p95':>8}{'api p50':>9}{'p95':>8}"
-                  f"{'api/base':>9}{'results':>9}")
-            all_sql: list[float] = []
-            all_api: list[float] = []
-            for name, batch in requests.items():
-                if not batch:
-                    print(f"{name:<42}  no sample found")
-                    continue
-                sql_times = timed_batch(lambda r: search(conn, r), batch, args.rounds)
-
-                def api(r: SearchRequest) -> None:
-                    page = search(conn, r, with_body=True)
-                    for hit in page.hits:
-                        hit_highlights(hit, page.parsed)
-
-                api_times = timed_batch(api, batch, args.rounds)
-                all_sql += sql_times
-                all_api += api_times
-                results = statistics.median(search(conn, r).total for r in batch)
-                print(f"{name:<42}{len(batch):>3}{ms(statistics.median(sql_times)):>9}"
-                      f"{ms(p95(sql_times)):>8}{ms(statistics.median(api_times)):>9}"
-                      f"{ms(p95(api_times)):>8}"
-                      f"{statistics.median(api_times) / base_p50:>9.0f}{results:>9,.0f}")
-            print(f"{'all of the above':<42}{'':>3}{ms(statistics.median(all_sql)):>9}"
-                  f"{ms(p95(all_sql)):>8}{ms(statistics.median(all_api)):>9}{ms(p95(all_api)):>8}")
-            print("\nslowest requests:")
-            for seconds, _, slow in sorted(SLOWEST, key=lambda x: -x[0])[:5]:
-                print(f"  {ms(seconds):>8} ms  {slow.text!r} {slow.filters} {slow.order}")
-            print(f"\n{'weekly trend (/api/stats?by=week)':<42}{'':>3}{'p50':>9}{'p95':>8}")
-            trends = {
-                "all articles": SearchRequest(),
-                "fraud, last 90 days": SearchRequest(
-                    filters=Filters(topics=("fraud",), since=parse_when("90d"))),
-                "a medium word": requests["medium word"][0],
-                "a common word": requests["common word"][0],
-            }
-            for name, trend in trends.items():
-                times = timed(lambda t=trend: count_by(conn, "week", t.text, t.filters),
-                              args.rounds)
-                print(f"{name:<42}{'':>3}{ms(statistics.median(times)):>9}{ms(p95(times)):>8}")
-            request = requests["common+medium, fraud, region, 90 days"][0]
-            query, _, params = search_statement(request, parse_query(request.text),
-                                                with_body=True)
-            print("\nEXPLAIN (ANALYZE, BUFFERS) of the main query"
-                  f" ({request.text!r}, fraud, {request.filters.regions[0]}, last 90 days):")
-            plan = conn.execute(sql.SQL("EXPLAIN (ANALYZE, BUFFERS) ") + query, params)
-            print("\n".join(str(r[0]) for r in plan))
+        measure(url, args.rounds)
         if args.keep:
             print(f"\nscratch database kept: {url}")
+
+
+def measure(url: str, rounds: int) -> None:
+    """Time every kind of search and the weekly trend; print the table and the main plan."""
+    # Measured through the API's own connection set-up (read-only, role, plan settings).
+    with connect_read_only(url) as conn:
+        size = conn.execute(
+            "SELECT pg_size_pretty(pg_total_relation_size('articles'))").fetchone()
+        print(f"  articles table with indexes: {size[0] if size else '?'}")
+        _, bands = query_words(conn, table_rows(conn))
+        requests = cases(conn, bands)
+        baseline = timed(lambda: conn.execute(BASELINE_SQL).fetchall(), rounds)
+        base_p50 = statistics.median(baseline)
+        print(f"\nbaseline (newest 20 ids by index): p50 {base_p50 * 1000:.2f} ms")
+        print("\nsearch(): page of 20, total counted up to 1,000; 'sql' without the body and"
+              "\nsnippets, 'api' with both (what /api/search does before JSON)")
+        print(f"{'query':<42}{'n':>3}{'sql p50':>9}{'p95':>8}{'api p50':>9}{'p95':>8}"
+              f"{'api/base':>9}{'results':>9}")
+        all_sql: list[float] = []
+        all_api: list[float] = []
+        for name, batch in requests.items():
+            if not batch:
+                print(f"{name:<42}  no sample found")
+                continue
+            sql_times = timed_batch(lambda r: search(conn, r), batch, rounds)
+
+            def api(r: SearchRequest) -> None:
+                page = search(conn, r, with_body=True)
+                for hit in page.hits:
+                    hit_highlights(hit, page.parsed)
+
+            api_times = timed_batch(api, batch, rounds)
+            all_sql += sql_times
+            all_api += api_times
+            results = statistics.median(search(conn, r).total for r in batch)
+            print(f"{name:<42}{len(batch):>3}{ms(statistics.median(sql_times)):>9}"
+                  f"{ms(p95(sql_times)):>8}{ms(statistics.median(api_times)):>9}"
+                  f"{ms(p95(api_times)):>8}"
+                  f"{statistics.median(api_times) / base_p50:>9.0f}{results:>9,.0f}")
+        print(f"{'all of the above':<42}{'':>3}{ms(statistics.median(all_sql)):>9}"
+              f"{ms(p95(all_sql)):>8}{ms(statistics.median(all_api)):>9}{ms(p95(all_api)):>8}")
+        print("\nslowest requests:")
+        for seconds, _, slow in sorted(SLOWEST, key=lambda x: -x[0])[:5]:
+            print(f"  {ms(seconds):>8} ms  {slow.text!r} {slow.filters} {slow.order}")
+        print(f"\n{'weekly trend (/api/stats?by=week)':<42}{'':>3}{'p50':>9}{'p95':>8}")
+        trends = {
+            "all articles": SearchRequest(),
+            "fraud, last 90 days": SearchRequest(
+                filters=Filters(topics=("fraud",), since=parse_when("90d"))),
+            "a medium word": requests["medium word"][0],
+            "a common word": requests["common word"][0],
+        }
+        for name, trend in trends.items():
+            times = timed(lambda t=trend: count_by(conn, "week", t.text, t.filters),
+                          rounds)
+            print(f"{name:<42}{'':>3}{ms(statistics.median(times)):>9}{ms(p95(times)):>8}")
+        request = requests["common+medium, fraud, region, 90 days"][0]
+        query, _, params = search_statement(request, parse_query(request.text),
+                                            with_body=True)
+        print("\nEXPLAIN (ANALYZE, BUFFERS) of the main query"
+              f" ({request.text!r}, fraud, {request.filters.regions[0]}, last 90 days):")
+        with conn.transaction():
+            # As search() runs it: fetching the GIN matches unless the query is very common.
+            _, where, _ = search_statement(request, parse_query(request.text))
+            if not walks_dates(conn, where, params):
+                conn.execute("SET LOCAL enable_indexscan = off")
+            plan = conn.execute(sql.SQL("EXPLAIN (ANALYZE, BUFFERS) ") + query, params)
+            print("\n".join(str(r[0]) for r in plan))
 
 
 if __name__ == "__main__":

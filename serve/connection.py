@@ -27,6 +27,10 @@ def make_read_only(conn: psycopg.Connection[Any]) -> bool:
     conn.execute("SET default_transaction_read_only = on")
     # Searches are short: compiling a plan to machine code (JIT) costs more than it saves.
     conn.execute("SET jit = off")
+    # psycopg prepares a statement run five times, and PostgreSQL may then plan it once for
+    # any value; a generic plan cannot know that one word is in a quarter of the articles
+    # and another in ten (800 ms instead of 100 ms measured on a million rows).
+    conn.execute("SET plan_cache_mode = force_custom_plan")
     row = conn.execute(
         "SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles WHERE rolname = %s",
         (ANALYST_ROLE,),
