@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -9,11 +10,17 @@ from importlib import resources
 
 import psycopg
 
+from crawler.errors import DozorError
+
 log = logging.getLogger(__name__)
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 # Any fixed number: it serialises concurrent migrators (a scheduler and a CLI starting together).
 MIGRATION_LOCK_KEY = 7_305_001
+
+
+class MigrationChangedError(DozorError):
+    """Raised when an applied migration file was edited since, from `migrate`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +30,11 @@ class Migration:
     version: int
     name: str
     sql: str
+
+    @property
+    def checksum(self) -> str:
+        """sha256 of the file's text: an applied migration must never change."""
+        return hashlib.sha256(self.sql.encode("utf-8")).hexdigest()
 
 
 def available_migrations() -> list[Migration]:
@@ -49,15 +61,28 @@ def migrate(conn: psycopg.Connection[tuple[object, ...]]) -> list[int]:
             " version integer PRIMARY KEY, name text NOT NULL,"
             " applied_at timestamptz NOT NULL DEFAULT now())"
         )
-        done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+        # Databases migrated before checksums were kept have NULL there: nothing to compare.
+        conn.execute("ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS checksum text")
+        done: dict[int, str | None] = {
+            int(str(version)): (str(checksum) if checksum is not None else None)
+            for version, checksum in conn.execute(
+                "SELECT version, checksum FROM schema_migrations"
+            )
+        }
         for migration in available_migrations():
             if migration.version in done:
+                recorded = done[migration.version]
+                if recorded is not None and recorded != migration.checksum:
+                    raise MigrationChangedError(
+                        f"migration {migration.version:04d}_{migration.name}.sql was edited after"
+                        " this database applied it; put the change in a new migration file"
+                    )
                 continue
             with conn.transaction():
                 conn.execute(migration.sql.encode())  # bytes: several statements, no params
                 conn.execute(
-                    "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)",
-                    (migration.version, migration.name),
+                    "INSERT INTO schema_migrations (version, name, checksum) VALUES (%s, %s, %s)",
+                    (migration.version, migration.name, migration.checksum),
                 )
             log.info("applied migration %04d_%s", migration.version, migration.name)
             applied_now.append(migration.version)
