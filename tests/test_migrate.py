@@ -21,7 +21,7 @@ def test_an_applied_migration_that_was_edited_is_refused(
 ) -> None:
     db.execute("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1")
     try:
-        with pytest.raises(MigrationChangedError, match="0001_init.sql was edited"):
+        with pytest.raises(MigrationChangedError, match=r"0001_init\.sql was edited"):
             migrate(db)
     finally:
         first = available_migrations()[0]
