@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -32,6 +34,17 @@ def _summary_line(source: Source, outcome: RunOutcome) -> str:
     if outcome.message:
         line += f"\n{'':<22} └ {outcome.message}"
     return line
+
+
+def _command_name() -> str:
+    """How the user can call dozor again: plain `dozor` if on PATH, else the venv's path."""
+    if shutil.which("dozor"):
+        return "dozor"
+    venv_dozor = Path(sys.executable).with_name("dozor")
+    if venv_dozor.exists():
+        inside = venv_dozor.is_relative_to(Path.cwd())
+        return os.path.relpath(venv_dozor) if inside else str(venv_dozor)
+    return "dozor"
 
 
 @click.command()
@@ -67,13 +80,16 @@ def collect(
     click.echo(
         f"\n{new} new articles stored in {where}; {failed} of {len(results)} sources failed."
     )
-    click.echo("Look at them: `dozor search --since yesterday`, `dozor status`, or"
-               " `psql \"$(dozor db-url)\" -c 'select published_at, title from articles"
-               " order by published_at desc limit 20'`.")
+    if new:
+        me = _command_name()
+        click.echo(f"Look at them: `{me} search --since 7d`, `{me} status`, or"
+                   f" `psql \"$({me} db-url)\" -c 'select published_at, title from articles"
+                   " order by published_at desc limit 20'`.")
     if results and failed == len(results):
         if not replay:
             click.echo("No source could be read. Offline? Try the saved sample:"
-                       " `dozor collect --replay docs/sample/zakon_kz.warc.gz --source zakon_kz`.")
+                       f" `{_command_name()} collect --replay docs/sample/zakon_kz.warc.gz"
+                       " --source zakon_kz`.")
         # Every source failed: say so to cron and the scheduler too.
         raise SystemExit(1)
 
