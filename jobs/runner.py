@@ -188,8 +188,10 @@ def _supervise(
         except BaseException:
             # SIGTERM/KeyboardInterrupt in the parent: stop the crawl, record it, re-raise.
             _stop(process)
-            finish_run(conn, run_id, "killed",
-                       [{"kind": "runner", "url": "", "message": "stopped by the operator"}])
+            # Reconnects if our connection is what broke; never masks the original exception.
+            with contextlib.suppress(Exception):
+                _record_end(conn, database_url, run_id, "killed", None,
+                            [{"kind": "runner", "url": "", "message": "stopped by the operator"}])
             raise
         finally:
             with _stop_requests_lock:

@@ -76,6 +76,9 @@ def connect(url: str, *, autocommit: bool = False) -> psycopg.Connection[tuple[o
         return psycopg.connect(
             url, autocommit=autocommit, connect_timeout=CONNECT_TIMEOUT_S,
             application_name="dozor",
+            # A run holds its source's advisory lock on a connection idle for up to an hour:
+            # keepalives stop firewalls and proxies from dropping it (and the lock) unnoticed.
+            keepalives=1, keepalives_idle=60, keepalives_interval=15, keepalives_count=4,
         )
     except psycopg.OperationalError as exc:
         raise DatabaseUnavailableError(
