@@ -86,12 +86,6 @@ def upsert_article(
     return ("new" if row[1] else "updated"), int(row[0])
 
 
-def article_id_for_url(conn: psycopg.Connection[Any], url: str) -> int | None:
-    """The id of the article stored under this canonical URL, if any."""
-    row = conn.execute("SELECT id FROM articles WHERE url = %s", (url,)).fetchone()
-    return int(row[0]) if row else None
-
-
 # A page stored without a usable text (empty, broken: often a transient "try later" page or a
 # half-deployed redesign) is fetched again by the runs of the next days, then left alone.
 RETRY_NOT_OK_FOR = "3 days"
@@ -107,15 +101,6 @@ def known_urls(conn: psycopg.Connection[Any], source_id: str) -> set[str]:
         {"source": source_id, "give_up": RETRY_NOT_OK_FOR, "wait": RETRY_NOT_OK_AFTER},
     )
     return {str(r[0]) for r in rows}
-
-
-def count_articles(conn: psycopg.Connection[Any], source_id: str | None = None) -> int:
-    """How many articles are stored, overall or for one source."""
-    row = conn.execute(
-        "SELECT count(*) FROM articles WHERE %(s)s::text IS NULL OR source_id = %(s)s",
-        {"s": source_id},
-    ).fetchone()
-    return int(row[0]) if row else 0
 
 
 def replace_tags(

@@ -250,8 +250,9 @@ def extract_article(raw: RawPage, source: Source) -> Article:
     extracted: Any = trafilatura.bare_extraction(
         html, url=raw.url, with_metadata=True, include_comments=False, include_tables=True,
         prune_xpath=PRUNE_XPATH,
-        date_extraction_params={"max_date": raw.fetched_at.date().isoformat(),
-                                "original_date": True, "extensive_search": False},
+        # trafilatura's own date guess is not used (see _choose_date below); these settings
+        # only keep its date search short.
+        date_extraction_params={"original_date": True, "extensive_search": False},
     )
     generic_body = getattr(extracted, "text", None) if extracted is not None else None
 

@@ -53,6 +53,11 @@ SELF_CONTAINED_VIA = ("api", "telegram")
 T = TypeVar("T")
 
 
+def _oldest(links: list[DiscoveredLink]) -> datetime | None:
+    """The oldest stated date among discovered links."""
+    return min((link.published_at for link in links if link.published_at), default=None)
+
+
 def _status(failure: Failure) -> int | None:
     """The HTTP status of a failed request's response, if it got one."""
     response = getattr(failure.value, "response", None)
@@ -296,20 +301,23 @@ class NewsSpider(scrapy.Spider):
             lang, datetime.now(ALMATY),
         )
         yield from self.follow_links(links)
-        dated = [link.published_at for link in links if link.published_at is not None]
-        oldest = min(dated) if dated else None
+        oldest = _oldest(links)
         if listing is None:
             self._progress(f"archive {response.url}", len(links), oldest)
         if listing is None or "{page}" not in listing.url or not links:
             return
-        start, _ = self._window()
         if self.backfill:
             host = urlsplit(response.url).hostname
             self._progress(f"listing page {page} of {host}", len(links), oldest)
-            if start is not None and oldest is not None and oldest < start:
-                return  # reached the requested date: stop walking back
+            if self._reached_since(oldest):
+                return
         if page + 1 < last_page:
             yield self._listing_request(listing, page + 1, last_page)
+
+    def _reached_since(self, oldest: datetime | None) -> bool:
+        """Whether a page's oldest link is older than --since: paging back stops there."""
+        start, _ = self._window()
+        return start is not None and oldest is not None and oldest < start
 
     def _progress(self, where: str, links: int, oldest: datetime | None) -> None:
         """A backfill's progress line; `dozor collect --since` shows these as they come."""
@@ -353,11 +361,10 @@ class NewsSpider(scrapy.Spider):
             return
         links = parse_govkz_news(response.body, api.project, api.lang)
         yield from self.follow_links(links)
-        start, _ = self._window()
-        oldest = min((lk.published_at for lk in links if lk.published_at), default=None)
+        oldest = _oldest(links)
         self._progress(f"API {api.project} {api.lang} page {page + 1}", len(links), oldest)
         more = page + 1 < self._pages(api.pages)
-        if links and more and not (start and oldest and oldest < start):
+        if links and more and not self._reached_since(oldest):
             yield self._govkz_page_request(api, page + 1)
 
     def parse_telegram(
@@ -366,10 +373,9 @@ class NewsSpider(scrapy.Spider):
         """Posts from a channel's web preview; older pages through ?before=."""
         result = parse_telegram_preview(response.body, response.url, channel.lang)
         yield from self.follow_links(result.links)
-        start, _ = self._window()
-        oldest = min((lk.published_at for lk in result.links if lk.published_at), default=None)
+        oldest = _oldest(result.links)
         self._progress(f"channel {channel.channel} page", len(result.links), oldest)
-        if result.older_page_url and pages_left > 1 and not (start and oldest and oldest < start):
+        if result.older_page_url and pages_left > 1 and not self._reached_since(oldest):
             yield scrapy.Request(
                 result.older_page_url, callback=self.parse_telegram,
                 errback=self.discovery_failed,
