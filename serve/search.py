@@ -353,7 +353,7 @@ CONDITIONS: dict[str, str] = {
 # newest RANK_POOL matches, equal ranks newest first; `id` last makes every order total, so
 # pages never overlap.
 PAGE_BY_RELEVANCE = """
-SELECT c.id, c.published_at, ts_rank_cd(c.search_vector, %(tsquery)s::tsquery) AS rank
+SELECT c.id, c.published_at, ts_rank_cd(c.search_vector, %(rank_tsquery)s::tsquery) AS rank
 FROM (
     SELECT a.id, a.published_at, a.search_vector
     FROM articles a
@@ -395,33 +395,6 @@ LEFT JOIN LATERAL (
     FROM article_tags t WHERE t.article_id = a.id
 ) tg ON true
 ORDER BY {order_outer}
-"""
-
-# Close matches: the newest CLOSE_MATCH_POOL articles with every word but one, ranked by
-# how well they match any of the words.
-CLOSE_SQL = """
-SELECT a.id, a.source_id, a.url, a.title, a.lead, a.lang, a.languages, a.published_at,
-       a.regions, p.rank, {body} AS body, coalesce(tg.tags, '[]') AS tags
-FROM (
-    SELECT c.id, c.published_at, ts_rank_cd(c.search_vector, %(any_word)s::tsquery) AS rank
-    FROM (
-        SELECT a.id, a.published_at, a.search_vector
-        FROM articles a
-        WHERE {where}
-        ORDER BY a.published_at DESC NULLS LAST, a.id DESC
-        LIMIT %(pool)s
-    ) c
-    ORDER BY rank DESC, c.published_at DESC NULLS LAST, c.id DESC
-    LIMIT %(limit)s
-) p
-JOIN articles a ON a.id = p.id
-LEFT JOIN LATERAL (
-    SELECT jsonb_agg(jsonb_build_object(
-               'topic', t.topic, 'score', t.score, 'subtopics', t.subtopics,
-               'evidence', t.evidence) ORDER BY t.topic) AS tags
-    FROM article_tags t WHERE t.article_id = a.id
-) tg ON true
-ORDER BY p.rank DESC, p.published_at DESC NULLS LAST, p.id DESC
 """
 
 COUNT_SQL = """
@@ -549,7 +522,7 @@ def tags_from_json(raw: Iterable[dict[str, Any]]) -> tuple[Tag, ...]:
 
 
 def _hit(row: dict[str, Any], partial: bool = False) -> Hit:
-    """A Hit from a SEARCH_SQL or CLOSE_SQL row."""
+    """A Hit from a SEARCH_SQL row."""
     return Hit(
         id=int(row["id"]), source_id=row["source_id"], url=row["url"], title=row["title"],
         lead=row["lead"], lang=row["lang"], languages=tuple(row["languages"] or ()),
@@ -567,7 +540,7 @@ def search_statement(
     order = request.order if parsed.tsquery or request.order != "relevance" else "newest"
     if order == "relevance":
         page = sql.SQL(PAGE_BY_RELEVANCE).format(where=where)
-        params["rank_pool"] = RANK_POOL
+        params.update(rank_tsquery=parsed.tsquery, rank_pool=RANK_POOL)
     else:
         page = sql.SQL(PAGE_BY_DATE).format(where=where, order=sql.SQL(DATE_ORDERS[order]))
     query = sql.SQL(SEARCH_SQL).format(
@@ -638,9 +611,15 @@ def close_matches(
 ) -> list[Hit]:
     """Up to `limit` articles holding every word of the query but one, best first."""
     where, params = where_clause(parsed, filters, relaxed=True)
-    query = sql.SQL(CLOSE_SQL).format(
-        body=sql.SQL("a.body" if with_body else "NULL::text"), where=where)
-    params.update(any_word=parsed.any_word, pool=CLOSE_MATCH_POOL, limit=limit)
+    # The same page query as a relevance search, ranked by how well any word matches, over
+    # the newest CLOSE_MATCH_POOL articles with every word but one.
+    query = sql.SQL(SEARCH_SQL).format(
+        body=sql.SQL("a.body" if with_body else "NULL::text"),
+        page=sql.SQL(PAGE_BY_RELEVANCE).format(where=where),
+        order_outer=sql.SQL(ORDER_OUTER["relevance"]),
+    )
+    params.update(rank_tsquery=parsed.any_word, rank_pool=CLOSE_MATCH_POOL, limit=limit,
+                  offset=0)
     with conn.cursor(row_factory=dict_row) as cur:
         return [_hit(row, partial=True) for row in cur.execute(query, params)]
 
