@@ -149,3 +149,16 @@ def unused_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def seeded(database_url: str) -> Iterator[dict[str, int]]:
+    """The analysts' seed articles (tests/analyst_seed.py) stored once per module; ids by key."""
+    from tests.analyst_seed import empty_tables, store_seed
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        empty_tables(conn)
+        ids = store_seed(conn)
+    yield ids
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        empty_tables(conn)

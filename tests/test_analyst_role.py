@@ -13,17 +13,7 @@ from psycopg import sql
 
 from serve.connection import connect_read_only
 from storage.migrate import migrate
-from tests.analyst_seed import SEED, empty_tables, store_seed
-
-
-@pytest.fixture(scope="module")
-def seeded(database_url: str) -> Iterator[dict[str, int]]:
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        empty_tables(conn)
-        ids = store_seed(conn)
-    yield ids
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        empty_tables(conn)
+from tests.analyst_seed import SEED
 
 
 @pytest.fixture

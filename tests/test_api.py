@@ -13,18 +13,8 @@ import psycopg
 import pytest
 
 from serve.api import create_app
-from tests.analyst_seed import SEED, empty_tables, store_seed
+from tests.analyst_seed import SEED
 from tests.live_api import serve_app
-
-
-@pytest.fixture(scope="module")
-def seeded(database_url: str) -> Iterator[dict[str, int]]:
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        empty_tables(conn)
-        ids = store_seed(conn)
-    yield ids
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        empty_tables(conn)
 
 
 @pytest.fixture(scope="module")

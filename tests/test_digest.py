@@ -4,28 +4,16 @@ Markdown and HTML, and its delivery hook."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
-import psycopg
 import pytest
 from click.testing import CliRunner
 
 from jobs.cli import dozor
 from serve.digest import DigestDeliveryError
-from tests.analyst_seed import SEED, empty_tables, seed_now, store_seed
-
-
-@pytest.fixture(scope="module")
-def seeded(database_url: str) -> Iterator[dict[str, int]]:
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        empty_tables(conn)
-        ids = store_seed(conn)
-    yield ids
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        empty_tables(conn)
+from tests.analyst_seed import SEED, seed_now
 
 
 def title(key: str) -> str:

@@ -28,20 +28,9 @@ from serve.search import (
     parse_when,
     search,
 )
-from tests.analyst_seed import SEED, empty_tables, published_at, seed_now, store_seed
+from tests.analyst_seed import SEED, empty_tables, published_at, seed_now
 
 FLOORS_PATH = Path(__file__).parent / "fixtures" / "search" / "floors.json"
-
-
-@pytest.fixture(scope="module")
-def seeded(database_url: str) -> Iterator[dict[str, int]]:
-    """The seed articles stored once for this module; ids by key."""
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        empty_tables(conn)
-        ids = store_seed(conn)
-    yield ids
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        empty_tables(conn)
 
 
 @pytest.fixture
