@@ -73,15 +73,10 @@ def database_url(pg_server_url: str, worker_id: str) -> Iterator[str]:
 @pytest.fixture
 def db(database_url: str) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
     """A connection to an emptied test database (the registry's sources kept)."""
+    from tests.e2e.mock_site import empty_database
+
+    empty_database(database_url)
     with psycopg.connect(database_url, autocommit=True) as conn:
-        tables = [r[0] for r in conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-            " AND tablename NOT IN ('schema_migrations', 'sources')"
-        )]
-        if tables:
-            conn.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(
-                sql.SQL(", ").join(sql.Identifier(t) for t in tables)))
-        conn.execute("UPDATE sources SET paused = false")
         yield conn
 
 
