@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from crawler.config import load_config
 from crawler.tagging.stem import search_terms
 from serve.connection import connect_read_only
-from serve.evaluate import CORPUS_DIR, scratch_database
+from serve.evaluate import CORPUS_DIR
 from serve.highlight import hit_highlights
 from serve.search import (
     Filters,
@@ -53,7 +53,7 @@ from serve.search import (
     walks_dates,
 )
 from serve.stats import count_by
-from storage.db import resolve_database_url
+from storage.db import resolve_database_url, scratch_database
 
 SOURCES = ["zakon_kz", "tengrinews_kz", "kazpravda_kz", "polisia_kz", "govkz_qriim"]
 REGIONS = ["astana", "almaty_city", "shymkent", "karaganda", "aktobe", "pavlodar", "atyrau",

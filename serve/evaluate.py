@@ -16,16 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import psycopg
-from psycopg import sql
 
 from crawler.config import PROJECT_ROOT
 from crawler.errors import DozorError
@@ -35,7 +32,6 @@ from crawler.tagging.apply import analyse_article
 from crawler.tagging.normalize import normalize_text
 from serve.search import SearchRequest, search
 from storage.articles import store_article
-from storage.migrate import migrate
 
 CORPUS_DIR = PROJECT_ROOT / "tests" / "fixtures" / "search"
 K = 10
@@ -242,28 +238,10 @@ def evaluate(conn: psycopg.Connection[Any], judged: list[Judged], *, articles: i
     return report
 
 
-@contextmanager
-def scratch_database(server_url: str, prefix: str, *, keep: bool = False) -> Iterator[str]:
-    """A new, migrated database on the server of `server_url`, dropped afterwards (or kept)."""
-    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = psycopg.conninfo.make_conninfo(server_url, dbname=name)
-    try:
-        with psycopg.connect(url, autocommit=True) as conn:
-            migrate(conn)
-        yield url
-    finally:
-        if not keep:
-            with psycopg.connect(server_url, autocommit=True) as admin:
-                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(name)))
-
-
 def run_evaluation(server_url: str | None = None, folder: Path = CORPUS_DIR) -> EvaluationReport:
     """Store the corpus in a scratch database, evaluate every system, drop the database."""
     from crawler.config import load_config
-    from storage.db import resolve_database_url
+    from storage.db import resolve_database_url, scratch_database
 
     docs, judged = load_corpus(folder)
     server = server_url or resolve_database_url(load_config())

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+from psycopg import sql
 
 from crawler.config import Config
 from crawler.errors import DatabaseUnavailableError, first_line
@@ -84,3 +88,23 @@ def connect(url: str, *, autocommit: bool = False) -> psycopg.Connection[tuple[o
         raise DatabaseUnavailableError(
             f"cannot connect to PostgreSQL at {redact_url(url)}: {first_line(exc)}"
         ) from exc
+
+
+@contextmanager
+def scratch_database(server_url: str, prefix: str, *, keep: bool = False) -> Iterator[str]:
+    """A new, migrated database on the server of `server_url`, dropped afterwards (or kept)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = psycopg.conninfo.make_conninfo(server_url, dbname=name)
+    try:
+        from storage.migrate import migrate  # storage.migrate needs no connection helpers
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            migrate(conn)
+        yield url
+    finally:
+        if not keep:
+            with psycopg.connect(server_url, autocommit=True) as admin:
+                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                    sql.Identifier(name)))
