@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import click
@@ -18,7 +17,7 @@ from jobs.sources_doc import sources_markdown
 from jobs.tasks import collect as run_collect
 from jobs.tasks import prepare_database
 from storage.db import connect, redact_url
-from storage.sources import paused_source_ids
+from storage.health import source_health
 
 SUMMARY_HEADER = (
     f"{'source':<22} {'status':<8} {'found':>6} {'new':>5} {'updated':>7} {'failed':>6}"
@@ -102,23 +101,16 @@ def sources(markdown: bool) -> None:
     if markdown:
         click.echo(sources_markdown(), nl=False)
         return
-    url = prepare_database()
-    last: dict[str, tuple[object, datetime, object]] = {}
-    with connect(url) as conn:
-        for source_id, status, started, new in conn.execute(
-            "SELECT DISTINCT ON (source_id) source_id, status, started_at, new FROM crawl_runs"
-            " ORDER BY source_id, started_at DESC"
-        ):
-            if isinstance(started, datetime):
-                last[str(source_id)] = (status, started, new)
-        paused = paused_source_ids(conn)
+    with connect(prepare_database()) as conn:
+        # The same last run `dozor status` shows (finished, replays left out).
+        health = {h.source_id: h for h in source_health(conn)}
     header = ("id", "name", "languages", "discovery", "schedule", "last run (Almaty)")
     rows = [header]
     for source in all_sources().values():
-        run = last.get(source.id)
-        last_run = (f"{run[1].astimezone(ALMATY):%Y-%m-%d %H:%M} {run[0]} (+{run[2]})"
-                    if run else "never")
-        if source.id in paused:
+        h = health.get(source.id)
+        last_run = (f"{h.last_run_at.astimezone(ALMATY):%Y-%m-%d %H:%M} {h.last_run_status}"
+                    f" (+{h.last_run_new})" if h and h.last_run_at else "never")
+        if h and h.paused:
             last_run += ", paused"
         rows.append((source.id, source.name, ",".join(source.languages),
                      ",".join(source.discovery_methods), source.schedule, last_run))
