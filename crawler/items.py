@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -61,3 +62,9 @@ class Article:
     warc_record: str | None = None
     parent_url: str | None = None  # for a document (PDF): the page that published it
     extra: dict[str, object] = field(default_factory=dict)
+
+
+def content_hash(title: str | None, body: str | None) -> str:
+    """A stable hash of what a reader sees: whitespace-folded title and body."""
+    folded = " ".join(f"{title or ''}\n{body or ''}".split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()

@@ -52,7 +52,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Evidence: every response into WARC files; last in order, so it sees the raw response.
     "crawler.archive.WarcArchiveMiddleware": 950,
 }
-ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+# Storing is glue between crawler/ and storage/, so it lives in jobs/: named here as text, the
+# crawler package never imports storage (storage builds on crawler's items, not back).
+ITEM_PIPELINES = {"jobs.pipeline.StorePipeline": 300}
 
 # Feeds and sitemaps are re-read daily; conditional requests (ETag / Last-Modified) are sent
 # by the spider itself from what the previous run stored, not by Scrapy's disk cache.

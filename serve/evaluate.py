@@ -26,8 +26,7 @@ import psycopg
 
 from crawler.config import PROJECT_ROOT
 from crawler.errors import DozorError
-from crawler.extract.body import content_hash
-from crawler.items import Article
+from crawler.items import Article, content_hash
 from crawler.tagging.apply import analyse_article
 from crawler.tagging.normalize import normalize_text
 from serve.search import SearchRequest, search

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -22,7 +21,8 @@ from crawler.extract.dates import (
 )
 from crawler.extract.encoding import decode_html
 from crawler.extract.language import detect_language, detect_languages
-from crawler.items import Article, RawPage
+from crawler.extract.pdf import extract_pdf, is_pdf
+from crawler.items import Article, RawPage, content_hash
 from crawler.sources import Hints, Source
 from crawler.tagging.normalize import normalize_text
 
@@ -55,12 +55,6 @@ TRUSTED_VIA = ("feed", "api", "telegram")
 # A line opening with one of these is a link to another story, not text of this one.
 READ_ALSO_PREFIXES = ("читайте также", "читать также", "смотрите также", "тағы оқыңыз",
                       "оқи отырыңыз", "сондай-ақ оқыңыз", "read also", "related:")
-
-
-def content_hash(title: str | None, body: str | None) -> str:
-    """A stable hash of what a reader sees: whitespace-folded title and body."""
-    folded = " ".join(f"{title or ''}\n{body or ''}".split())
-    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
 def _iter_jsonld(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
@@ -227,9 +221,6 @@ def _unreadable_article(raw: RawPage, source: Source, reason: str) -> Article:
 
 def extract_article(raw: RawPage, source: Source) -> Article:
     """Extract title, body, dates and language from a raw page; never raises on bad HTML."""
-    # Imported here: pdf.py uses this module's content_hash.
-    from crawler.extract.pdf import extract_pdf, is_pdf
-
     if is_pdf(raw):
         return extract_pdf(raw, source)
     declared = raw.headers.get("content-type") or raw.headers.get("Content-Type")

@@ -15,10 +15,9 @@ from io import BytesIO
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from crawler.extract.body import content_hash
 from crawler.extract.dates import find_date_in_text
 from crawler.extract.language import detect_language, detect_languages
-from crawler.items import Article, DiscoveredLink, RawPage
+from crawler.items import Article, DiscoveredLink, RawPage, content_hash
 from crawler.sources import Source
 from crawler.tagging.normalize import normalize_text
 
