@@ -17,6 +17,7 @@ from crawler.extract.dates import (
     parse_date_text,
     parse_iso_datetime,
 )
+from tests.shared_data import shared_path
 
 # The clock of every case: Friday 2025-12-26 15:00 in Almaty (UTC+5), the day of seed 004.
 NOW = datetime(2025, 12, 26, 15, 0, tzinfo=ALMATY)
@@ -291,8 +292,8 @@ def test_find_date_in_text(text: str, expected: datetime | None) -> None:
 
 
 def test_find_date_in_seed_004() -> None:
-    with open("/work/shared/seeds/004_8174cd7c9bc6a617.txt", encoding="utf-8") as seed:
-        assert find_date_in_text(seed.read(), NOW, "kk") == local(2025, 12, 26)
+    seed = shared_path("seeds", "004_8174cd7c9bc6a617.txt").read_text(encoding="utf-8")
+    assert find_date_in_text(seed, NOW, "kk") == local(2025, 12, 26)
 
 
 # --- month names ------------------------------------------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from crawler.extract.language import (
@@ -12,8 +10,7 @@ from crawler.extract.language import (
     detect_languages,
     fold_latin_lookalikes,
 )
-
-SEEDS = Path("/work/shared/seeds")
+from tests.shared_data import shared_path
 
 HEADLINES: list[tuple[str, str | None]] = [
     # Kazakh headlines (kaz.tengrinews.kz, kaz.zakon.kz, polisia.kz style)
@@ -107,12 +104,12 @@ def test_fold_latin_lookalikes(text: str, expected: str) -> None:
 
 
 def test_bilingual_prosecutor_letter_is_kazakh_then_russian() -> None:
-    text = next(SEEDS.glob("000_*.txt")).read_text(encoding="utf-8")
+    text = next(shared_path("seeds").glob("000_*.txt")).read_text(encoding="utf-8")
     assert detect_languages(text) == ("kk", "ru")
 
 
 def test_kazakh_zakon_article_with_russian_captions_is_kazakh() -> None:
-    text = next(SEEDS.glob("004_*.txt")).read_text(encoding="utf-8")
+    text = next(shared_path("seeds").glob("004_*.txt")).read_text(encoding="utf-8")
     assert "видеонаблюдение" in text  # the Russian caption is there
     assert detect_languages(text) == ("kk",)
 

@@ -13,6 +13,7 @@ from crawler.tagging.rules import (
     rules_version,
     tag_text,
 )
+from tests.shared_data import shared_path
 
 
 def test_fraud_with_subtopic_facts_and_evidence():
@@ -174,16 +175,12 @@ def test_latin_script_kazakh():
 
 
 def test_seed_letters():
-    from pathlib import Path
-
-    seeds = Path("/work/shared/seeds")
-    if not seeds.is_dir():
-        pytest.skip("shared seeds not mounted")
-    letter = tag_text(None, (seeds / "000_6dc13b5a83b65c7e.txt").read_text(encoding="utf-8"))
+    seed = shared_path("seeds", "000_6dc13b5a83b65c7e.txt")
+    letter = tag_text(None, seed.read_text(encoding="utf-8"))
     assert "fraud" in letter.topics and {"internet", "phone"} <= set(
         letter.topics["fraud"].subtopics
     )
-    ocg = tag_text(None, (seeds / "004_8174cd7c9bc6a617.txt").read_text(encoding="utf-8"))
+    ocg = tag_text(None, shared_path("seeds", "004_8174cd7c9bc6a617.txt").read_text(encoding="utf-8"))
     assert "ocg" in ocg.topics and "transnational" in ocg.topics["ocg"].subtopics
     assert ocg.case_counts == (70, 10)
 
