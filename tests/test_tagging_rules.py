@@ -180,7 +180,8 @@ def test_seed_letters():
     assert "fraud" in letter.topics and {"internet", "phone"} <= set(
         letter.topics["fraud"].subtopics
     )
-    ocg = tag_text(None, shared_path("seeds", "004_8174cd7c9bc6a617.txt").read_text(encoding="utf-8"))
+    article = shared_path("seeds", "004_8174cd7c9bc6a617.txt")
+    ocg = tag_text(None, article.read_text(encoding="utf-8"))
     assert "ocg" in ocg.topics and "transnational" in ocg.topics["ocg"].subtopics
     assert ocg.case_counts == (70, 10)
 
