@@ -209,13 +209,13 @@ def _copy_vocab(tmp_path):
 def test_edit_without_bump_changes_version(tmp_path):
     folder = _copy_vocab(tmp_path)
     with (folder / "fraud.toml").open("a", encoding="utf-8") as fh:
-        fh.write('\n[[rules]]\nsubtopic = ""\nweight = 3.0\nterms = ["жульничеств*"]\n')
+        fh.write('\n[[rules]]\nsubtopic = ""\nweight = 3.0\nterms = ["надувательств*"]\n')
     edited = load_vocabulary(folder)
     assert edited.version != rules_version()
     assert edited.version.split("+")[0] == rules_version().split("+")[0]
-    r = tag_text(None, "Полиция задержала подозреваемого в жульничестве.", vocabulary=edited)
+    r = tag_text(None, "Полиция задержала подозреваемого в надувательстве.", vocabulary=edited)
     assert "fraud" in r.topics
-    assert "fraud" not in tag_text(None, "Полиция задержала подозреваемого в жульничестве.").topics
+    assert "fraud" not in tag_text(None, "Полиция задержала подозреваемого в надувательстве.").topics
 
 
 def test_load_vocabulary_is_cached():

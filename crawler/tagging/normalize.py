@@ -46,6 +46,7 @@ LATIN_LOOKALIKES: dict[str, str] = {
 
 # Cyrillic io is written as ie in nearly all Kazakhstani Russian news; folding keeps stems equal.
 YO_FOLD: dict[str, str | int | None] = {"\u0451": "\u0435"}
+_YO_TABLE = str.maketrans(YO_FOLD)
 
 # Characters that may sit inside a word without splitting it: soft hyphen (news CMSs
 # insert it for line breaking) and zero-width joiners/spaces pasted from Word documents.
@@ -78,6 +79,33 @@ def _fold_lookalikes(word: str) -> str:
     return "".join(LATIN_LOOKALIKES.get(ch, ch) for ch in word)
 
 
+def _fold_mixed_words(text: str) -> str:
+    """Fold look-alikes in the words where a Latin look-alike touches a Cyrillic letter.
+
+    Only those words are rewritten: a text with one glued Cyrillic-and-Latin word must
+    not send its other 2 000 words through Python one by one.
+    """
+    pieces: list[str] = []
+    done = 0
+    for m in _MIXED_RE.finditer(text):
+        if m.start() < done:
+            continue
+        word = _LOOKALIKE_WORD_RE.search(text, max(done, _word_start(text, m.start())))
+        if word is None:
+            break
+        pieces += [text[done : word.start()], _fold_lookalikes(word.group(0))]
+        done = word.end()
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def _word_start(text: str, pos: int) -> int:
+    """Offset where the word holding `pos` starts."""
+    while pos > 0 and (text[pos - 1].isalnum()):
+        pos -= 1
+    return pos
+
+
 def _lower_keep_length(text: str) -> str:
     """Lower-case character by character, keeping characters whose lower form is longer."""
     out = []
@@ -94,15 +122,19 @@ def normalize_text(text: str) -> str:
     are offsets into ``unicodedata.normalize("NFC", text)`` (the text itself when it is NFC).
     """
     nfc = unicodedata.normalize("NFC", text)
-    folded = nfc
-    if _MIXED_RE.search(nfc):
-        folded = _LOOKALIKE_WORD_RE.sub(lambda m: _fold_lookalikes(m.group(0)), nfc)
-    lowered = _lower_keep_length(folded)
-    return lowered.translate(str.maketrans(YO_FOLD))
+    folded = _fold_mixed_words(nfc) if _MIXED_RE.search(nfc) else nfc
+    lowered = folded.lower()
+    # str.lower() maps a few characters to two ("İ" -> "i" + dot above); only then go
+    # character by character, so that offsets stay those of the input.
+    if len(lowered) != len(folded):
+        lowered = _lower_keep_length(folded)
+    return lowered.translate(_YO_TABLE)
 
 
 def tokenize(text: str) -> list[Token]:
     """Split an already normalised text into word tokens, dropping invisible characters."""
+    if not _INVISIBLE_RE.search(text):
+        return [Token(m.group(0), m.start(), m.end()) for m in _WORD_RE.finditer(text)]
     tokens = []
     for m in _WORD_RE.finditer(text):
         word = _INVISIBLE_RE.sub("", m.group(0))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -12,10 +13,24 @@ from pathlib import Path
 import snowballstemmer
 
 from crawler.tagging.normalize import Token, normalize_text, tokenize
+from crawler.tagging.scripts import (
+    MORPHOLOGY_PATH,
+    has_arabic,
+    kk_arabic_to_cyrillic,
+    kk_latin_to_cyrillic,
+    looks_kk_latin,
+    skeleton,
+)
+
+__all__ = [
+    "KK_MORPHOLOGY_PATH", "STEMMER_VERSION", "has_kk_letters", "kk_latin_to_cyrillic",
+    "looks_kk_latin", "search_terms", "search_terms_of_tokens", "skeleton_stem", "stem_en",
+    "stem_kk", "stem_ru", "stem_word", "word_lang",
+]
 
 # Kazakh suffixes and letter classes live in a data file: they are Cyrillic, and a data
 # file keeps RUF001 meaningful in code and lets a linguist edit them without Python.
-KK_MORPHOLOGY_PATH = Path(__file__).with_name("kk_morphology.toml")
+KK_MORPHOLOGY_PATH = MORPHOLOGY_PATH
 
 # A sentence of an unlabelled text is Kazakh when at least this share of its Cyrillic words
 # holds a Kazakh-only letter: Kazakh sentences run 30-70 %, a Russian sentence naming one
@@ -26,12 +41,23 @@ KK_SENTENCE_SHARE = 0.15
 # Kazakh-only letter.
 SHORT_SENTENCE_WORDS = 4
 
-_SENTENCE_END_RE = re.compile(r"[.!?\u2026;\n]+")
+_SENTENCE_END_RE = re.compile(r"[.!?\u2026;\n\u061f]+")
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
-_LATIN_RE = re.compile(r"[a-z\u00c0-\u024f]")
+_LATIN_RE = re.compile(r"[a-z\u00c0-\u024f\u0259\u0130]")
 
 _RU = snowballstemmer.stemmer("russian")
 _EN = snowballstemmer.stemmer("english")
+
+
+@dataclass(frozen=True)
+class SuffixTable:
+    """What suffix stripping needs: protected stems, suffixes by length, letter classes."""
+
+    min_stem: int
+    protected: frozenset[str]
+    vowels: frozenset[str]
+    suffixes_by_length: tuple[tuple[int, frozenset[str]], ...]
+    devoicing: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -40,39 +66,39 @@ class KazakhMorphology:
 
     version: str
     digest: str
-    min_stem: int
-    protected: frozenset[str]
     specific_letters: frozenset[str]
-    vowels: frozenset[str]
-    suffixes_by_length: tuple[tuple[int, frozenset[str]], ...]
-    devoicing: dict[str, str]
-    latin_markers: frozenset[str]
-    latin_digraphs: dict[str, str]
-    latin_letters: dict[str, str]
+    cyrillic: SuffixTable
+    skeleton: SuffixTable
+
+
+def _by_length(suffixes: set[str]) -> tuple[tuple[int, frozenset[str]], ...]:
+    lengths = sorted({len(s) for s in suffixes if s}, reverse=True)
+    return tuple((n, frozenset(s for s in suffixes if len(s) == n)) for n in lengths)
 
 
 def _load_morphology(path: Path = KK_MORPHOLOGY_PATH) -> KazakhMorphology:
-    """Read the Kazakh morphology data file."""
+    """Read the Kazakh morphology data file; derive the same table in skeleton letters."""
     raw = path.read_bytes()
     data = tomllib.loads(raw.decode("utf-8"))
     suffixes: set[str] = set()
     for group in data["suffixes"].values():
         suffixes.update(group)
-    lengths = sorted({len(s) for s in suffixes}, reverse=True)
-    by_length = tuple((n, frozenset(s for s in suffixes if len(s) == n)) for n in lengths)
-    latin = data["latin"]
+    protected = frozenset(data["protected"])
+    vowels = frozenset(data["vowels"])
+    devoicing = dict(data["final_devoicing"])
+    min_stem = int(data["min_stem"])
     return KazakhMorphology(
         version=str(data["version"]),
         digest=hashlib.sha256(raw).hexdigest()[:8],
-        min_stem=int(data["min_stem"]),
-        protected=frozenset(data["protected"]),
         specific_letters=frozenset(data["specific_letters"]),
-        vowels=frozenset(data["vowels"]),
-        suffixes_by_length=by_length,
-        devoicing=dict(data["final_devoicing"]),
-        latin_markers=frozenset(latin["marker_letters"]),
-        latin_digraphs=dict(latin["digraphs"]),
-        latin_letters=dict(latin["letters"]),
+        cyrillic=SuffixTable(min_stem, protected, vowels, _by_length(suffixes), devoicing),
+        skeleton=SuffixTable(
+            min_stem,
+            frozenset(skeleton(w) for w in protected),
+            frozenset(skeleton(v) for v in vowels if skeleton(v)),
+            _by_length({skeleton(s) for s in suffixes}),
+            {skeleton(k): skeleton(v) for k, v in devoicing.items()},
+        ),
     )
 
 
@@ -81,78 +107,87 @@ KK = _load_morphology()
 STEMMER_VERSION = f"kk{KK.version}-{KK.digest}"
 
 
-def _strip_once(word: str) -> str | None:
+def _strip_once(word: str, table: SuffixTable) -> str | None:
     """Strip the longest listed suffix that leaves a long-enough stem with a vowel."""
-    if word in KK.protected:
+    if word in table.protected:
         return None
     # A protected stem wins over a longer suffix: облыс-ы, not обл-ысы.
-    for length, group in KK.suffixes_by_length:
-        if len(word) > length and word[-length:] in group and word[:-length] in KK.protected:
+    for length, group in table.suffixes_by_length:
+        if len(word) > length and word[-length:] in group and word[:-length] in table.protected:
             return word[:-length]
-    for length, group in KK.suffixes_by_length:
-        if len(word) - length < KK.min_stem:
+    for length, group in table.suffixes_by_length:
+        if len(word) - length < table.min_stem:
             continue
         if word[-length:] in group:
             stem = word[:-length]
-            if any(ch in KK.vowels for ch in stem):
-                if word[-length] in KK.vowels and stem[-1] in KK.devoicing:
-                    stem = stem[:-1] + KK.devoicing[stem[-1]]
+            if any(ch in table.vowels for ch in stem):
+                if word[-length] in table.vowels and stem[-1] in table.devoicing:
+                    stem = stem[:-1] + table.devoicing[stem[-1]]
                 return stem
     return None
 
 
-@lru_cache(maxsize=262_144)
-def stem_kk(word: str) -> str:
-    """Stem a Kazakh word (Cyrillic, or Latin script read into Cyrillic) by suffix stripping."""
-    word = normalize_text(word)
-    if _LATIN_RE.search(word) and not _CYRILLIC_RE.search(word):
-        word = kk_latin_to_cyrillic(word)
-    while True:
-        stripped = _strip_once(word)
-        if stripped is None:
-            break
+def _strip_all(word: str, table: SuffixTable) -> str:
+    """Strip suffixes again and again; fold a voiced final consonant of the bare stem."""
+    while (stripped := _strip_once(word, table)) is not None:
         word = stripped
     # A bare stem can still end in a voiced consonant (клуб); fold it as the stripped forms are.
-    if len(word) > KK.min_stem and word[-1] in KK.devoicing:
-        word = word[:-1] + KK.devoicing[word[-1]]
+    if len(word) > table.min_stem and word[-1] in table.devoicing:
+        word = word[:-1] + table.devoicing[word[-1]]
     return word
 
 
+def to_kk_cyrillic(norm: str) -> str:
+    """A normalised Kazakh word of any script in Cyrillic letters."""
+    if has_arabic(norm):
+        return kk_arabic_to_cyrillic(norm)
+    if _LATIN_RE.search(norm) and not _CYRILLIC_RE.search(norm):
+        return kk_latin_to_cyrillic(norm)
+    return norm
+
+
 @lru_cache(maxsize=262_144)
+def stem_kk_normalized(norm: str) -> str:
+    """Stem an already normalised Kazakh word (any script) by suffix stripping."""
+    return _strip_all(to_kk_cyrillic(norm), KK.cyrillic)
+
+
+def stem_kk(word: str) -> str:
+    """Stem a Kazakh word (Cyrillic, Latin or Arabic script) by suffix stripping."""
+    return stem_kk_normalized(normalize_text(word))
+
+
+@lru_cache(maxsize=262_144)
+def skeleton_stem(norm: str) -> str:
+    """The stem of a normalised Kazakh word (any script) in skeleton letters."""
+    return _strip_all(skeleton(to_kk_cyrillic(norm)), KK.skeleton)
+
+
+@lru_cache(maxsize=262_144)
+def stem_ru_normalized(norm: str) -> str:
+    """Stem an already normalised Russian word with Snowball."""
+    return str(_RU.stemWord(norm))
+
+
 def stem_ru(word: str) -> str:
     """Stem a Russian word with Snowball after normalisation."""
-    return str(_RU.stemWord(normalize_text(word)))
+    return stem_ru_normalized(normalize_text(word))
 
 
 @lru_cache(maxsize=65_536)
+def stem_en_normalized(norm: str) -> str:
+    """Stem an already normalised English (or other Latin-script) word with Snowball."""
+    return str(_EN.stemWord(norm))
+
+
 def stem_en(word: str) -> str:
     """Stem an English (or other Latin-script, non-Kazakh) word with Snowball English."""
-    return str(_EN.stemWord(normalize_text(word)))
-
-
-def kk_latin_to_cyrillic(word: str) -> str:
-    """Read a Kazakh word in a Latin alphabet (2021 or 2018) into Cyrillic letters."""
-    out: list[str] = []
-    i = 0
-    while i < len(word):
-        pair = word[i : i + 2]
-        if pair in KK.latin_digraphs:
-            out.append(KK.latin_digraphs[pair])
-            i += 2
-            continue
-        out.append(KK.latin_letters.get(word[i], word[i]))
-        i += 1
-    return "".join(out)
+    return stem_en_normalized(normalize_text(word))
 
 
 def has_kk_letters(word: str) -> bool:
     """Whether a normalised word holds a letter only Kazakh uses."""
     return any(ch in KK.specific_letters for ch in word)
-
-
-def looks_kk_latin(word: str) -> bool:
-    """Whether a Latin-script word shows a letter only Kazakh Latin uses (q, a-umlaut...)."""
-    return any(ch in KK.latin_markers for ch in word)
 
 
 def word_lang(word: str, context_lang: str | None) -> str:
@@ -167,23 +202,30 @@ def word_lang(word: str, context_lang: str | None) -> str:
         if context_lang == "kk" or looks_kk_latin(word):
             return "kk"
         return "en"
+    if has_arabic(word):
+        return "kk"  # Arabic-script pages of Kazakhstani outlets are Kazakh töte
     return ""
+
+
+def _stem_normalized(norm: str, lang: str) -> str:
+    """Stem a normalised word in a chosen language ('' keeps it as it is)."""
+    if lang == "kk":
+        return stem_kk_normalized(norm)
+    if lang == "ru":
+        return stem_ru_normalized(norm)
+    if lang == "en":
+        return stem_en_normalized(norm)
+    return norm
 
 
 def stem_word(word: str, lang: str | None) -> str:
     """Stem one word in the given language ('kk', 'ru', 'en'), or decide per word when None."""
-    word = normalize_text(word)
-    chosen = lang if lang in ("kk", "ru", "en") else word_lang(word, None)
-    if chosen == "kk":
-        return stem_kk(word)
-    if chosen == "ru":
-        return stem_ru(word)
-    if chosen == "en":
-        return stem_en(word)
-    return word
+    norm = normalize_text(word)
+    chosen = lang if lang in ("kk", "ru", "en") else word_lang(norm, None)
+    return _stem_normalized(norm, chosen)
 
 
-def sentence_langs(text: str, tokens: list[Token], lang: str | None) -> list[str | None]:
+def sentence_langs(text: str, tokens: Sequence[Token], lang: str | None) -> list[str | None]:
     """Give each token the language of its sentence: 'kk', 'ru' or the declared one."""
     ends = [m.end() for m in _SENTENCE_END_RE.finditer(text)]
     result: list[str | None] = []
@@ -211,18 +253,23 @@ def sentence_langs(text: str, tokens: list[Token], lang: str | None) -> list[str
     return result
 
 
+def search_terms_of_tokens(norm: str, tokens: Sequence[Token], lang: str | None) -> list[str]:
+    """Stems of the tokens of an already normalised text (see `search_terms`)."""
+    langs = sentence_langs(norm, tokens, lang)
+    return [
+        _stem_normalized(tok.text, word_lang(tok.text, seg))
+        for tok, seg in zip(tokens, langs, strict=True)
+    ]
+
+
 def search_terms(text: str, lang: str | None) -> list[str]:
     """Normalised stems of every word of a text, in order, for tagging and full-text search.
 
     Language is decided per word: a Kazakh-only letter means Kazakh; other Cyrillic words
     follow their sentence (Kazakh when enough of its words are, else Russian, short sentences
     the declared ``lang``); Latin words are Kazakh Latin when they show q, a-umlaut, g-breve...
-    or the text is declared Kazakh, else English. Digits are kept as they are.
+    or the text is declared Kazakh, else English; Arabic-script words are Kazakh töte. Digits
+    are kept as they are.
     """
     norm = normalize_text(text)
-    tokens = tokenize(norm)
-    langs = sentence_langs(norm, tokens, lang)
-    return [
-        stem_word(tok.text, word_lang(tok.text, seg))
-        for tok, seg in zip(tokens, langs, strict=True)
-    ]
+    return search_terms_of_tokens(norm, tokenize(norm), lang)

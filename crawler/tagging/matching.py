@@ -1,0 +1,162 @@
+"""Finding vocabulary terms in prepared fields, in time linear in the length of the text.
+
+Each word looks up the terms that may start at it (by stem, 3-letter prefix head, exact form
+or skeleton), so the work per word is bounded by the vocabulary, not by the text; overlaps
+and near rules are resolved by sorting and sweeping, never by comparing every pair.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass
+
+from crawler.tagging.prepare import PreparedField, WordInfo
+from crawler.tagging.vocab import MIN_PREFIX, Vocabulary
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One term occurrence: token span [first, last) in a field, and its sentence."""
+
+    term: int
+    field: str
+    first: int
+    last: int
+    sentence: int
+
+
+# Words whose candidate terms are remembered per vocabulary; past this the memory is
+# cleared (a retag of a million articles meets a few million distinct words).
+WORD_CACHE_MAX = 400_000
+
+
+def _candidates(vocab: Vocabulary, w: WordInfo) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Terms a word starts: (one-word terms it matches, longer terms whose first word fits)."""
+    cache = vocab.word_cache
+    entry = cache.get(w)
+    if entry is not None:
+        return entry
+    surface = w.surface
+    found: set[int] = set(vocab.by_exact.get(surface, ()))
+    found.update(vocab.by_prefix.get(surface[:MIN_PREFIX], ()))
+    for s in w.stems:
+        found.update(vocab.by_stem.get(s, ()))
+    if w.key:
+        found.update(vocab.by_key.get(w.key_stem, ()))
+        found.update(vocab.by_key.get(w.key, ()))
+        found.update(vocab.by_key_prefix.get(w.key[:MIN_PREFIX], ()))
+    terms = vocab.terms
+    fitting = sorted(ti for ti in found if terms[ti].words[0].matches(w))
+    entry = (tuple(ti for ti in fitting if len(terms[ti].words) == 1),
+             tuple(ti for ti in fitting if len(terms[ti].words) > 1))
+    if len(cache) >= WORD_CACHE_MAX:
+        cache.clear()
+    cache[w] = entry
+    return entry
+
+
+def find_terms(vocab: Vocabulary, fld: PreparedField) -> list[Match]:
+    """Every occurrence of every term in a field."""
+    found: list[Match] = []
+    words = fld.words
+    n = len(words)
+    terms = vocab.terms
+    sentence_of = fld.token_sentence
+    name = fld.name
+    for i, w in enumerate(words):
+        single, longer = _candidates(vocab, w)
+        for ti in single:
+            found.append(Match(ti, name, i, i + 1, sentence_of[i]))
+        for ti in longer:
+            pattern = terms[ti].words
+            end = i + len(pattern)
+            if end <= n and all(pattern[j].matches(words[i + j]) for j in range(1, len(pattern))):
+                found.append(Match(ti, name, i, end, sentence_of[i]))
+    return found
+
+
+def longest_first(matches: list[Match]) -> list[Match]:
+    """Drop matches lying inside a longer match of the same field ("Алматы" in "Алматы облысы").
+
+    Partly overlapping matches both stay: "трансұлттық ұйымдасқан" and "ұйымдасқан
+    қылмыстық топ" are two pieces of evidence. Sorted by start, longer first, a match is
+    inside an earlier one exactly when the furthest end seen so far reaches past it.
+    """
+    kept: list[Match] = []
+    by_field: dict[str, list[Match]] = defaultdict(list)
+    for m in matches:
+        by_field[m.field].append(m)
+    for name in sorted(by_field, key=lambda f: f != "title"):
+        reach, reach_first = -1, -1
+        for m in sorted(by_field[name], key=lambda m: (m.first, -(m.last - m.first))):
+            inside = reach > m.last or (reach == m.last and reach_first < m.first)
+            if not inside:
+                kept.append(m)
+            if m.last > reach:
+                reach, reach_first = m.last, m.first
+    return kept
+
+
+def masked(matches: list[Match], masks: list[Match]) -> list[Match]:
+    """Drop matches lying inside a mask (a police unit named after organised crime)."""
+    if not masks:
+        return matches
+    spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for k in masks:
+        spans[k.field].append((k.first, k.last))
+    starts: dict[str, list[int]] = {}
+    reach: dict[str, list[int]] = {}
+    for name, items in spans.items():
+        items.sort()
+        starts[name] = [s for s, _ in items]
+        run, out = -1, []
+        for _, e in items:
+            run = max(run, e)
+            out.append(run)
+        reach[name] = out
+    kept = []
+    for m in matches:
+        if m.field in starts:
+            i = bisect.bisect_right(starts[m.field], m.first) - 1
+            if i >= 0 and reach[m.field][i] >= m.last:
+                continue
+        kept.append(m)
+    return kept
+
+
+def near_hits(vocab: Vocabulary, matches: list[Match]) -> dict[int, list[list[Match]]]:
+    """Near rules satisfied within one sentence: rule index -> groups of matches satisfying it."""
+    by_rule: dict[tuple[int, str, int], dict[int, list[Match]]] = defaultdict(
+        lambda: defaultdict(list))
+    for m in matches:
+        p = vocab.terms[m.term].payload
+        by_rule[(p.near_index, m.field, m.sentence)][p.near_group].append(m)
+    hits: dict[int, list[list[Match]]] = defaultdict(list)
+    for (ri, _field, _sent), groups in by_rule.items():
+        rule = vocab.near_rules[ri]
+        if len(groups) < rule.groups:
+            continue
+        ordered = {g: sorted(ms, key=lambda m: m.first) for g, ms in groups.items()}
+        firsts = {g: [m.first for m in ms] for g, ms in ordered.items()}
+        for anchor in ordered[0]:
+            chosen = [anchor]
+            for g in range(1, rule.groups):
+                close = _nearest(ordered[g], firsts[g], anchor.first, rule.window)
+                if close is None:
+                    break
+                chosen.append(close)
+            else:
+                hits[ri].append(chosen)
+    return hits
+
+
+def _nearest(ms: list[Match], firsts: list[int], pos: int, window: int) -> Match | None:
+    """The match nearest to `pos` (not at it) within `window` words, by binary search."""
+    i = bisect.bisect_left(firsts, pos)
+    best: Match | None = None
+    for j in (i - 1, i, i + 1):
+        if 0 <= j < len(ms) and ms[j].first != pos and abs(ms[j].first - pos) <= window:
+            if best is None or abs(ms[j].first - pos) < abs(best.first - pos):
+                best = ms[j]
+    return best

@@ -1,0 +1,121 @@
+"""One normalisation pass per text: tokens, their stems and skeletons, sentences and parts.
+
+Tagging, facts and search terms all read the `PreparedField` made here, so a word is
+normalised once and stemmed once (per distinct word, cached), however many rules look at it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from crawler.tagging.normalize import Token, normalize_text, tokenize
+from crawler.tagging.scripts import has_arabic, is_latin, looks_kk_latin, skeleton
+from crawler.tagging.stem import (
+    has_kk_letters,
+    search_terms_of_tokens,
+    skeleton_stem,
+    stem_en_normalized,
+    stem_kk_normalized,
+    stem_ru_normalized,
+    to_kk_cyrillic,
+)
+from crawler.tagging.structure import Sentence, sentence_of_tokens, split_sentences
+
+# A field is read as Kazakh in a Latin alphabet when Latin words outnumber Cyrillic ones and
+# at least this share of them shows a letter only Kazakh Latin uses (q, dotless i, a-umlaut...): an
+# English quote in a Russian text shows almost none, Kazakh Latin prose 30-60 %.
+KK_LATIN_SHARE = 0.08
+
+
+@dataclass(frozen=True, slots=True)
+class WordInfo:
+    """What matching needs of one word: its form, stems, and skeleton when read as Kazakh."""
+
+    surface: str  # Kazakh Latin/Arabic read into Cyrillic; other words as normalised
+    stems: frozenset[str]
+    key: str  # skeleton of a Latin- or Arabic-script Kazakh word, else ""
+    key_stem: str
+
+
+@dataclass
+class PreparedField:
+    """A normalised field (title or text) with its tokens, words, sentences and parts."""
+
+    name: str
+    original: str  # NFC of the input: offsets of tokens and sentences point into it
+    norm: str
+    tokens: list[Token]
+    words: list[WordInfo]
+    sentences: list[Sentence]
+    token_sentence: list[int]
+    lang: str | None
+
+    def token_span(self, start: int, end: int) -> tuple[int, int]:
+        """Tokens [first, last) that start inside the character span [start, end)."""
+        starts = [t.start for t in self.tokens]
+        return bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+
+    def search_terms(self) -> list[str]:
+        """Search stems of this field's words, from the same tokens tagging read."""
+        return search_terms_of_tokens(self.norm, self.tokens, self.lang)
+
+
+@lru_cache(maxsize=262_144)
+def word_info(word: str, kazakh_script: bool) -> WordInfo:
+    """Stems of a normalised word: both Kazakh and Russian when it could be either.
+
+    `kazakh_script` says the word is Kazakh in Latin or Arabic letters: it is then read into
+    Cyrillic and also compared by skeleton.
+    """
+    if word.isdigit():
+        return WordInfo(word, frozenset((word,)), "", "")
+    if kazakh_script:
+        cyr = to_kk_cyrillic(word)
+        stems = {stem_kk_normalized(word)}
+        if is_latin(word):
+            stems.add(stem_en_normalized(word))
+        return WordInfo(cyr, frozenset(stems), skeleton(cyr), skeleton_stem(word))
+    if is_latin(word):
+        return WordInfo(word, frozenset((stem_en_normalized(word), stem_kk_normalized(word))),
+                        "", "")
+    if has_kk_letters(word):
+        return WordInfo(word, frozenset((stem_kk_normalized(word),)), "", "")
+    if has_arabic(word):
+        return word_info(word, True)
+    return WordInfo(word, frozenset((stem_ru_normalized(word), stem_kk_normalized(word))),
+                    "", "")
+
+
+def token_stems(word: str) -> frozenset[str]:
+    """Every stem a normalised word may have (search and highlighting use it for queries)."""
+    return word_info(word, has_arabic(word) or (is_latin(word) and looks_kk_latin(word))).stems
+
+
+def _kazakh_latin_field(tokens: list[Token], lang: str | None) -> bool:
+    """Whether the Latin words of a field are Kazakh (by their letters or the declared lang)."""
+    latin = [t.text for t in tokens if is_latin(t.text)]
+    if not latin or 2 * len(latin) < len(tokens):
+        return False
+    if lang == "kk":
+        return True
+    marked = sum(1 for w in latin if looks_kk_latin(w))
+    return marked >= 2 and marked >= KK_LATIN_SHARE * len(latin)
+
+
+def prepare_field(name: str, text: str, lang: str | None = None) -> PreparedField:
+    """Normalise, tokenize, stem and split one field into sentences and parts."""
+    original = unicodedata.normalize("NFC", text)
+    norm = normalize_text(original)
+    tokens = tokenize(norm)
+    kk_latin = _kazakh_latin_field(tokens, lang)
+    words = []
+    for tok in tokens:
+        w = tok.text
+        kazakh_script = has_arabic(w) or (is_latin(w) and (kk_latin or looks_kk_latin(w)))
+        words.append(word_info(w, kazakh_script))
+    sentences = split_sentences(original, title=(name == "title"))
+    return PreparedField(name, original, norm, tokens, words, sentences,
+                         sentence_of_tokens(sentences, tokens), lang)

@@ -1,0 +1,155 @@
+"""Sentences of a field and the part of the article each stands in: title, lead, body, aside.
+
+Aboutness depends on where evidence stands: a headline or a lead names the subject, a body
+sentence adds to it, an aside (a "read also" pointer, a related-news headline pasted into
+the body) names another article. Sentence ends are found on the text as written, because
+scraped bodies glue paragraphs ("…имущества.Сейчас он…") and only the capital tells.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from crawler.tagging.normalize import Token
+
+PARTS_PATH = Path(__file__).with_name("vocab") / "parts.toml"
+
+Part = Literal["title", "lead", "body", "aside"]
+
+# A sentence ends at . ! ? ... (and the Arabic question mark) with closing quotes, when
+# what follows is a space and then neither a lower-case letter nor a digit (an
+# abbreviation such as "ст. 190" stays whole), or directly a capital letter (paragraphs
+# glued by a scraper). Line and paragraph separators always end one.
+_LOWER = "a-z\u0430-\u044f\u0451\u04d9\u0493\u049b\u04a3\u04e9\u04b1\u04af\u04bb\u0456"
+_UPPER = "A-Z\u0410-\u042f\u0401\u04d8\u0492\u049a\u04a2\u04e8\u04b0\u04ae\u04ba\u0406"
+_SENTENCE_END_RE = re.compile(
+    rf"[.!?\u2026\u061f]+[\"'\u00bb\u201d\u2019)\]]*(?=\s+[^\s\d{_LOWER}]|[{_UPPER}]|\s*$)"
+)
+_LINE_BREAK_RE = re.compile(r"[\n\r\u2028\u2029]+")
+# A sentence longer than this is cut at the next comma or space: a body without any
+# punctuation (a scraped table, a word list) must not become one "sentence" that covers it.
+MAX_SENTENCE_CHARS = 1500
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence: character span in its field, the part it stands in, its paragraph."""
+
+    start: int
+    end: int
+    part: Part
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class PartPatterns:
+    """The patterns of vocab/parts.toml, compiled."""
+
+    read_also: re.Pattern[str]
+    read_also_tail: re.Pattern[str]
+    bullet: str
+    bullet_date: re.Pattern[str]
+    bullet_lead: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def part_patterns(path: Path = PARTS_PATH) -> PartPatterns:
+    """Read and compile vocab/parts.toml once per process."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return PartPatterns(
+        read_also=re.compile(data["read_also"]),
+        read_also_tail=re.compile(data["read_also_tail"]),
+        bullet=str(data["bullet"]),
+        bullet_date=re.compile(data["bullet_date"]),
+        bullet_lead=re.compile(data["bullet_lead"]),
+    )
+
+
+def _aside_spans(text: str, pats: PartPatterns) -> list[tuple[int, int]]:
+    """Related-news items ("■Headline 13 апреля 2024 17:48") and the word that opens them."""
+    spans: list[tuple[int, int]] = []
+    pos = text.find(pats.bullet)
+    while pos >= 0:
+        nxt = text.find(pats.bullet, pos + 1)
+        limit = min(x for x in (nxt, text.find("\n", pos), pos + 400, len(text)) if x > pos)
+        date = pats.bullet_date.search(text, pos, limit)
+        end = date.end() if date else limit
+        start = pos
+        lead = pats.bullet_lead.search(text, max(0, pos - 40), pos)
+        if lead and (not spans or lead.start() >= spans[-1][1]):
+            start = lead.start()
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+        pos = nxt if nxt > end else text.find(pats.bullet, end)
+    return spans
+
+
+def _raw_sentences(text: str, cuts: list[int]) -> list[tuple[int, int, int]]:
+    """(start, end, paragraph) of every sentence, also cutting at the given offsets."""
+    bounds: set[int] = set(cuts)
+    paragraph_starts = [0]
+    for m in _LINE_BREAK_RE.finditer(text):
+        bounds.update((m.start(), m.end()))
+        paragraph_starts.append(m.end())
+    bounds.update(m.end() for m in _SENTENCE_END_RE.finditer(text))
+    bounds.update((0, len(text)))
+    ordered = sorted(b for b in bounds if 0 <= b <= len(text))
+    out: list[tuple[int, int, int]] = []
+    para = 0
+    for start, end in itertools.pairwise(ordered):
+        while para + 1 < len(paragraph_starts) and paragraph_starts[para + 1] <= start:
+            para += 1
+        while end - start > MAX_SENTENCE_CHARS:
+            cut = text.rfind(" ", start + 1, start + MAX_SENTENCE_CHARS)
+            cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+            out.append((start, cut, para))
+            start = cut
+        if text[start:end].strip():
+            out.append((start, end, para))
+    return out
+
+
+def split_sentences(text: str, *, title: bool = False) -> list[Sentence]:
+    """The sentences of a title or a text, each with the part of the article it stands in."""
+    if title:
+        return [Sentence(s, e, "title", p) for s, e, p in _raw_sentences(text, [])]
+    pats = part_patterns()
+    asides = _aside_spans(text, pats)
+    cuts = [x for span in asides for x in span]
+    sentences: list[Sentence] = []
+    seen_lead = False
+    ai = 0
+    for start, end, para in _raw_sentences(text, cuts):
+        while ai < len(asides) and asides[ai][1] <= start:
+            ai += 1
+        piece = text[start:end]
+        in_aside = ai < len(asides) and asides[ai][0] <= start < asides[ai][1]
+        part: Part
+        if (in_aside or pats.read_also.search(piece.lstrip())
+                or pats.read_also_tail.search(piece.rstrip())):
+            part = "aside"
+        elif not seen_lead:
+            part, seen_lead = "lead", True
+        else:
+            part = "body"
+        sentences.append(Sentence(start, end, part, para))
+    return sentences
+
+
+def sentence_of_tokens(sentences: list[Sentence], tokens: list[Token]) -> list[int]:
+    """Index of the sentence each token starts in (tokens and sentences both in order)."""
+    out: list[int] = []
+    si = 0
+    for tok in tokens:
+        while si + 1 < len(sentences) and sentences[si].end <= tok.start:
+            si += 1
+        out.append(si)
+    return out

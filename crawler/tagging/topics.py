@@ -1,0 +1,268 @@
+"""Deciding a topic from matched terms: the offence itself, its context, and aboutness.
+
+A topic needs the offence itself. Per sentence, `offence` terms (мошенничество, алаяқтық,
+ОПГ, қылмыстық топ) count alone; `cue` terms (обманул, группировка, главарь) count only
+beside a context word (crime, harm or warning; a rule may ask for fewer kinds: deceit
+needs a crime or a loss, not a warning) in the same or a neighbouring sentence;
+`qualifier` terms (Telegram, кредит, наркотик) never count, they only name subtopics. A
+negator in a sentence ("оправдан", "признаков ОПГ не установлено") cancels its evidence.
+
+A text is about a topic when its evidence stands where the subject stands: in the title or
+the lead, in enough of its body, or anywhere in a short excerpt; an aside (a "read also"
+line, a related headline pasted into the body) never decides. Genre words (sport, film,
+history, games, hoaxes, civil law) that outweigh the context veto a topic.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from crawler.tagging.matching import Match, longest_first, masked, near_hits
+from crawler.tagging.prepare import PreparedField
+from crawler.tagging.vocab import CONTEXT_KINDS, TopicConfig, Vocabulary
+
+Key = tuple[str, int]  # (field name, sentence index)
+
+# Points of further distinct terms in one sentence, after the strongest: a sentence naming
+# "мошенники" and "финансовая пирамида" is surer than one naming either, not twice as sure.
+FURTHER_TERM_SHARE = 0.5
+# A text of at most this many sentences is an excerpt or a brief: one sentence with the
+# offence makes it about the topic, and context anywhere in it is near. Longer texts need
+# the title, the lead, or BODY_SENTENCES_ALONE body sentences (or BODY_SENTENCES_WITH_SHARE
+# making up BODY_SHARE of the text).
+SHORT_TEXT_SENTENCES = 8
+BODY_SENTENCES_ALONE = 3
+BODY_SENTENCES_WITH_SHARE = 2
+BODY_SHARE = 0.08
+# How much a sentence's evidence weighs in the score by the part it stands in.
+PART_WEIGHT = {"title": 1.5, "lead": 1.2, "body": 1.0, "aside": 0.0}
+# Evidence kept per topic, title first then in reading order.
+MAX_EVIDENCE = 25
+# Genre words veto a topic when they reach this many points and outweigh the context.
+GENRE_VETO_MIN = 2.0
+
+
+@dataclass
+class SentenceEvidence:
+    """What one sentence says about a topic."""
+
+    offence: float = 0.0
+    cues: dict[tuple[str, ...], float] = field(default_factory=dict)  # needs -> points
+    negated: bool = False
+    matches: list[tuple[Match, str]] = field(default_factory=list)  # (match, rule id)
+
+    def points(self, context: frozenset[str]) -> float:
+        """Offence points, plus the cues whose needed context stands near."""
+        if self.negated:
+            return 0.0
+        cue = _combine([pts for needs, pts in self.cues.items() if context.intersection(needs)])
+        return self.offence + cue
+
+
+@dataclass
+class TopicDecision:
+    """A topic's evidence over a text and the figures the decision used."""
+
+    topic: str
+    assigned: bool
+    score: float
+    strong: list[Key]  # sentences reaching the threshold
+    evidence: list[tuple[Match, str]]
+    features: dict[str, float]
+
+
+def _combine(weights: list[float]) -> float:
+    """Points of distinct terms in one sentence: the strongest, then a share of the rest."""
+    if not weights:
+        return 0.0
+    ordered = sorted(weights, reverse=True)
+    return ordered[0] + FURTHER_TERM_SHARE * sum(ordered[1:])
+
+
+def context_by_sentence(vocab: Vocabulary, groups: dict[str, list[Match]]) -> dict[Key, set[str]]:
+    """The context kinds (crime, harm, warning) each sentence holds."""
+    out: dict[Key, set[str]] = defaultdict(set)
+    for kind in CONTEXT_KINDS:
+        for m in masked(groups[kind], groups["topic"]):
+            out[(m.field, m.sentence)].add(kind)
+    return out
+
+
+def _near_context(ctx: dict[Key, set[str]], key: Key, short: bool) -> frozenset[str]:
+    """Context kinds in this sentence, the one before and the one after (whole short texts)."""
+    if short:
+        return frozenset(k for kinds in ctx.values() for k in kinds)
+    name, i = key
+    # A title's context is its lead as much as its own words.
+    near = [("title", i), ("text", 0), ("text", 1)] if name == "title" else [
+        (name, i - 1), (name, i), (name, i + 1)]
+    return frozenset(k for n in near for k in ctx.get(n, ()))
+
+
+def collect_sentences(
+    vocab: Vocabulary, cfg: TopicConfig, groups: dict[str, list[Match]],
+    articles: list[tuple[str, str, int, int]], fields: dict[str, PreparedField],
+) -> dict[Key, SentenceEvidence]:
+    """Per sentence: offence and cue points of this topic, and whether it is negated."""
+    masks = [m for m in groups["mask"] if vocab.terms[m.term].payload.label in ("*", cfg.name)]
+    own = [m for m in groups["topic"] if vocab.terms[m.term].payload.label == cfg.name]
+    own = longest_first(masked(own, masks))
+    per: dict[Key, SentenceEvidence] = defaultdict(SentenceEvidence)
+    # Per sentence, role and needed context, the weight of each distinct term (by its words:
+    # the same phrase listed under two subtopics, or said twice, counts once).
+    weights: dict[Key, dict[tuple[str, tuple[str, ...]], dict[object, float]]] = defaultdict(
+        lambda: defaultdict(dict))
+
+    def add(key: Key, role: str, needs: tuple[str, ...], ident: object, weight: float) -> None:
+        if role in ("offence", "cue"):
+            slot = weights[key][(role, needs if role == "cue" else ())]
+            slot[ident] = max(slot.get(ident, 0.0), weight)
+
+    for m in own:
+        p = vocab.terms[m.term].payload
+        key = (m.field, m.sentence)
+        per[key].matches.append((m, p.rule))
+        add(key, p.role, p.needs, vocab.same_words[m.term], p.weight)
+    near = [m for m in groups["near"] if vocab.terms[m.term].payload.label == cfg.name]
+    for ri, hits in near_hits(vocab, masked(near, masks)).items():
+        rule = vocab.near_rules[ri]
+        for hit in hits:
+            key = (hit[0].field, hit[0].sentence)
+            per[key].matches += [(m, rule.rule) for m in hit]
+            add(key, rule.role, rule.needs, rule.rule, rule.weight)
+    for number, name, start, end in articles:
+        if number not in cfg.articles:
+            continue
+        fld = fields[name]
+        first, last = fld.token_span(start, end)
+        if first >= last:
+            continue
+        key = (name, fld.token_sentence[first])
+        add(key, "offence", (), f"article:{number}", cfg.articles[number])
+        # term -1: the article is read by facts.toml, not by a vocabulary term
+        per[key].matches.append((Match(-1, name, first, last, key[1]),
+                                 f"{cfg.name}.article:{number}"))
+    for key, slots in weights.items():
+        ev = per[key]
+        for (role, needs), by_term in slots.items():
+            if role == "offence":
+                ev.offence = _combine(list(by_term.values()))
+            else:
+                ev.cues[needs] = _combine(list(by_term.values()))
+    for m in groups["negator"]:
+        key = (m.field, m.sentence)
+        if vocab.terms[m.term].payload.label == cfg.name and key in per:
+            per[key].negated = True
+    return per
+
+
+def context_points(vocab: Vocabulary, groups: dict[str, list[Match]],
+                   fields: dict[str, PreparedField]) -> dict[str, float]:
+    """Points of the crime, harm, warning groups and of each genre negative.
+
+    Each distinct word counts once (by its stems: "полиция" listed as a Russian and a
+    Kazakh term is one word), and a context word inside a topic's own phrase ("қылмыстық"
+    in "қылмыстық топ") is no context for it.
+    """
+    points: dict[str, float] = defaultdict(float)
+    for group in (*CONTEXT_KINDS, "negative"):
+        seen: set[tuple[str, frozenset[str]]] = set()
+        matches = groups[group] if group == "negative" else masked(groups[group], groups["topic"])
+        for m in matches:
+            p = vocab.terms[m.term].payload
+            word = (p.label, fields[m.field].words[m.first].stems)
+            if word in seen:
+                continue
+            seen.add(word)
+            if group == "negative":
+                points[f"negative.{p.label}"] += p.weight
+            points[group] += p.weight
+    return points
+
+
+def _about(strong: list[Key], parts: dict[Key, str], n_sentences: int, short: bool) -> bool:
+    """Whether sentences reaching the threshold stand where the subject of the text stands."""
+    if not strong:
+        return False
+    if short or any(parts.get(k) in ("title", "lead") for k in strong):
+        return True
+    n_body = sum(1 for k in strong if parts.get(k) == "body")
+    return n_body >= BODY_SENTENCES_ALONE or (
+        n_body >= BODY_SENTENCES_WITH_SHARE and n_body / n_sentences >= BODY_SHARE)
+
+
+def _vetoed(context: dict[str, float], n_strong: int) -> bool:
+    """Genre words outweigh the context, or stand beside one sentence and no context at all.
+
+    ("Чичиков — мошенник большой руки": one literary word, no crime, loss or warning.)
+    """
+    support = sum(context[k] for k in CONTEXT_KINDS)
+    negative = context["negative"]
+    return (negative >= GENRE_VETO_MIN and negative > support) or (
+        negative >= 1 and not support and n_strong <= 1)
+
+
+def decide_topic(
+    cfg: TopicConfig, per: dict[Key, SentenceEvidence], ctx: dict[Key, set[str]],
+    context: dict[str, float], fields: dict[str, PreparedField],
+) -> TopicDecision:
+    """Whether a text is about a topic, from its per-sentence evidence and where it stands."""
+    parts: dict[Key, str] = {(name, i): s.part for name, f in fields.items()
+                             for i, s in enumerate(f.sentences)}
+    n_sentences = sum(1 for p in parts.values() if p != "aside")
+    short = n_sentences <= SHORT_TEXT_SENTENCES
+    strong: list[Key] = []
+    score = 0.0
+    by_part: dict[str, float] = defaultdict(float)
+    for key, ev in per.items():
+        part = parts.get(key, "body")
+        pts = ev.points(_near_context(ctx, key, short))
+        if pts <= 0 or part == "aside":
+            continue
+        score += pts * PART_WEIGHT[part]
+        by_part[part] = max(by_part[part], pts)
+        if pts >= cfg.threshold:
+            strong.append(key)
+    vetoed = _vetoed(context, len(strong))
+    features = {
+        "title": by_part["title"], "lead": by_part["lead"], "body": by_part["body"],
+        "strong": float(len(strong)),
+        "body_strong": float(sum(1 for k in strong if parts.get(k) == "body")),
+        "share": len(strong) / max(n_sentences, 1), "sentences": float(n_sentences),
+        "score": score, "vetoed": float(vetoed),
+    }
+    about = _about(strong, parts, n_sentences, short)
+    return TopicDecision(cfg.name, about and not vetoed, round(score, 2), strong,
+                         _evidence(per, parts), features)
+
+
+def _evidence(per: dict[Key, SentenceEvidence], parts: dict[Key, str]) -> list[tuple[Match, str]]:
+    """Up to MAX_EVIDENCE matches, title first then in reading order, one per span."""
+    evidence: list[tuple[Match, str]] = []
+    spans: set[tuple[str, int, int]] = set()
+    for key in sorted(per, key=lambda k: (k[0] != "title", k[1])):
+        if len(evidence) >= MAX_EVIDENCE:
+            break
+        if parts.get(key) == "aside":
+            continue
+        for m, rule in sorted(per[key].matches, key=lambda pair: pair[0].first):
+            if (m.field, m.first, m.last) not in spans:
+                spans.add((m.field, m.first, m.last))
+                evidence.append((m, rule))
+    return evidence[:MAX_EVIDENCE]
+
+
+def subtopics_of(vocab: Vocabulary, cfg: TopicConfig,
+                 groups: dict[str, list[Match]]) -> tuple[str, ...]:
+    """Subtopics whose own terms (any role) give at least `subtopic_min` points."""
+    points: dict[str, float] = defaultdict(float)
+    seen: set[tuple[int, str]] = set()
+    for m in groups["topic"] + groups["near"]:
+        p = vocab.terms[m.term].payload
+        ident = (vocab.same_words[m.term], p.subtopic)
+        if p.label == cfg.name and p.subtopic and ident not in seen:
+            seen.add(ident)
+            points[p.subtopic] += max(p.weight, 1.0)
+    ranked = sorted(points.items(), key=lambda kv: (-kv[1], kv[0]))
+    return tuple(s for s, pts in ranked if pts >= cfg.subtopic_min)

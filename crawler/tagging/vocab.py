@@ -1,0 +1,386 @@
+"""The tagging vocabulary: TOML files under crawler/tagging/vocab compiled for matching."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from crawler.tagging.facts import FactPatterns, compile_facts
+from crawler.tagging.normalize import normalize_text
+from crawler.tagging.prepare import WordInfo, token_stems
+from crawler.tagging.scripts import skeleton
+from crawler.tagging.stem import KK_MORPHOLOGY_PATH, skeleton_stem, to_kk_cyrillic
+
+VOCAB_DIR = Path(__file__).with_name("vocab")
+MODEL_PATH = VOCAB_DIR / "model.json"
+
+_TERM_WORD_RE = re.compile(r"[^\s\-\u2010-\u2015]+")
+# Prefix terms need this many letters before "*" so that one cannot match half the language.
+MIN_PREFIX = 3
+
+Role = Literal["offence", "cue", "qualifier", ""]
+ROLES = ("offence", "cue", "qualifier")
+# The context groups of context.toml a `cue` term may need beside it (all, unless its rule
+# says `needs = [...]`).
+CONTEXT_KINDS = ("crime", "harm", "warning")
+
+
+class VocabularyError(ValueError):
+    """Raised when a vocabulary file under crawler/tagging/vocab is malformed, at load time."""
+
+
+@dataclass(frozen=True)
+class WordPattern:
+    """One word of a term: stems, surface prefixes or exact forms, and their skeletons."""
+
+    stems: frozenset[str]
+    prefixes: tuple[str, ...]
+    exact: frozenset[str]
+    key_stems: frozenset[str] = frozenset()
+    key_prefixes: tuple[str, ...] = ()
+    key_exact: frozenset[str] = frozenset()
+
+    def matches(self, word: WordInfo) -> bool:
+        """Whether a word fits: by surface and stems, or by skeleton for Kazakh Latin/Arabic."""
+        surface = word.surface
+        if surface in self.exact or not self.stems.isdisjoint(word.stems):
+            return True
+        if any(surface.startswith(p) for p in self.prefixes):
+            return True
+        key = word.key
+        if not key:
+            return False
+        return (word.key_stem in self.key_stems or key in self.key_exact
+                or any(key.startswith(p) for p in self.key_prefixes))
+
+
+@dataclass(frozen=True)
+class Payload:
+    """What a term means when it matches: its group, label, role and weight."""
+
+    # "topic", "near", "crime", "harm", "warning", "negative", "mask", "negator",
+    # "region", "agency", "kz", "foreign"
+    group: str
+    label: str  # topic / negative id / region id / agency id ("*" for a mask of all topics)
+    subtopic: str
+    weight: float
+    rule: str  # readable rule id, e.g. "fraud.phone:колл центр*"
+    role: Role = ""
+    near_index: int = -1
+    near_group: int = -1
+    needs: tuple[str, ...] = CONTEXT_KINDS
+
+
+@dataclass(frozen=True)
+class Term:
+    """A compiled term: its word patterns and what it means."""
+
+    words: tuple[WordPattern, ...]
+    payload: Payload
+
+
+@dataclass(frozen=True)
+class NearRule:
+    """Terms from every group within `window` words of each other, in one sentence."""
+
+    topic: str
+    subtopic: str
+    weight: float
+    window: int
+    groups: int
+    rule: str
+    role: Role = "offence"
+    needs: tuple[str, ...] = CONTEXT_KINDS
+
+
+@dataclass(frozen=True)
+class TopicConfig:
+    """Thresholds and article points of one topic file."""
+
+    name: str
+    threshold: float
+    subtopic_min: float
+    articles: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Every rule of a vocab folder, compiled for matching."""
+
+    version: str
+    topics: tuple[TopicConfig, ...]
+    terms: tuple[Term, ...]
+    near_rules: tuple[NearRule, ...]
+    crime_min: float
+    facts: FactPatterns
+    folder: str
+    by_stem: dict[str, tuple[int, ...]] = field(repr=False)
+    by_prefix: dict[str, tuple[int, ...]] = field(repr=False)
+    by_exact: dict[str, tuple[int, ...]] = field(repr=False)
+    by_key: dict[str, tuple[int, ...]] = field(repr=False)
+    by_key_prefix: dict[str, tuple[int, ...]] = field(repr=False)
+    # For each term, the index of the first term with the same words: one phrase listed
+    # under two subtopics is one piece of evidence.
+    same_words: tuple[int, ...] = field(default=(), repr=False)
+    # Filled by matching: word -> the terms it starts (see matching._candidates).
+    word_cache: dict[WordInfo, tuple[tuple[int, ...], tuple[int, ...]]] = field(
+        default_factory=dict, repr=False, compare=False, hash=False)
+
+
+def _compile_word(spec: str, where: str) -> WordPattern:
+    """Compile one term word: `stem`, `prefix*`, `=exact`, alternatives joined by `|`."""
+    stems: set[str] = set()
+    prefixes: list[str] = []
+    exact: set[str] = set()
+    key_stems: set[str] = set()
+    key_prefixes: list[str] = []
+    key_exact: set[str] = set()
+    for alt in spec.split("|"):
+        alt = normalize_text(alt)
+        if alt.startswith("="):
+            exact.add(alt[1:])
+            key_exact.add(skeleton(to_kk_cyrillic(alt[1:])))
+        elif alt.endswith("*"):
+            prefix = alt[:-1]
+            if len(prefix) < MIN_PREFIX:
+                raise VocabularyError(f"{where}: prefix {alt!r} is shorter than {MIN_PREFIX}")
+            prefixes.append(prefix)
+            key = skeleton(to_kk_cyrillic(prefix))
+            if len(key) >= MIN_PREFIX:
+                key_prefixes.append(key)
+        elif alt:
+            for stem in token_stems(alt):
+                if len(stem) >= MIN_PREFIX or stem == alt:
+                    stems.add(stem)
+                elif len(alt) > MIN_PREFIX:
+                    # Snowball cuts "заем" to "за", also a preposition: say so at load time.
+                    raise VocabularyError(
+                        f"{where}: {alt!r} stems to {stem!r}; write it as a prefix or =exact"
+                    )
+                else:
+                    # A short function word, cut below 3 letters by Snowball, is matched as written.
+                    exact.add(alt)
+            key = skeleton_stem(alt)
+            if len(key) >= MIN_PREFIX:
+                key_stems.add(key)
+            else:
+                key_exact.add(skeleton(to_kk_cyrillic(alt)))
+        else:
+            raise VocabularyError(f"{where}: empty alternative in {spec!r}")
+    return WordPattern(frozenset(stems), tuple(prefixes), frozenset(exact),
+                       frozenset(key_stems), tuple(key_prefixes), frozenset(key_exact))
+
+
+def _compile_term(text: str, payload: Payload, where: str) -> Term:
+    """Compile a term: words split on spaces and hyphens, as the tokenizer splits text."""
+    words = tuple(_compile_word(w, where) for w in _TERM_WORD_RE.findall(text))
+    if not words:
+        raise VocabularyError(f"{where}: empty term")
+    return Term(words, payload)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Read one vocabulary file, naming it in the error when it is malformed."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise VocabularyError(f"{path}: {exc}") from exc
+
+
+def _vocab_hash(folder: Path) -> str:
+    """Short hash over the vocab files, the model and the Kazakh morphology, in name order."""
+    digest = hashlib.sha256()
+    paths = [*sorted(folder.glob("*.toml")), *sorted(folder.glob("*.json")), KK_MORPHOLOGY_PATH]
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:8]
+
+
+def _role(rule: dict[str, Any], where: str) -> Role:
+    """The `role` of a rule table (offence when absent)."""
+    role = str(rule.get("role", "offence"))
+    if role not in ROLES:
+        raise VocabularyError(f"{where}: role {role!r} is not one of {', '.join(ROLES)}")
+    return role  # type: ignore[return-value]
+
+
+def _needs(rule: dict[str, Any], where: str) -> tuple[str, ...]:
+    """The context kinds a cue rule needs beside it (`needs`, all kinds when absent)."""
+    needs = tuple(str(k) for k in rule.get("needs", CONTEXT_KINDS))
+    unknown = set(needs) - set(CONTEXT_KINDS)
+    if unknown or not needs:
+        raise VocabularyError(f"{where}: needs {list(needs)} must name some of {CONTEXT_KINDS}")
+    return needs
+
+
+def _topic_terms(
+    data: dict[str, Any], path: Path, terms: list[Term], near: list[NearRule]
+) -> TopicConfig:
+    """Compile the `rules`, `near`, `mask` and `negator` tables of one topic file."""
+    name = str(data["topic"])
+    for i, rule in enumerate(data.get("rules", [])):
+        where = f"{path.name}#rules[{i}]"
+        sub, role, needs = str(rule.get("subtopic", "")), _role(rule, where), _needs(rule, where)
+        for text in rule["terms"]:
+            rid = f"{name}.{sub or 'general'}:{text}"
+            payload = Payload("topic", name, sub, float(rule.get("weight", 0.0)), rid, role,
+                              needs=needs)
+            terms.append(_compile_term(text, payload, where))
+    for i, rule in enumerate(data.get("near", [])):
+        where = f"{path.name}#near[{i}]"
+        sub, groups = str(rule.get("subtopic", "")), rule["groups"]
+        rid = f"{name}.{sub or 'general'}:near[{i}]"
+        near.append(NearRule(name, sub, float(rule["weight"]), int(rule["window"]), len(groups),
+                             rid, _role(rule, where), _needs(rule, where)))
+        for g, group in enumerate(groups):
+            for text in group:
+                payload = Payload("near", name, sub, 0.0, rid, "", len(near) - 1, g)
+                terms.append(_compile_term(text, payload, where))
+    for kind in ("mask", "negator"):
+        for i, rule in enumerate(data.get(kind, [])):
+            for text in rule["terms"]:
+                payload = Payload(kind, name, "", 0.0, f"{name}.{kind}:{text}")
+                terms.append(_compile_term(text, payload, f"{path.name}#{kind}[{i}]"))
+    return TopicConfig(
+        name=name,
+        threshold=float(data["threshold"]),
+        subtopic_min=float(data.get("subtopic_min", 0.0)),
+        articles={str(k): float(v) for k, v in data.get("articles", {}).items()},
+    )
+
+
+def _context_terms(context: dict[str, Any], terms: list[Term]) -> None:
+    """Compile context.toml: crime, harm and warning words, genre negatives, shared masks."""
+    for group in CONTEXT_KINDS:
+        spec = context.get(group, {})
+        for text in spec.get("terms", []):
+            payload = Payload(group, group, "", float(spec.get("weight", 1.0)), f"{group}:{text}")
+            terms.append(_compile_term(text, payload, f"context.toml#{group}"))
+    for neg in context.get("negative", []):
+        for text in neg["terms"]:
+            payload = Payload("negative", neg["id"], "", float(neg["weight"]),
+                              f"{neg['id']}:{text}")
+            terms.append(_compile_term(text, payload, f"context.toml#{neg['id']}"))
+    for i, mask in enumerate(context.get("mask", [])):
+        for text in mask["terms"]:
+            terms.append(_compile_term(text, Payload("mask", "*", "", 0.0, f"mask:{text}"),
+                                       f"context.toml#mask[{i}]"))
+
+
+def _place_terms(folder: Path, terms: list[Term]) -> None:
+    """Compile regions.toml (regions, kz and foreign markers) and agencies.toml."""
+    regions = read_toml(folder / "regions.toml")
+    for rid, spec in regions["regions"].items():
+        for text in spec["names"]:
+            terms.append(
+                _compile_term(text, Payload("region", rid, "", 1.0, f"region.{rid}:{text}"), rid)
+            )
+    for group in ("kz", "foreign"):
+        for text in regions[group]["terms"]:
+            terms.append(
+                _compile_term(text, Payload(group, group, "", 1.0, f"{group}:{text}"), group)
+            )
+    agencies = read_toml(folder / "agencies.toml")
+    for aid, spec in agencies["agencies"].items():
+        for text in spec["terms"]:
+            terms.append(
+                _compile_term(text, Payload("agency", aid, "", 1.0, f"agency.{aid}:{text}"), aid)
+            )
+
+
+def _index(terms: list[Term]) -> tuple[dict[str, tuple[int, ...]], ...]:
+    """Index terms by their first word: stems, prefix heads, exact forms and skeletons."""
+    maps: tuple[dict[str, list[int]], ...] = tuple(defaultdict(list) for _ in range(5))
+    by_stem, by_prefix, by_exact, by_key, by_key_prefix = maps
+    for i, term in enumerate(terms):
+        first = term.words[0]
+        for s in first.stems:
+            by_stem[s].append(i)
+        for p in first.prefixes:
+            by_prefix[p[:MIN_PREFIX]].append(i)
+        for e in first.exact:
+            by_exact[e].append(i)
+        for k in first.key_stems | first.key_exact:
+            by_key[k].append(i)
+        for p in first.key_prefixes:
+            by_key_prefix[p[:MIN_PREFIX]].append(i)
+    return tuple({k: tuple(dict.fromkeys(v)) for k, v in d.items()} for d in maps)
+
+
+def _dedupe(terms: list[Term]) -> list[Term]:
+    """Drop a term that repeats an earlier one of the same meaning (same words, same label).
+
+    "қылмыстық топ" and "қылмыстық топтар" compile to the same stems; counting both would
+    double the points of one phrase.
+    """
+    seen: set[tuple[Any, ...]] = set()
+    kept: list[Term] = []
+    for t in terms:
+        p = t.payload
+        key = (p.group, p.label, p.subtopic, p.role, p.needs, p.near_index, p.near_group,
+               t.words)
+        if key not in seen:
+            seen.add(key)
+            kept.append(t)
+    return kept
+
+
+def _load(folder: Path) -> Vocabulary:
+    """Read and compile every vocabulary file of a folder."""
+    version_file = folder / "VERSION"
+    if not version_file.is_file():
+        raise VocabularyError(f"{folder}: VERSION file missing")
+    version = f"{version_file.read_text(encoding='utf-8').strip()}+{_vocab_hash(folder)}"
+    terms: list[Term] = []
+    near: list[NearRule] = []
+    topics = [
+        _topic_terms(data, path, terms, near)
+        for path in sorted(folder.glob("*.toml"))
+        if "topic" in (data := read_toml(path))
+    ]
+    context = read_toml(folder / "context.toml")
+    _context_terms(context, terms)
+    _place_terms(folder, terms)
+    terms = _dedupe(terms)
+    by_stem, by_prefix, by_exact, by_key, by_key_prefix = _index(terms)
+    first_of: dict[tuple[WordPattern, ...], int] = {}
+    same_words = tuple(first_of.setdefault(t.words, i) for i, t in enumerate(terms))
+    return Vocabulary(
+        version=version,
+        topics=tuple(topics),
+        terms=tuple(terms),
+        near_rules=tuple(near),
+        crime_min=float(context.get("crime", {}).get("min", 1.0)),
+        facts=compile_facts(read_toml(folder / "facts.toml")),
+        folder=str(folder),
+        by_stem=by_stem,
+        by_prefix=by_prefix,
+        by_exact=by_exact,
+        by_key=by_key,
+        by_key_prefix=by_key_prefix,
+        same_words=same_words,
+    )
+
+
+@lru_cache(maxsize=8)
+def _load_cached(folder: str) -> Vocabulary:
+    """Compile a vocab folder once per process."""
+    return _load(Path(folder))
+
+
+def load_vocabulary(path: str | Path | None = None) -> Vocabulary:
+    """The compiled vocabulary of a folder (default: crawler/tagging/vocab), cached."""
+    folder = Path(path) if path is not None else VOCAB_DIR
+    return _load_cached(str(folder.resolve()))
+
+
+def rules_version() -> str:
+    """VERSION of the default vocabulary plus a short hash of its files and model."""
+    return load_vocabulary().version
