@@ -1,4 +1,9 @@
-"""Tagging and search terms for one extracted article: what the store writes beside it."""
+"""Tagging and search terms for one extracted article: what the store writes beside it.
+
+Both come from one normalisation pass: the title and text are prepared once
+(crawler/tagging/prepare.py) and the tagger and the search-term builder read the same
+tokens and stems.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from crawler.items import Article
-from crawler.tagging.rules import TagResult, tag_text
-from crawler.tagging.stem import search_terms
+from crawler.tagging.rules import (
+    MAX_TAG_CHARS,
+    PAUSE_GC_CHARS,
+    TagResult,
+    cyclic_gc_paused,
+    prepare_fields,
+    tag_prepared,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +45,14 @@ def analyse_text(
 ) -> ArticleAnalysis:
     """Tag a text and compute its search stems; a bilingual text is read word by word."""
     lang = lang if len(languages) <= 1 else None
-    tags = tag_text(title, text or "", lang)
-    terms = search_terms(f"{title or ''}\n{text or ''}", lang)
+    text = text or ""
+    truncated = len(text) > MAX_TAG_CHARS
+    if truncated:  # the index and the tags read the same head of a huge body
+        text = text[:MAX_TAG_CHARS]
+    with cyclic_gc_paused(len(text) > PAUSE_GC_CHARS):
+        fields = prepare_fields(title, text, lang)
+        tags = tag_prepared(fields, truncated=truncated)
+        terms = [term for f in fields for term in f.search_terms()]
     return ArticleAnalysis(tags=tags, search_terms=" ".join(terms))
 
 

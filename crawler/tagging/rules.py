@@ -40,9 +40,9 @@ from crawler.tagging.vocab import (
 )
 
 __all__ = [
-    "MAX_TAG_CHARS", "VOCAB_DIR", "Evidence", "TagResult", "TopicTag", "VocabularyError",
-    "load_vocabulary", "prepare_fields", "rules_version", "tag_prepared", "tag_text",
-    "token_stems",
+    "MAX_TAG_CHARS", "PAUSE_GC_CHARS", "VOCAB_DIR", "Evidence", "TagResult", "TopicTag",
+    "VocabularyError", "cyclic_gc_paused", "load_vocabulary", "prepare_fields", "read_fields",
+    "rules_version", "tag_prepared", "tag_text", "token_stems",
 ]
 
 # Evidence kept per topic; the rest adds to the score but not to the stored record.
@@ -165,11 +165,19 @@ def _kz_related(vocab: Vocabulary, groups: dict[str, list[Match]],
     return (kz > 0 and 2 * kz >= foreign) or (kz == 0 and foreign == 0)
 
 
-def tag_prepared(fields: list[PreparedField], *, vocabulary: Vocabulary | None = None,
-                 truncated: bool = False) -> TagResult:
-    """Tag prepared fields (see `prepare_fields`)."""
-    vocab = vocabulary or load_vocabulary()
-    model = load_model(vocab)
+@dataclass
+class Reading:
+    """What the rules read in prepared fields, before a model weighs it."""
+
+    fields: dict[str, PreparedField]
+    groups: dict[str, list[Match]]
+    articles: list[tuple[str, str, int, int]]
+    context: dict[str, float]
+    decisions: list[TopicDecision]
+
+
+def read_fields(fields: list[PreparedField], vocab: Vocabulary) -> Reading:
+    """Find terms and articles and decide each topic by the rules alone."""
     by_name = {f.name: f for f in fields}
     groups: dict[str, list[Match]] = defaultdict(list)
     for f in fields:
@@ -179,13 +187,22 @@ def tag_prepared(fields: list[PreparedField], *, vocabulary: Vocabulary | None =
                 for n, s, e in criminal_code_articles(vocab.facts, f)]
     context = context_points(vocab, groups, by_name)
     ctx = context_by_sentence(vocab, groups)
-    decisions: list[TopicDecision] = []
-    for cfg in vocab.topics:
-        per = collect_sentences(vocab, cfg, groups, articles, by_name)
-        decision = decide_topic(cfg, per, ctx, context, by_name)
-        if model is not None:
-            decision = model.decide(decision, context)
-        decisions.append(decision)
+    decisions = [decide_topic(cfg, collect_sentences(vocab, cfg, groups, articles, by_name), ctx,
+                              context, by_name)
+                 for cfg in vocab.topics]
+    return Reading(by_name, groups, articles, context, decisions)
+
+
+def tag_prepared(fields: list[PreparedField], *, vocabulary: Vocabulary | None = None,
+                 truncated: bool = False, use_model: bool = True) -> TagResult:
+    """Tag prepared fields (see `prepare_fields`); `use_model=False` lets the rules decide."""
+    vocab = vocabulary or load_vocabulary()
+    model = load_model(vocab) if use_model else None
+    reading = read_fields(fields, vocab)
+    by_name, groups, articles = reading.fields, reading.groups, reading.articles
+    decisions = reading.decisions
+    if model is not None:
+        decisions = [model.decide(d, reading.context) for d in decisions]
     topics: dict[str, TopicTag] = {}
     evidence_keys: set[tuple[str, int]] = set()
     for d in decisions:
@@ -213,7 +230,7 @@ def tag_prepared(fields: list[PreparedField], *, vocabulary: Vocabulary | None =
 
 
 @contextmanager
-def _cyclic_gc_paused(pause: bool) -> Iterator[None]:
+def cyclic_gc_paused(pause: bool) -> Iterator[None]:
     """Pause the cyclic garbage collector for the block when `pause` (see PAUSE_GC_CHARS)."""
     was_enabled = gc.isenabled()
     if pause and was_enabled:
@@ -228,6 +245,7 @@ def _cyclic_gc_paused(pause: bool) -> Iterator[None]:
 def tag_text(
     title: str | None, text: str, lang: str | None = None, *,
     vocabulary: Vocabulary | None = None, max_chars: int | None = MAX_TAG_CHARS,
+    use_model: bool = True,
 ) -> TagResult:
     """Tag one article: topics with evidence, Kazakhstan relation, regions and facts.
 
@@ -240,6 +258,6 @@ def tag_text(
         assert max_chars is not None
         cut = text.rfind(" ", 0, max_chars)
         text = text[: cut if cut > 0 else max_chars]
-    with _cyclic_gc_paused(len(text) > PAUSE_GC_CHARS):
+    with cyclic_gc_paused(len(text) > PAUSE_GC_CHARS):
         return tag_prepared(prepare_fields(title, text, lang), vocabulary=vocabulary,
-                            truncated=truncated)
+                            truncated=truncated, use_model=use_model)

@@ -255,14 +255,19 @@ def _evidence(per: dict[Key, SentenceEvidence], parts: dict[Key, str]) -> list[t
 
 def subtopics_of(vocab: Vocabulary, cfg: TopicConfig,
                  groups: dict[str, list[Match]]) -> tuple[str, ...]:
-    """Subtopics whose own terms (any role) give at least `subtopic_min` points."""
+    """Subtopics whose own terms and satisfied near rules give at least `subtopic_min`."""
     points: dict[str, float] = defaultdict(float)
     seen: set[tuple[int, str]] = set()
-    for m in groups["topic"] + groups["near"]:
+    for m in groups["topic"]:
         p = vocab.terms[m.term].payload
         ident = (vocab.same_words[m.term], p.subtopic)
         if p.label == cfg.name and p.subtopic and ident not in seen:
             seen.add(ident)
             points[p.subtopic] += max(p.weight, 1.0)
+    near = [m for m in groups["near"] if vocab.terms[m.term].payload.label == cfg.name]
+    for ri in near_hits(vocab, near):
+        rule = vocab.near_rules[ri]
+        if rule.subtopic:
+            points[rule.subtopic] += max(rule.weight, 1.0)
     ranked = sorted(points.items(), key=lambda kv: (-kv[1], kv[0]))
     return tuple(s for s, pts in ranked if pts >= cfg.subtopic_min)
