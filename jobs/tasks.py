@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 import psycopg
@@ -12,10 +11,8 @@ import psycopg
 from crawler.config import Config, load_config
 from crawler.errors import DozorError
 from crawler.sources import Source, all_sources, get_source
-from crawler.tagging.apply import analyse_text
-from crawler.tagging.rules import rules_version
+from jobs.retagging import RetagReport, retag_database
 from jobs.runner import CrawlRequest, RunOutcome, run_crawl
-from storage.articles import current_tags, iter_stored_texts, replace_tags, update_search_terms
 from storage.db import connect, resolve_database_url
 from storage.migrate import migrate
 from storage.sources import paused_source_ids, sync_sources
@@ -97,33 +94,6 @@ def _paused(database_url: str) -> set[str]:
         return paused_source_ids(conn)
 
 
-@dataclass(frozen=True, slots=True)
-class RetagReport:
-    """What `retag` did: articles read, articles whose tags changed, the rules' version."""
-
-    articles: int
-    changed: int
-    rules_version: str
-
-
-def retag(source_id: str | None = None) -> RetagReport:
+def retag(source_id: str | None = None, *, workers: int | None = None) -> RetagReport:
     """Re-apply the current tagging rules and stems to every stored article, without refetching."""
-    url = prepare_database()
-    seen = changed = 0
-    with connect(url) as reader, connect(url, autocommit=True) as writer:
-        for batch in iter_stored_texts(reader, source_id):
-            before = current_tags(writer, [a.id for a in batch])
-            for stored in batch:
-                analysis = analyse_text(stored.title, stored.body_normalized or stored.body,
-                                        stored.lang, stored.languages)
-                after = {row["topic"]: (round(float(row["score"]), 4), sorted(row["subtopics"]))
-                         for row in analysis.tag_rows()}
-                seen += 1
-                topics_changed = after != before.get(stored.id, {})
-                changed += topics_changed
-                # Same rules and same topics: nothing to write (retag is run over everything).
-                if topics_changed or stored.rules_version != analysis.tags.rules_version:
-                    replace_tags(writer, stored.id, analysis.tag_rows(), analysis.facts(),
-                                 analysis.tags.rules_version)
-                    update_search_terms(writer, stored.id, analysis.search_terms)
-    return RetagReport(seen, changed, rules_version())
+    return retag_database(prepare_database(), source_id, workers=workers)

@@ -29,6 +29,7 @@ from pydantic import BaseModel, Field
 
 from crawler.errors import DatabaseUnavailableError, SearchQueryError
 from serve.connection import make_read_only, pool_kwargs
+from serve.corrections import add_correction_routes
 from serve.feed import atom_feed
 from serve.highlight import Segment, hit_highlights
 from serve.labels import catalog
@@ -364,6 +365,7 @@ def create_app(database_url: str, *, pool_size: int = 4, pool_timeout: float = 1
     )
     _add_error_handlers(app)
     _add_routes(app)
+    add_correction_routes(app, database_url, read_connection)
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
 
     @app.middleware("http")

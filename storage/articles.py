@@ -8,10 +8,10 @@ from typing import Any, Literal
 
 import psycopg
 from psycopg.rows import class_row
-from psycopg.types.json import Jsonb
 
 from crawler.items import Article
 from crawler.tagging.apply import ArticleAnalysis
+from storage.tags import TagWrite, write_tags
 
 StoreOutcome = Literal["new", "updated", "unchanged"]
 
@@ -108,29 +108,7 @@ def replace_tags(
     facts: dict[str, Any], rules_version: str,
 ) -> None:
     """Replace an article's topic tags and tagged facts with a new tagging result."""
-    with conn.transaction():
-        conn.execute("DELETE FROM article_tags WHERE article_id = %s", (article_id,))
-        with conn.cursor() as cur:
-            cur.executemany(
-                "INSERT INTO article_tags (article_id, topic, score, subtopics, evidence,"
-                " rules_version) VALUES (%(article_id)s, %(topic)s, %(score)s, %(subtopics)s,"
-                " %(evidence)s, %(rules_version)s)",
-                [{"article_id": article_id, "topic": t["topic"], "score": t["score"],
-                  "subtopics": list(t["subtopics"]), "evidence": Jsonb(t["evidence"]),
-                  "rules_version": rules_version} for t in tags],
-            )
-        conn.execute(
-            "UPDATE articles SET kz_related = %(kz_related)s, regions = %(regions)s,"
-            " criminal_code_articles = %(articles)s, agencies = %(agencies)s,"
-            " damage_kzt = %(damage)s, case_counts = %(cases)s, rules_version = %(version)s,"
-            " tagged_at = now() WHERE id = %(id)s",
-            {"kz_related": facts.get("kz_related"), "regions": list(facts.get("regions", ())),
-             "articles": list(facts.get("criminal_code_articles", ())),
-             "agencies": list(facts.get("agencies", ())),
-             "damage": list(facts.get("damage_kzt", ())),
-             "cases": list(facts.get("case_counts", ())), "version": rules_version,
-             "id": article_id},
-        )
+    write_tags(conn, [TagWrite(article_id, list(tags), facts, rules_version)])
 
 
 def store_article(
@@ -173,22 +151,3 @@ def iter_stored_texts(
         )
         while batch := cur.fetchmany(batch_size):
             yield batch
-
-
-def current_tags(
-    conn: psycopg.Connection[Any], article_ids: list[int]
-) -> dict[int, dict[str, Any]]:
-    """The stored topic tags of these articles: {id: {topic: (score, subtopics)}}."""
-    tags: dict[int, dict[str, Any]] = {i: {} for i in article_ids}
-    for article_id, topic, score, subtopics in conn.execute(
-        "SELECT article_id, topic, score, subtopics FROM article_tags WHERE article_id = ANY(%s)",
-        (article_ids,),
-    ):
-        tags[int(article_id)][str(topic)] = (round(float(score), 4), sorted(subtopics))
-    return tags
-
-
-def update_search_terms(conn: psycopg.Connection[Any], article_id: int, terms: str) -> None:
-    """Refresh an article's search stems (after a stemmer change)."""
-    conn.execute("UPDATE articles SET search_terms = %s WHERE id = %s AND"
-                 " search_terms IS DISTINCT FROM %s", (terms, article_id, terms))

@@ -62,7 +62,7 @@ def _lines(source: Iterable[str] | IO[bytes]) -> Iterator[tuple[str | None, int,
         for raw, size, head in bounded_lines(source):  # type: ignore[arg-type]
             yield (None if raw is None else raw.decode("utf-8", errors="replace")), size, head
         return
-    for line in source:  # type: ignore[union-attr]
+    for line in source:
         text = line.decode("utf-8", errors="replace") if isinstance(line, bytes) else str(line)
         size = len(text.encode("utf-8"))
         if size > MAX_LINE_BYTES:

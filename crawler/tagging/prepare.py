@@ -30,7 +30,9 @@ from crawler.tagging.structure import Sentence, sentence_of_tokens, split_senten
 KK_LATIN_SHARE = 0.08
 
 
-@dataclass(frozen=True, slots=True)
+# eq=False: a WordInfo is made once per distinct word (cached below) and looked up by
+# identity, which hashes in constant time, in the matcher's per-word cache.
+@dataclass(frozen=True, slots=True, eq=False)
 class WordInfo:
     """What matching needs of one word: its form, stems, and skeleton when read as Kazakh."""
 
@@ -89,6 +91,14 @@ def word_info(word: str, kazakh_script: bool) -> WordInfo:
                     "", "")
 
 
+@lru_cache(maxsize=262_144)
+def _field_word(word: str, kk_latin_field: bool) -> WordInfo:
+    """WordInfo of a word in a field whose Latin words are (or are not) Kazakh."""
+    kazakh_script = has_arabic(word) or (
+        is_latin(word) and (kk_latin_field or looks_kk_latin(word)))
+    return word_info(word, kazakh_script)
+
+
 def token_stems(word: str) -> frozenset[str]:
     """Every stem a normalised word may have (search and highlighting use it for queries)."""
     return word_info(word, has_arabic(word) or (is_latin(word) and looks_kk_latin(word))).stems
@@ -111,11 +121,7 @@ def prepare_field(name: str, text: str, lang: str | None = None) -> PreparedFiel
     norm = normalize_text(original)
     tokens = tokenize(norm)
     kk_latin = _kazakh_latin_field(tokens, lang)
-    words = []
-    for tok in tokens:
-        w = tok.text
-        kazakh_script = has_arabic(w) or (is_latin(w) and (kk_latin or looks_kk_latin(w)))
-        words.append(word_info(w, kazakh_script))
+    words = [_field_word(tok.text, kk_latin) for tok in tokens]
     sentences = split_sentences(original, title=(name == "title"))
     return PreparedField(name, original, norm, tokens, words, sentences,
                          sentence_of_tokens(sentences, tokens), lang)

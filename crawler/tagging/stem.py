@@ -103,6 +103,7 @@ def _load_morphology(path: Path = KK_MORPHOLOGY_PATH) -> KazakhMorphology:
 
 
 KK = _load_morphology()
+_KK_LETTER_RE = re.compile("[" + "".join(sorted(KK.specific_letters)) + "]")
 # Stored with every stemmed index: a changed suffix list changes stems.
 STEMMER_VERSION = f"kk{KK.version}-{KK.digest}"
 
@@ -187,9 +188,10 @@ def stem_en(word: str) -> str:
 
 def has_kk_letters(word: str) -> bool:
     """Whether a normalised word holds a letter only Kazakh uses."""
-    return any(ch in KK.specific_letters for ch in word)
+    return _KK_LETTER_RE.search(word) is not None
 
 
+@lru_cache(maxsize=262_144)
 def word_lang(word: str, context_lang: str | None) -> str:
     """Choose the stemmer for one normalised word: 'kk', 'ru', 'en' or '' (no letters)."""
     if word.isdigit():
@@ -253,13 +255,16 @@ def sentence_langs(text: str, tokens: Sequence[Token], lang: str | None) -> list
     return result
 
 
+@lru_cache(maxsize=262_144)
+def _search_stem(norm: str, sentence_lang: str | None) -> str:
+    """The search stem of a normalised word in a sentence of the given language."""
+    return _stem_normalized(norm, word_lang(norm, sentence_lang))
+
+
 def search_terms_of_tokens(norm: str, tokens: Sequence[Token], lang: str | None) -> list[str]:
     """Stems of the tokens of an already normalised text (see `search_terms`)."""
     langs = sentence_langs(norm, tokens, lang)
-    return [
-        _stem_normalized(tok.text, word_lang(tok.text, seg))
-        for tok, seg in zip(tokens, langs, strict=True)
-    ]
+    return [_search_stem(tok.text, seg) for tok, seg in zip(tokens, langs, strict=True)]
 
 
 def search_terms(text: str, lang: str | None) -> list[str]:
