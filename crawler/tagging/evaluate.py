@@ -138,30 +138,42 @@ def _groups(item: LabelledItem) -> list[str]:
 def evaluate(path: str | Path, vocabulary: Vocabulary | None = None, *,
              half: str | None = None, use_model: bool = True) -> EvaluationReport:
     """Tag every labelled item (of one half, or all) and count hits and misses."""
+    return evaluate_halves(path, vocabulary, use_model=use_model)[half or ALL]
+
+
+def evaluate_halves(path: str | Path, vocabulary: Vocabulary | None = None, *,
+                    use_model: bool = True) -> dict[str, EvaluationReport]:
+    """Reports for the whole set ("all") and each half ("tune", "held"), tagging once."""
     vocab = vocabulary or load_vocabulary()
-    report = EvaluationReport(name=Path(path).name, sha256=file_sha256(path),
-                              rules_version=vocab.version)
+    reports = {key: EvaluationReport(name=Path(path).name, sha256=file_sha256(path),
+                                     rules_version=vocab.version)
+               for key in (ALL, "tune", "held")}
     for item in read_labelled(path):
-        if half is not None and dev_half(item.id) != half:
-            continue
         result = tag_text(item.title, item.text, item.lang or None, vocabulary=vocab,
                           use_model=use_model)
-        for topic in TOPICS:
-            truth, got = item.labels[topic], topic in result.topics
-            for group in _groups(item):
-                c = report.counts.setdefault((topic, group), Counts())
-                c.n += 1
-                c.tp += truth and got
-                c.fp += got and not truth
-                c.fn += truth and not got
-            if truth != got:
-                report.errors.append(f"{item.id}: {'missed' if truth else 'false'} {topic}")
-        if item.kz_related is not None and any(item.labels.values()) and result.topics:
-            report.kz_total += 1
-            report.kz_correct += result.kz_related == item.kz_related
-            if result.kz_related != item.kz_related:
-                report.errors.append(f"{item.id}: kz_related {result.kz_related}")
-    return report
+        for report in (reports[ALL], reports[dev_half(item.id)]):
+            _count(report, item, set(result.topics), result.kz_related)
+    return reports
+
+
+def _count(report: EvaluationReport, item: LabelledItem, got_topics: set[str],
+           kz_related: bool) -> None:
+    """Add one tagged item to a report's counts and misses."""
+    for topic in TOPICS:
+        truth, got = item.labels[topic], topic in got_topics
+        for group in _groups(item):
+            c = report.counts.setdefault((topic, group), Counts())
+            c.n += 1
+            c.tp += truth and got
+            c.fp += got and not truth
+            c.fn += truth and not got
+        if truth != got:
+            report.errors.append(f"{item.id}: {'missed' if truth else 'false'} {topic}")
+    if item.kz_related is not None and any(item.labels.values()) and got_topics:
+        report.kz_total += 1
+        report.kz_correct += kz_related == item.kz_related
+        if kz_related != item.kz_related:
+            report.errors.append(f"{item.id}: kz_related {kz_related}")
 
 
 def _order(key: tuple[str, str]) -> tuple[str, int, str]:

@@ -124,11 +124,15 @@ def collect_sentences(
         key = (m.field, m.sentence)
         per[key].matches.append((m, p.rule))
         add(key, p.role, p.needs, vocab.same_words[m.term], p.weight)
+    negated: set[Key] = set()
     near = [m for m in groups["near"] if vocab.terms[m.term].payload.label == cfg.name]
     for ri, hits in near_hits(vocab, masked(near, masks)).items():
         rule = vocab.near_rules[ri]
         for hit in hits:
             key = (hit[0].field, hit[0].sentence)
+            if rule.role == "negator":
+                negated.add(key)
+                continue
             per[key].matches += [(m, rule.rule) for m in hit]
             add(key, rule.role, rule.needs, rule.rule, rule.weight)
     for number, name, start, end in articles:
@@ -150,10 +154,10 @@ def collect_sentences(
                 ev.offence = _combine(list(by_term.values()))
             else:
                 ev.cues[needs] = _combine(list(by_term.values()))
-    for m in groups["negator"]:
-        key = (m.field, m.sentence)
-        if vocab.terms[m.term].payload.label == cfg.name and key in per:
-            per[key].negated = True
+    negated.update((m.field, m.sentence) for m in groups["negator"]
+                   if vocab.terms[m.term].payload.label == cfg.name)
+    for key in negated & per.keys():
+        per[key].negated = True
     return per
 
 

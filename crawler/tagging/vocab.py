@@ -24,8 +24,9 @@ _TERM_WORD_RE = re.compile(r"[^\s\-\u2010-\u2015]+")
 # Prefix terms need this many letters before "*" so that one cannot match half the language.
 MIN_PREFIX = 3
 
-Role = Literal["offence", "cue", "qualifier", ""]
-ROLES = ("offence", "cue", "qualifier")
+Role = Literal["offence", "cue", "qualifier", "negator", ""]
+# "negator" is for near rules: the groups' terms together deny the offence in a sentence.
+ROLES = ("offence", "cue", "qualifier", "negator")
 # The context groups of context.toml a `cue` term may need beside it (all, unless its rule
 # says `needs = [...]`).
 CONTEXT_KINDS = ("crime", "harm", "warning")

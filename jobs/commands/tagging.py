@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from crawler.config import PROJECT_ROOT
-from crawler.tagging.evaluate import dev_half, evaluate, find_dev_dir, format_tables
+from crawler.tagging.evaluate import dev_half, evaluate_halves, find_dev_dir, format_tables
 from crawler.tagging.jsonl import tag_jsonl
 from jobs.retagging import retag_articles
 from jobs.tasks import prepare_database
@@ -59,10 +59,9 @@ def eval_tags(labelled: tuple[Path, ...], dev_dir: Path | None, rules_only: bool
             real = sorted(dev.glob("*.jsonl"))
     files = [*real, *(labelled or PROJECT_SETS)]
     for path in files:
-        full = evaluate(path, use_model=not rules_only)
-        reports = [("full", full)]
-        if path in real:
-            reports.insert(0, ("held", evaluate(path, half="held", use_model=not rules_only)))
+        halves = evaluate_halves(path, use_model=not rules_only)
+        full = halves["all"]
+        reports = [("held", halves["held"]), ("full", full)] if path in real else [("full", full)]
         click.echo(f"== {path.name}")
         click.echo(format_tables(reports))
         if show_errors:

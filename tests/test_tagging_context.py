@@ -1,0 +1,149 @@
+"""A topic needs the offence itself; context and aboutness decide; damage once per case.
+
+Texts written for these tests after the kinds GUIDELINE.md names (../shared/tagging-dev):
+each one is a trap or a positive phrased the way Kazakhstani police, courts and newsrooms
+phrase them. The real labelled set is the judge (test_tagging_real.py); these pin the kinds.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.tagging.rules import tag_text
+
+FLOOD = ("Вода в Петропавловске продолжает прибывать, сообщили в штабе. Спасатели эвакуировали"
+         " жителей трех улиц. В пунктах временного размещения находятся 400 человек. Волонтеры"
+         " привезли воду и продукты. Синоптики обещают потепление к выходным. ")
+
+
+def topics(title: str | None, text: str) -> set[str]:
+    return set(tag_text(title, text).topics)
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        ("channel words alone", "Банк обновил мобильное приложение: переводы по номеру телефона,"
+         " ссылки на оплату в WhatsApp и Telegram, кредит за пять минут."),
+        ("goods and a loan alone", "Микрокредит на покупку телефона можно оформить онлайн;"
+         " предоплата не нужна, доставка бесплатная."),
+        ("a drug courier alone", "Пограничники задержали курьера с 2 кг гашиша, возбуждено"
+         " уголовное дело."),
+        ("private blackmail", "Мужчина угрожал бывшей жене опубликовать фото и требовал деньги;"
+         " полиция задержала его."),
+        ("a hoax the police debunk", "Полиция опровергла слухи о похищениях детей: это фейк,"
+         " информация не соответствует действительности."),
+        ("civil law", "Суд взыскал с поручителя долг по кредиту: гражданско-правовой спор"
+         " между банком и заемщиком."),
+        ("figurative", "«Это просто мошенничество со стороны судьи», — заявил тренер после матча."),
+        ("a comparison", "Экономист: пенсионная система все больше напоминает финансовую"
+         " пирамиду."),
+        ("fiction", "Рецензия: в новом сериале аферист обманывает богатых вдов, сюжет держит до"
+         " финала, актеры хороши."),
+        ("a folk tale", "Алдар көсе байды алдап, тонын алып кетті. Ертегі балаларға арналған."),
+        ("an acquittal", "Суд оправдал обвиняемых по статье 262: участие в ОПГ не доказано."),
+        ("no group was found", "Признаков организованной преступной группы следствие не"
+         " установило, двое подозреваемых действовали группой лиц по предварительному сговору."),
+        ("a police unit's name", "Сотрудники управления по противодействию организованной"
+         " преступности провели рейд на рынке, изъяты контрафактные сигареты."),
+        ("a task force", "Следственно-оперативная группа выехала на место ДТП, водитель"
+         " задержан."),
+        ("a sports group", "Казахстан сыграет в группе B отборочного турнира, матч пройдет в"
+         " Астане."),
+        ("food pyramid", "Азық-түлік пирамидасы дұрыс тамақтануды үйретеді."),
+        ("Egyptian pyramids", "Археологи нашли новую камеру в пирамиде Хеопса в Египте."),
+        ("corruption alone", "Аким района задержан при получении взятки в 5 млн тенге."),
+    ],
+)
+def test_negatives_get_no_topic(kind: str, text: str) -> None:
+    assert topics(None, text) == set(), kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        ("a prevention warning", "Полиция предупреждает: не сообщайте коды из SMS незнакомцам,"
+         " так действуют телефонные мошенники.", {"fraud"}),
+        ("a Kazakh warning", "Алаяқтарға алданбаңыз! Банк қызметкері ешқашан құпия кодты"
+         " сұрамайды.", {"fraud"}),
+        ("theft by deception", "Мужчина путем обмана завладел автомобилем знакомого, возбуждено"
+         " уголовное дело.", {"fraud"}),
+        ("subsidies on fictitious data", "Фермер получил бюджетные субсидии за несуществующий"
+         " скот, АФМ возбудило уголовное дело.", {"fraud"}),
+        ("loans in other people's names", "Задержана женщина, оформлявшая кредиты на имя"
+         " пенсионеров, потерпевшим причинен ущерб 12 млн тенге.", {"fraud"}),
+        ("a gang", "Полиция задержала банду грабителей, нападавших на таксистов.", {"ocg"}),
+        ("a group by its trade", "Полицейские задержали группу, занимавшуюся угоном автомобилей;"
+         " организатор и трое участников арестованы.", {"ocg"}),
+        ("thieves in law", "В Алматы задержан вор в законе, сообщили в полиции.", {"ocg"}),
+        ("a Kazakh OCG", "Қылмыстық топ мүшелері кәсіпкерлерден ақша бопсалаған, полиция олардың"
+         " бесеуін ұстады.", {"ocg"}),
+        ("a fraud call-centre group", "ОПГ через колл-центр обманывала пенсионеров: дела"
+         " возбуждены по статьям 190 и 262 УК РК.", {"fraud", "ocg"}),
+    ],
+)
+def test_positives(kind: str, text: str, expected: set[str]) -> None:
+    assert topics(None, text) == expected, kind
+
+
+def test_a_foreign_case_is_tagged_not_kz_related() -> None:
+    r = tag_text("В Узбекистане осудили участников ОПГ",
+                 "Суд в Ташкенте приговорил 12 членов организованной преступной группы,"
+                 " которая через колл-центры выманивала деньги у россиян.")
+    assert set(r.topics) == {"fraud", "ocg"} and r.kz_related is False
+
+
+def test_kazakh_victims_abroad_stay_kz_related() -> None:
+    r = tag_text(None, "В Москве задержаны мошенники, обманувшие граждан Казахстана на 40 млн"
+                       " тенге; потерпевшие обратились в полицию Казахстана.")
+    assert "fraud" in r.topics and r.kz_related is True
+
+
+def test_whole_article_one_clause_in_the_body_is_not_its_subject() -> None:
+    text = FLOOD * 4 + "Полиция также задержала двух мошенников, продававших места в автобусах. "
+    assert topics("Паводки: вода прибывает в Петропавловске", text) == set()
+    assert topics("Мошенники продавали места в автобусах для эвакуации", text) == {"fraud"}
+
+
+def test_a_paragraph_long_warning_inside_an_article_counts() -> None:
+    warning = ("Полиция предупреждает о мошенниках, которые собирают деньги якобы для"
+               " пострадавших. Мошенники создают фейковые страницы фондов. Не переводите"
+               " деньги незнакомцам: мошенники исчезают, получив перевод. ")
+    assert topics("Паводки: вода прибывает в Петропавловске", FLOOD * 3 + warning) == {"fraud"}
+
+
+def test_read_also_lines_and_related_headlines_never_decide() -> None:
+    text = (FLOOD * 3 + "Читайте также: Мошенники обманули пенсионерку на 3 млн тенге.\n"
+            "Продолжение■В Астане задержали участников ОПГ13 апреля 2024 17:48" + FLOOD)
+    r = tag_text("Паводки: вода прибывает в Петропавловске", text)
+    assert r.topics == {}
+    short = tag_text(None, "Погода на выходные. Читайте также: Мошенники обманули пенсионерку.")
+    assert short.topics == {}
+
+
+def test_evidence_says_which_part_it_came_from() -> None:
+    r = tag_text("Мошенники обманули пенсионерку", "Полиция Астаны задержала мошенников. "
+                 "Ущерб составил 2 млн тенге. Мошенники звонили от имени банка.")
+    parts = {(e.phrase, e.part) for e in r.topics["fraud"].evidence}
+    assert {("Мошенники", "title"), ("мошенников", "lead"), ("Мошенники", "body")} <= parts
+
+
+def test_damage_is_the_largest_figure_of_the_case_not_a_sum_of_restatements() -> None:
+    r = tag_text("Ущерб более 3 млрд тенге: задержаны организаторы финансовой пирамиды",
+                 "АФМ пресекла деятельность пирамиды. Ущерб составил 3,1 млрд тенге."
+                 " Вкладчикам вернули 200 млн тенге.")
+    assert r.damage_kzt == (3_100_000_000,)
+    assert r.damage is not None and r.damage.sentence == "Ущерб составил 3,1 млрд тенге."
+    assert r.to_dict()["damage"]["sentence"] == "Ущерб составил 3,1 млрд тенге."
+
+
+def test_damage_of_a_case_ignores_the_national_statistic_beside_it() -> None:
+    r = tag_text(None, "Жительница Караганды перевела мошенникам 14 млн тенге, ущерб 14 млн тенге."
+                       " С начала года по стране ущерб от интернет-мошенничества составил"
+                       " 9,6 млрд тенге.")
+    assert r.damage_kzt == (14_000_000,)
+
+
+def test_damage_in_kazakh_with_two_multipliers() -> None:
+    r = tag_text(None, "Алаяқ зейнеткерді алдап, 1 млрд 250 млн теңге залал келтірді.")
+    assert r.damage_kzt == (1_250_000_000,)

@@ -1,0 +1,88 @@
+"""Kazakh in every script: Cyrillic, the Latin alphabets (2018, 2021, sites' own), Arabic töte,
+and Latin look-alikes typed inside Cyrillic words, tested on real strings read at test time
+from ../shared/tagging-dev (never copied into the project)."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+
+import pytest
+
+from crawler.tagging.evaluate import LabelledItem, read_labelled
+from crawler.tagging.normalize import normalize_text, tokenize
+from crawler.tagging.rules import tag_text
+from crawler.tagging.scripts import has_arabic, kk_arabic_to_cyrillic
+from crawler.tagging.stem import skeleton_stem, stem_kk
+from tests.shared_data import shared_path
+
+ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
+
+
+@cache
+def kazakh_excerpts() -> tuple[LabelledItem, ...]:
+    return tuple(read_labelled(shared_path("tagging-dev", "excerpts-kk.jsonl")))
+
+
+def by_script(script: str) -> list[LabelledItem]:
+    items = [i for i in kazakh_excerpts() if i.script == script]
+    assert items, f"no {script} rows in excerpts-kk.jsonl"
+    return items
+
+
+def test_arabic_tote_reads_into_cyrillic_letter_for_letter() -> None:
+    words = [t.text for i in by_script("arab") for t in tokenize(normalize_text(i.text))
+             if has_arabic(t.text)]
+    assert len(words) > 500
+    left = [w for w in words if ARABIC_LETTER.search(kk_arabic_to_cyrillic(w))]
+    assert len(left) <= len(words) // 200, left[:20]
+
+
+@pytest.mark.parametrize("script", ["arab", "latn"])
+def test_fraud_in_latin_and_arabic_script_meets_the_cyrillic_vocabulary(script: str) -> None:
+    key = skeleton_stem("алаяқтық")
+    fraud_rows = [i for i in by_script(script) if i.labels["fraud"]]
+    meeting = [i for i in fraud_rows
+               if key in {skeleton_stem(t.text) for t in tokenize(normalize_text(i.text))}]
+    assert len(meeting) * 2 >= len(fraud_rows) > 0
+    for item in fraud_rows:
+        if item.labels["fraud"]:
+            fraud = tag_text(item.title, item.text, "kk").topics.get("fraud")
+            assert fraud is not None, item.id
+            # Evidence is quoted as written, in the script of the page.
+            phrase = fraud.evidence[0].phrase
+            assert phrase in item.text and not re.search(r"[а-яәғқңөұүһі]", phrase.lower())
+
+
+def test_both_latin_alphabets_and_site_spellings_meet_one_stem() -> None:
+    # The 2018 alphabet writes ы as "y" and й as the dotless i; 2021 writes і as the dotless
+    # i and й as "i": whatever a page uses, the fraud words of labelled rows reach one stem.
+    stems = {stem_kk(t.text) for i in by_script("latn") if i.labels["fraud"]
+             for t in tokenize(normalize_text(i.text))}
+    assert "алаяқ" in stems
+
+
+def test_latin_lookalikes_typed_inside_real_cyrillic_words() -> None:
+    lookalike = str.maketrans({"а": "a", "о": "o", "е": "e", "с": "c", "р": "p", "і": "i"})
+    checked = 0
+    for item in by_script("cyrl"):
+        if not (item.labels["fraud"] or item.labels["ocg"]):
+            continue
+        expected = set(tag_text(item.title, item.text, "kk").topics)
+        # Every third word retyped with Latin look-alikes, as regional sites' keyboards do.
+        words = item.text.split(" ")
+        mixed = " ".join(w.translate(lookalike) if k % 3 == 0 else w
+                         for k, w in enumerate(words))
+        assert set(tag_text(item.title, mixed, "kk").topics) == expected, item.id
+        checked += 1
+    assert checked > 50
+
+
+def test_a_latin_kazakh_line_through_dozor_tag() -> None:
+    from crawler.tagging.jsonl import tag_jsonl
+
+    item = next(i for i in by_script("latn") if i.labels["fraud"])
+    (out,) = [json.loads(line) for line in
+              tag_jsonl([json.dumps({"id": item.id, "text": item.text}, ensure_ascii=False)])]
+    assert "fraud" in out["topics"] and out["topics"]["fraud"]["evidence"]
