@@ -1,65 +1,136 @@
-"""Time tag_text over the labelled set, as a ratio to baselines measured in the same run.
+"""Tagging speed as ratios measured in one run: linearity, share of extraction, retag per 1 M.
 
-Run: .venv/bin/python bench/bench_tagging.py [repeats]
-Figures are ratios, never asserted in tests: machines differ, ratios travel.
+    .venv/bin/python bench/bench_tagging.py [--rounds 3] [--max-mb 10] [--retag 1000]
+
+1. Time per MB of `tag_text` on texts of 10 kB ... 10 MB, as a slope ratio to the 10 kB
+   slope (1.0 everywhere = linear; the quadratic tagger of before took 190 s for 4 MB).
+2. Tagging + search terms (`analyse_article`) as a share of extraction (`extract_article`)
+   on the golden pages, the same pages in the same process (goal: <= 5 %).
+3. `retag` of N stored articles in a scratch database (DATABASE_URL's server, or the
+   embedded one), per 1 000 articles and extrapolated to 1 M, with 1 and 2 workers
+   (goal: < 10 min for 1 M on 2 cores).
+
+Texts come from ../shared/tagging-dev when present (read at run time, never stored), else
+from the project's labelled sets. Nothing here is asserted; figures go to the report.
 """
 
+from __future__ import annotations
+
+import argparse
+import hashlib
 import json
+import statistics
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
-from crawler.tagging.normalize import normalize_text
-from crawler.tagging.rules import load_vocabulary, tag_text
-from crawler.tagging.stem import search_terms
+import psycopg
 
-LABELLED = Path(__file__).parents[1] / "tests" / "fixtures" / "tagging" / "labelled.jsonl"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from crawler.config import load_config
+from crawler.extract.body import extract_article
+from crawler.sources import all_sources, get_source
+from crawler.tagging.apply import analyse_article
+from crawler.tagging.evaluate import find_dev_dir, read_labelled
+from crawler.tagging.rules import tag_text
+from jobs.retagging import retag_database
+from storage.db import resolve_database_url, scratch_database
+from storage.sources import sync_sources
+from tests.golden import load_cases, raw_page
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def _per_item(fn, items, repeats):
-    """Best-of-repeats seconds per item for fn over items."""
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for item in items:
-            fn(item)
-        best = min(best, time.perf_counter() - start)
-    return best / len(items)
+def corpus() -> list[tuple[str | None, str, str]]:
+    """(title, text, lang) of real texts, or of the project's sets without ../shared."""
+    dev = find_dev_dir(ROOT)
+    files = sorted(dev.glob("*.jsonl")) if dev else [
+        ROOT / "tests" / "fixtures" / "tagging" / n for n in ("labelled.jsonl", "heldout.jsonl")]
+    return [(i.title, i.text, i.lang or "ru") for f in files for i in read_labelled(f)]
+
+
+def linearity(texts: list[tuple[str | None, str, str]], max_mb: float, rounds: int) -> None:
+    """Seconds per MB of tag_text as text grows, against the 10 kB slope."""
+    joined = "\n".join(t for _, t, _ in texts)
+    sizes = [s for s in (10_000, 100_000, 1_000_000, 4_000_000, 10_000_000)
+             if s <= max_mb * 1_000_000]
+    print("1. tag_text time per MB by text size (one text of that size; best of rounds)")
+    base = None
+    for size in sizes:
+        text = (joined * (size // len(joined) + 1))[:size]
+        best = min(_timed(lambda text=text: tag_text(None, text, max_chars=None))
+                   for _ in range(rounds if size <= 1_000_000 else 1))
+        per_mb = best / (size / 1_000_000)
+        base = base or per_mb
+        print(f"   {size / 1e6:>6.2f} MB  {per_mb:7.2f} s/MB"
+              f"   slope ratio to 10 kB {per_mb / base:5.2f}")
+
+
+def _timed(fn: object) -> float:
+    start = time.perf_counter()
+    fn()  # type: ignore[operator]
+    return time.perf_counter() - start
+
+
+def share_of_extraction(rounds: int) -> None:
+    """analyse_article against extract_article on the golden pages."""
+    known = all_sources()
+    pages = [raw_page(c) for c in load_cases() if c.source_id in known]
+    articles = [extract_article(p, get_source(p.source_id)) for p in pages]
+    for a in articles:
+        analyse_article(a)  # caches warm, as in a long crawl
+    extract_s, tag_s = [], []
+    for _ in range(rounds):
+        extract_s.append(_timed(lambda: [extract_article(p, get_source(p.source_id))
+                                         for p in pages]) / len(pages))
+        tag_s.append(_timed(lambda: [analyse_article(a) for a in articles]) / len(pages))
+    e, t = statistics.median(extract_s), statistics.median(tag_s)
+    print(f"2. {len(pages)} golden pages: tagging + search terms {t * 1000:.2f} ms/page,"
+          f" extraction {e * 1000:.2f} ms/page: tagging is {100 * t / e:.1f} % of extraction")
+
+
+def retag_speed(texts: list[tuple[str | None, str, str]], n: int) -> None:
+    """retag per 1 000 stored articles, extrapolated to 1 M, with 1 and 2 workers."""
+    server = resolve_database_url(load_config())
+    with scratch_database(server, "dozor_bench_retag") as url, \
+            psycopg.connect(url, autocommit=True) as conn:
+        source = get_source("tengrinews_kz")
+        sync_sources(conn, [source])
+        rows = [(source.id, f"https://bench.test/{k}", title, text, lang,
+                 hashlib.sha256(f"{k}{text}".encode()).hexdigest(), datetime.now(UTC))
+                for k, (title, text, lang) in enumerate((texts * (n // len(texts) + 1))[:n])]
+        with conn.cursor() as cur, cur.copy(
+                "COPY articles (source_id, url, title, body, lang, content_hash, fetched_at)"
+                " FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        chars = sum(len(r[3]) for r in rows) / len(rows)
+        print(f"3. retag of {n} stored articles ({chars:.0f} characters on average)")
+        for workers in (1, 2):
+            conn.execute("UPDATE articles SET rules_version = 'old'")
+            seconds = _timed(lambda workers=workers: retag_database(url, workers=workers))
+            per_k = seconds / n * 1000
+            print(f"   {workers} worker(s): {per_k:6.2f} s per 1 000 articles,"
+                  f" {per_k * 1000 / 60:6.1f} min for 1 M (every article rewritten)")
+        seconds = _timed(lambda: retag_database(url, workers=2))
+        print(f"   2 workers, rules unchanged (nothing to write): {seconds / n * 1e6 / 60:6.1f}"
+              " min for 1 M")
 
 
 def main() -> None:
-    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    items = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
-    chars = sum(len(i["text"]) + len(i.get("title") or "") for i in items)
-
-    start = time.perf_counter()
-    vocab = load_vocabulary()
-    load_s = time.perf_counter() - start
-
-    def split(item):
-        return ((item.get("title") or "") + " " + item["text"]).lower().split()
-
-    def normalize(item):
-        return normalize_text((item.get("title") or "") + " " + item["text"])
-
-    def stems(item):
-        return search_terms((item.get("title") or "") + " " + item["text"], item["lang"])
-
-    def tag(item):
-        return tag_text(item.get("title"), item["text"], item["lang"], vocabulary=vocab)
-
-    tag(items[0])  # warm the stem caches once, as a long-running process would be
-    base = _per_item(split, items, repeats)
-    rows = [
-        ("str.lower().split() (baseline)", base),
-        ("normalize_text", _per_item(normalize, items, repeats)),
-        ("search_terms", _per_item(stems, items, repeats)),
-        ("tag_text", _per_item(tag, items, repeats)),
-    ]
-    print(f"{len(items)} texts, {chars / len(items):.0f} chars on average, best of {repeats}")
-    print(f"vocabulary load + compile: {load_s * 1000:.1f} ms (once per process)")
-    for name, secs in rows:
-        print(f"{name:<32}{secs * 1e6:>10.1f} us/text {secs / base:>10.1f}x baseline")
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--max-mb", type=float, default=10)
+    parser.add_argument("--retag", type=int, default=1000, help="articles to retag (0: skip)")
+    args = parser.parse_args()
+    texts = corpus()
+    print(f"corpus: {len(texts)} texts; {json.dumps(str(find_dev_dir(ROOT)))}")
+    linearity(texts, args.max_mb, args.rounds)
+    share_of_extraction(args.rounds)
+    if args.retag:
+        retag_speed(texts, args.retag)
 
 
 if __name__ == "__main__":

@@ -31,8 +31,14 @@ class Match:
 WORD_CACHE_MAX = 400_000
 
 
-def _candidates(vocab: Vocabulary, w: WordInfo) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """Terms a word starts: (one-word terms it matches, longer terms whose first word fits)."""
+# What a word is to the vocabulary (see word_entry): the pattern ids it fits, the one-word
+# terms it is, and the longer terms it may start, keyed by the pattern id of their second word.
+Entry = tuple[frozenset[int], tuple[int, ...], dict[int, tuple[int, ...]]]
+_NOTHING: Entry = (frozenset(), (), {})
+
+
+def word_entry(vocab: Vocabulary, w: WordInfo) -> Entry:
+    """What a word is to the vocabulary, computed once per distinct word, then remembered."""
     cache = vocab.word_cache
     entry = cache.get(w)
     if entry is not None:
@@ -46,10 +52,19 @@ def _candidates(vocab: Vocabulary, w: WordInfo) -> tuple[tuple[int, ...], tuple[
         found.update(vocab.by_key.get(w.key_stem, ()))
         found.update(vocab.by_key.get(w.key, ()))
         found.update(vocab.by_key_prefix.get(w.key[:MIN_PREFIX], ()))
-    terms = vocab.terms
-    fitting = sorted(ti for ti in found if terms[ti].words[0].matches(w))
-    entry = (tuple(ti for ti in fitting if len(terms[ti].words) == 1),
-             tuple(ti for ti in fitting if len(terms[ti].words) > 1))
+    patterns = vocab.patterns
+    fits = frozenset(pid for pid in found if patterns[pid].matches(w))
+    if fits:
+        starts = sorted(ti for pid in fits for ti in vocab.terms_by_first.get(pid, ()))
+        term_patterns = vocab.term_patterns
+        by_second: dict[int, list[int]] = {}
+        for ti in starts:
+            if len(term_patterns[ti]) > 1:
+                by_second.setdefault(term_patterns[ti][1], []).append(ti)
+        entry = (fits, tuple(ti for ti in starts if len(term_patterns[ti]) == 1),
+                 {k: tuple(v) for k, v in by_second.items()})
+    else:
+        entry = _NOTHING
     if len(cache) >= WORD_CACHE_MAX:
         cache.clear()
     cache[w] = entry
@@ -58,21 +73,25 @@ def _candidates(vocab: Vocabulary, w: WordInfo) -> tuple[tuple[int, ...], tuple[
 
 def find_terms(vocab: Vocabulary, fld: PreparedField) -> list[Match]:
     """Every occurrence of every term in a field."""
-    found: list[Match] = []
-    words = fld.words
-    n = len(words)
-    terms = vocab.terms
+    known = vocab.word_cache.get
+    entries = [known(w) or word_entry(vocab, w) for w in fld.words]
+    n = len(entries)
+    term_patterns = vocab.term_patterns
     sentence_of = fld.token_sentence
     name = fld.name
-    for i, w in enumerate(words):
-        single, longer = _candidates(vocab, w)
+    found: list[Match] = []
+    for i in [k for k, e in enumerate(entries) if e is not _NOTHING]:
+        _fits, single, longer = entries[i]
         for ti in single:
             found.append(Match(ti, name, i, i + 1, sentence_of[i]))
-        for ti in longer:
-            pattern = terms[ti].words
-            end = i + len(pattern)
-            if end <= n and all(pattern[j].matches(words[i + j]) for j in range(1, len(pattern))):
-                found.append(Match(ti, name, i, end, sentence_of[i]))
+        if not longer or i + 1 >= n:
+            continue
+        for second in longer.keys() & entries[i + 1][0]:
+            for ti in longer[second]:
+                pids = term_patterns[ti]
+                end = i + len(pids)
+                if end <= n and all(pids[j] in entries[i + j][0] for j in range(2, len(pids))):
+                    found.append(Match(ti, name, i, end, sentence_of[i]))
     return found
 
 

@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import json
 import math
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -92,4 +93,4 @@ def _load_file(path: str) -> LinearModel | None:
 
 def load_model(vocab: Vocabulary) -> LinearModel | None:
     """The model file of a vocabulary folder, or None when it has none."""
-    return _load_file(str(Path(vocab.folder) / MODEL_FILE))
+    return _load_file(os.path.join(vocab.folder, MODEL_FILE))

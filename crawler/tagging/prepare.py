@@ -11,11 +11,11 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from crawler.tagging.normalize import Token, normalize_text, tokenize
+from crawler.tagging.normalize import Token, normalize_text, tokenize_spans
 from crawler.tagging.scripts import has_arabic, is_latin, looks_kk_latin, skeleton
 from crawler.tagging.stem import (
     has_kk_letters,
-    search_terms_of_tokens,
+    search_terms_of_words,
     skeleton_stem,
     stem_en_normalized,
     stem_kk_normalized,
@@ -44,25 +44,31 @@ class WordInfo:
 
 @dataclass
 class PreparedField:
-    """A normalised field (title or text) with its tokens, words, sentences and parts."""
+    """A normalised field (title or text): its words with offsets, sentences and parts."""
 
     name: str
-    original: str  # NFC of the input: offsets of tokens and sentences point into it
+    original: str  # NFC of the input: offsets of words and sentences point into it
     norm: str
-    tokens: list[Token]
+    texts: list[str]  # the words as normalised
+    starts: list[int]
+    ends: list[int]
     words: list[WordInfo]
     sentences: list[Sentence]
     token_sentence: list[int]
     lang: str | None
 
+    @property
+    def tokens(self) -> list[Token]:
+        """The words as Token objects (built on demand)."""
+        return [Token(*t) for t in zip(self.texts, self.starts, self.ends, strict=True)]
+
     def token_span(self, start: int, end: int) -> tuple[int, int]:
-        """Tokens [first, last) that start inside the character span [start, end)."""
-        starts = [t.start for t in self.tokens]
-        return bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+        """Words [first, last) that start inside the character span [start, end)."""
+        return bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
 
     def search_terms(self) -> list[str]:
-        """Search stems of this field's words, from the same tokens tagging read."""
-        return search_terms_of_tokens(self.norm, self.tokens, self.lang)
+        """Search stems of this field's words, from the same words tagging read."""
+        return search_terms_of_words(self.norm, self.texts, self.starts, self.lang)
 
 
 @lru_cache(maxsize=262_144)
@@ -104,10 +110,10 @@ def token_stems(word: str) -> frozenset[str]:
     return word_info(word, has_arabic(word) or (is_latin(word) and looks_kk_latin(word))).stems
 
 
-def _kazakh_latin_field(tokens: list[Token], lang: str | None) -> bool:
+def _kazakh_latin_field(texts: list[str], lang: str | None) -> bool:
     """Whether the Latin words of a field are Kazakh (by their letters or the declared lang)."""
-    latin = [t.text for t in tokens if is_latin(t.text)]
-    if not latin or 2 * len(latin) < len(tokens):
+    latin = [w for w in texts if is_latin(w)]
+    if not latin or 2 * len(latin) < len(texts):
         return False
     if lang == "kk":
         return True
@@ -119,9 +125,9 @@ def prepare_field(name: str, text: str, lang: str | None = None) -> PreparedFiel
     """Normalise, tokenize, stem and split one field into sentences and parts."""
     original = unicodedata.normalize("NFC", text)
     norm = normalize_text(original)
-    tokens = tokenize(norm)
-    kk_latin = _kazakh_latin_field(tokens, lang)
-    words = [_field_word(tok.text, kk_latin) for tok in tokens]
+    texts, starts, ends = tokenize_spans(norm)
+    kk_latin = _kazakh_latin_field(texts, lang)
+    words = list(map(_field_word, texts, [kk_latin] * len(texts)))
     sentences = split_sentences(original, title=(name == "title"))
-    return PreparedField(name, original, norm, tokens, words, sentences,
-                         sentence_of_tokens(sentences, tokens), lang)
+    return PreparedField(name, original, norm, texts, starts, ends, words, sentences,
+                         sentence_of_tokens(sentences, starts), lang)

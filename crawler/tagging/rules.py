@@ -146,7 +146,7 @@ def prepare_fields(title: str | None, text: str, lang: str | None = None) -> lis
 def _evidence(fields: dict[str, PreparedField], m: Match, rule: str) -> Evidence:
     """Evidence for a match: the original words, their offsets and the article part."""
     fld = fields[m.field]
-    start, end = fld.tokens[m.first].start, fld.tokens[m.last - 1].end
+    start, end = fld.starts[m.first], fld.ends[m.last - 1]
     part = fld.sentences[m.sentence].part if fld.sentences else "body"
     return Evidence(fld.original[start:end], rule, fld.name, start, end, part)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import tomllib
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import snowballstemmer
 
-from crawler.tagging.normalize import Token, normalize_text, tokenize
+from crawler.tagging.normalize import Token, normalize_text, tokenize_spans
 from crawler.tagging.scripts import (
     MORPHOLOGY_PATH,
     has_arabic,
@@ -24,8 +25,8 @@ from crawler.tagging.scripts import (
 
 __all__ = [
     "KK_MORPHOLOGY_PATH", "STEMMER_VERSION", "has_kk_letters", "kk_latin_to_cyrillic",
-    "looks_kk_latin", "search_terms", "search_terms_of_tokens", "skeleton_stem", "stem_en",
-    "stem_kk", "stem_ru", "stem_word", "word_lang",
+    "looks_kk_latin", "search_terms", "search_terms_of_tokens", "search_terms_of_words",
+    "skeleton_stem", "stem_en", "stem_kk", "stem_ru", "stem_word", "word_lang",
 ]
 
 # Kazakh suffixes and letter classes live in a data file: they are Cyrillic, and a data
@@ -261,10 +262,51 @@ def _search_stem(norm: str, sentence_lang: str | None) -> str:
     return _stem_normalized(norm, word_lang(norm, sentence_lang))
 
 
+@lru_cache(maxsize=262_144)
+def _cyrillic_kind(word: str) -> int:
+    """0: no Cyrillic letter; 1: Cyrillic without a Kazakh-only letter; 2: with one."""
+    if not _CYRILLIC_RE.search(word):
+        return 0
+    return 2 if has_kk_letters(word) else 1
+
+
+def sentence_langs_of(text: str, words: Sequence[str], starts: Sequence[int],
+                      lang: str | None) -> list[str | None]:
+    """`sentence_langs` over words and their start offsets (no Token objects)."""
+    ends = [m.end() for m in _SENTENCE_END_RE.finditer(text)]
+    kinds = list(map(_cyrillic_kind, words))
+    out: list[str | None] = []
+    i, n, e = 0, len(words), 0
+    while i < n:
+        limit = ends[e] if e < len(ends) else len(text) + 1
+        e += 1
+        j = bisect.bisect_left(starts, limit, i)
+        if j == i:
+            continue
+        sentence = kinds[i:j]
+        kk_words = sentence.count(2)
+        cyrillic = kk_words + sentence.count(1)
+        seg: str | None
+        if cyrillic and kk_words / cyrillic >= KK_SENTENCE_SHARE:
+            seg = "kk"
+        elif kk_words == 0 and cyrillic < SHORT_SENTENCE_WORDS:
+            seg = lang
+        else:
+            seg = "ru"
+        out.extend([seg] * (j - i))
+        i = j
+    return out
+
+
+def search_terms_of_words(norm: str, words: Sequence[str], starts: Sequence[int],
+                          lang: str | None) -> list[str]:
+    """Stems of the words of an already normalised text (see `search_terms`)."""
+    return list(map(_search_stem, words, sentence_langs_of(norm, words, starts, lang)))
+
+
 def search_terms_of_tokens(norm: str, tokens: Sequence[Token], lang: str | None) -> list[str]:
     """Stems of the tokens of an already normalised text (see `search_terms`)."""
-    langs = sentence_langs(norm, tokens, lang)
-    return [_search_stem(tok.text, seg) for tok, seg in zip(tokens, langs, strict=True)]
+    return search_terms_of_words(norm, [t.text for t in tokens], [t.start for t in tokens], lang)
 
 
 def search_terms(text: str, lang: str | None) -> list[str]:
@@ -277,4 +319,5 @@ def search_terms(text: str, lang: str | None) -> list[str]:
     are kept as they are.
     """
     norm = normalize_text(text)
-    return search_terms_of_tokens(norm, tokenize(norm), lang)
+    words, starts, _ends = tokenize_spans(norm)
+    return search_terms_of_words(norm, words, starts, lang)

@@ -8,6 +8,8 @@ scraped bodies glue paragraphs ("…имущества.Сейчас он…") an
 
 from __future__ import annotations
 
+import bisect
+import functools
 import itertools
 import re
 import tomllib
@@ -15,8 +17,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
-
-from crawler.tagging.normalize import Token
 
 PARTS_PATH = Path(__file__).with_name("vocab") / "parts.toml"
 
@@ -144,12 +144,10 @@ def split_sentences(text: str, *, title: bool = False) -> list[Sentence]:
     return sentences
 
 
-def sentence_of_tokens(sentences: list[Sentence], tokens: list[Token]) -> list[int]:
-    """Index of the sentence each token starts in (tokens and sentences both in order)."""
-    out: list[int] = []
-    si = 0
-    for tok in tokens:
-        while si + 1 < len(sentences) and sentences[si].end <= tok.start:
-            si += 1
-        out.append(si)
-    return out
+def sentence_of_tokens(sentences: list[Sentence], starts: list[int]) -> list[int]:
+    """Index of the sentence each word starts in, from the words' start offsets."""
+    if not sentences:
+        return [0] * len(starts)
+    sentence_starts = [s.start for s in sentences]
+    find = functools.partial(bisect.bisect_right, sentence_starts)
+    return [max(i - 1, 0) for i in map(find, starts)]

@@ -121,16 +121,25 @@ class Vocabulary:
     crime_min: float
     facts: FactPatterns
     folder: str
+    # Every distinct word pattern once; a term lists its words' pattern ids.
+    patterns: tuple[WordPattern, ...] = field(repr=False)
+    term_patterns: tuple[tuple[int, ...], ...] = field(repr=False)
+    # Pattern ids by what a word may meet them by: stems, 3-letter prefix heads, exact
+    # forms, skeletons and skeleton prefix heads.
     by_stem: dict[str, tuple[int, ...]] = field(repr=False)
     by_prefix: dict[str, tuple[int, ...]] = field(repr=False)
     by_exact: dict[str, tuple[int, ...]] = field(repr=False)
     by_key: dict[str, tuple[int, ...]] = field(repr=False)
     by_key_prefix: dict[str, tuple[int, ...]] = field(repr=False)
+    # Term ids by the pattern id of their first word.
+    terms_by_first: dict[int, tuple[int, ...]] = field(repr=False)
     # For each term, the index of the first term with the same words: one phrase listed
     # under two subtopics is one piece of evidence.
     same_words: tuple[int, ...] = field(default=(), repr=False)
-    # Filled by matching: word -> the terms it starts (see matching._candidates).
-    word_cache: dict[WordInfo, tuple[tuple[int, ...], tuple[int, ...]]] = field(
+    # Filled by matching: word -> (pattern ids it fits, one-word terms, longer terms it may
+    # start); see matching.word_entry.
+    word_cache: dict[WordInfo, tuple[frozenset[int], tuple[int, ...],
+                                     dict[int, tuple[int, ...]]]] = field(
         default_factory=dict, repr=False, compare=False, hash=False)
 
 
@@ -296,23 +305,35 @@ def _place_terms(folder: Path, terms: list[Term]) -> None:
             )
 
 
-def _index(terms: list[Term]) -> tuple[dict[str, tuple[int, ...]], ...]:
-    """Index terms by their first word: stems, prefix heads, exact forms and skeletons."""
-    maps: tuple[dict[str, list[int]], ...] = tuple(defaultdict(list) for _ in range(5))
-    by_stem, by_prefix, by_exact, by_key, by_key_prefix = maps
-    for i, term in enumerate(terms):
-        first = term.words[0]
-        for s in first.stems:
-            by_stem[s].append(i)
-        for p in first.prefixes:
-            by_prefix[p[:MIN_PREFIX]].append(i)
-        for e in first.exact:
-            by_exact[e].append(i)
-        for k in first.key_stems | first.key_exact:
-            by_key[k].append(i)
-        for p in first.key_prefixes:
-            by_key_prefix[p[:MIN_PREFIX]].append(i)
-    return tuple({k: tuple(dict.fromkeys(v)) for k, v in d.items()} for d in maps)
+def _index(terms: list[Term]) -> dict[str, Any]:
+    """Distinct word patterns, indexed by stems, prefix heads, exact forms and skeletons."""
+    ids: dict[WordPattern, int] = {}
+    for t in terms:
+        for w in t.words:
+            ids.setdefault(w, len(ids))
+    maps: dict[str, dict[str, list[int]]] = {
+        name: defaultdict(list)
+        for name in ("by_stem", "by_prefix", "by_exact", "by_key", "by_key_prefix")}
+    for w, pid in ids.items():
+        for s in w.stems:
+            maps["by_stem"][s].append(pid)
+        for p in w.prefixes:
+            maps["by_prefix"][p[:MIN_PREFIX]].append(pid)
+        for e in w.exact:
+            maps["by_exact"][e].append(pid)
+        for k in w.key_stems | w.key_exact:
+            maps["by_key"][k].append(pid)
+        for p in w.key_prefixes:
+            maps["by_key_prefix"][p[:MIN_PREFIX]].append(pid)
+    term_patterns = tuple(tuple(ids[w] for w in t.words) for t in terms)
+    by_first: dict[int, list[int]] = defaultdict(list)
+    for ti, pids in enumerate(term_patterns):
+        by_first[pids[0]].append(ti)
+    out: dict[str, Any] = {name: {k: tuple(dict.fromkeys(v)) for k, v in m.items()}
+                           for name, m in maps.items()}
+    out.update(patterns=tuple(ids), term_patterns=term_patterns,
+               terms_by_first={k: tuple(v) for k, v in by_first.items()})
+    return out
 
 
 def _dedupe(terms: list[Term]) -> list[Term]:
@@ -350,7 +371,7 @@ def _load(folder: Path) -> Vocabulary:
     _context_terms(context, terms)
     _place_terms(folder, terms)
     terms = _dedupe(terms)
-    by_stem, by_prefix, by_exact, by_key, by_key_prefix = _index(terms)
+    index = _index(terms)
     first_of: dict[tuple[WordPattern, ...], int] = {}
     same_words = tuple(first_of.setdefault(t.words, i) for i, t in enumerate(terms))
     return Vocabulary(
@@ -361,12 +382,8 @@ def _load(folder: Path) -> Vocabulary:
         crime_min=float(context.get("crime", {}).get("min", 1.0)),
         facts=compile_facts(read_toml(folder / "facts.toml")),
         folder=str(folder),
-        by_stem=by_stem,
-        by_prefix=by_prefix,
-        by_exact=by_exact,
-        by_key=by_key,
-        by_key_prefix=by_key_prefix,
         same_words=same_words,
+        **index,
     )
 
 
@@ -378,8 +395,12 @@ def _load_cached(folder: str) -> Vocabulary:
 
 def load_vocabulary(path: str | Path | None = None) -> Vocabulary:
     """The compiled vocabulary of a folder (default: crawler/tagging/vocab), cached."""
-    folder = Path(path) if path is not None else VOCAB_DIR
-    return _load_cached(str(folder.resolve()))
+    if path is None:
+        return _load_cached(_DEFAULT_FOLDER)
+    return _load_cached(str(Path(path).resolve()))
+
+
+_DEFAULT_FOLDER = str(VOCAB_DIR.resolve())
 
 
 def rules_version() -> str:

@@ -1,0 +1,47 @@
+"""The optional linear model: a versioned JSON file beside the vocabularies, recorded per tag,
+deciding only where the rules found evidence; without it the rules decide alone."""
+
+import json
+import shutil
+
+import pytest
+
+from crawler.tagging.model import ModelError
+from crawler.tagging.rules import VOCAB_DIR, load_vocabulary, tag_text
+
+TEXT = "Полиция задержала участников ОПГ, которые обманывали пенсионеров по телефону."
+
+
+def _vocab_with_model(tmp_path, model):
+    folder = tmp_path / "vocab"
+    shutil.copytree(VOCAB_DIR, folder)
+    (folder / "model.json").write_text(json.dumps(model), encoding="utf-8")
+    return load_vocabulary(folder)
+
+
+def test_the_shipped_tagger_decides_by_rules_alone():
+    r = tag_text(None, TEXT)
+    assert set(r.topics) == {"fraud", "ocg"} and r.model_version is None
+    assert "probability" not in r.to_dict()["topics"]["ocg"]
+
+
+def test_a_model_weighs_rule_figures_and_is_recorded_with_every_tag(tmp_path):
+    vocab = _vocab_with_model(tmp_path, {
+        "version": "test-1",
+        "weights": {"ocg": {"bias": -30.0}, "fraud": {"bias": 30.0}},
+        "thresholds": {"ocg": 0.5, "fraud": 0.5},
+    })
+    r = tag_text(None, TEXT, vocabulary=vocab)
+    assert set(r.topics) == {"fraud"}
+    assert r.model_version.startswith("test-1+")
+    assert r.to_dict()["model_version"] == r.model_version
+    assert r.topics["fraud"].probability == 1.0
+    assert vocab.version != load_vocabulary().version  # the model file is part of the version
+    # A model cannot invent a topic the rules found no evidence for.
+    assert tag_text(None, "Погода в Астане: без осадков.", vocabulary=vocab).topics == {}
+
+
+def test_a_malformed_model_file_is_refused_with_its_name(tmp_path):
+    vocab = _vocab_with_model(tmp_path, {"weights": {"ocg": {"bias": "x"}}})
+    with pytest.raises(ModelError, match=r"model\.json"):
+        tag_text(None, TEXT, vocabulary=vocab)
