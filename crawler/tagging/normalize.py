@@ -48,8 +48,9 @@ LATIN_LOOKALIKES: dict[str, str] = {
 YO_FOLD: dict[str, str | int | None] = {"\u0451": "\u0435"}
 
 # Characters that may sit inside a word without splitting it: soft hyphen (news CMSs
-# insert it for line breaking) and zero-width joiners/spaces pasted from Word documents.
-INVISIBLE_IN_WORD = "\u00ad\u200b\u200c\u200d\u2060"
+# insert it for line breaking), zero-width joiners/spaces pasted from Word documents, and
+# the combining acute and grave accents of stress marks (encyclopedias write "Рэ́кет").
+INVISIBLE_IN_WORD = "\u00ad\u200b\u200c\u200d\u2060\u0300\u0301"
 
 # A word: letters, digits and combining marks, possibly with invisible characters inside;
 # hyphens and apostrophes split words so "интернет-алаяқтық" gives two tokens.

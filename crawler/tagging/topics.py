@@ -15,6 +15,7 @@ history, games, hoaxes, civil law) that outweigh the context veto a topic.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -186,14 +187,18 @@ def context_points(vocab: Vocabulary, groups: dict[str, list[Match]],
 
 
 def _about(strong: list[Key], parts: dict[Key, str], n_sentences: int, short: bool) -> bool:
-    """Whether sentences reaching the threshold stand where the subject of the text stands."""
+    """Whether sentences reaching the threshold stand where the subject of the text stands:
+    the title or the lead, anywhere in a short text, enough of the body, or a paragraph of
+    it (two neighbouring sentences: a warning, not one clause of a round-up)."""
     if not strong:
         return False
     if short or any(parts.get(k) in ("title", "lead") for k in strong):
         return True
-    n_body = sum(1 for k in strong if parts.get(k) == "body")
-    return n_body >= BODY_SENTENCES_ALONE or (
-        n_body >= BODY_SENTENCES_WITH_SHARE and n_body / n_sentences >= BODY_SHARE)
+    body = sorted(k[1] for k in strong if parts.get(k) == "body")
+    if any(b - a <= 1 for a, b in itertools.pairwise(body)):
+        return True
+    return len(body) >= BODY_SENTENCES_ALONE or (
+        len(body) >= BODY_SENTENCES_WITH_SHARE and len(body) / n_sentences >= BODY_SHARE)
 
 
 def _vetoed(context: dict[str, float], n_strong: int) -> bool:
