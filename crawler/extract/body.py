@@ -17,13 +17,8 @@ from lxml.etree import ParserError
 from trafilatura.utils import load_html
 
 from crawler.extract.classify import MIN_BODY_CHARS, classify_body, has_sentence
-from crawler.extract.dates import (
-    FoundDate,
-    date_from_url,
-    parse_iso_datetime,
-    read_date_in_text,
-    read_date_text,
-)
+from crawler.extract.dateline import dateline_date, head_text_date, time_element_date
+from crawler.extract.dates import FoundDate, date_from_url, parse_iso_datetime, read_date_text
 from crawler.extract.encoding import decode_html
 from crawler.extract.furniture import strip_furniture
 from crawler.extract.language import detect_language, detect_languages
@@ -171,7 +166,7 @@ def _choose_body(
 
 def _date_candidates(
     tree: lxml.html.HtmlElement, raw: RawPage, hints: Hints | None, ld: dict[str, Any],
-    stated_link: DiscoveredLink | None, guessed_link: DiscoveredLink | None,
+    stated_link: DiscoveredLink | None, guessed_link: DiscoveredLink | None, title: str | None,
 ) -> list[DateCandidate]:
     """Where the publication date may stand, best first; each looked at only when needed."""
     now = raw.fetched_at
@@ -186,10 +181,11 @@ def _date_candidates(
         ("meta", lambda: _iso(meta_content(tree, "article:published_time", "datePublished",
                                            "pubdate"))),
         ("text", hinted),
-        ("text", lambda: _time_element_date(tree)),
+        ("text", lambda: time_element_date(tree)),
+        ("text", lambda: dateline_date(tree, title, now)),
         ("listing", lambda: stated(guessed_link.published_at) if guessed_link else None),
         ("url", lambda: stated(date_from_url(raw.url))),
-        ("text", lambda: read_date_in_text(html_text_head(tree), now)),
+        ("text", lambda: head_text_date(tree, title, now)),
     ]
 
 
@@ -234,7 +230,7 @@ def extract_article(raw: RawPage, source: Source, template: Template = "committe
     )
     title = " ".join(title.split()) if title else None
     published, date_source = choose_published(
-        _date_candidates(tree, raw, hints, ld, stated_link, guessed_link))
+        _date_candidates(tree, raw, hints, ld, stated_link, guessed_link, title))
     updated_at = _iso_value(ld.get("dateModified")) or _iso_value(
         meta_content(tree, "article:modified_time"))
     lead = (str(ld["description"]).strip() if ld.get("description") else None) or meta_content(
@@ -284,32 +280,3 @@ def _iso_value(value: Any) -> Any:
 
 def _iso(value: Any) -> FoundDate | None:
     return stated(_iso_value(value))
-
-
-def _time_element_date(tree: lxml.html.HtmlElement) -> FoundDate | None:
-    """The first <time datetime="..."> inside the article, a common and reliable marker."""
-    for value in tree.xpath("//article//time/@datetime | //time[@itemprop]/@datetime"):
-        parsed = parse_iso_datetime(str(value))
-        if parsed is not None:
-            return stated(parsed)
-    return None
-
-
-# Text of the page a reader sees: not scripts, styles or templates (a live page carries
-# 100-200 kB of inline script before its headline).
-_VISIBLE_TEXT = ("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
-                 " or ancestor::template)]")
-
-
-def html_text_head(tree: lxml.html.HtmlElement, limit: int = 4000) -> str:
-    """The first visible text of the page, where a dateline usually stands."""
-    parts: list[str] = []
-    length = 0
-    for text in tree.xpath(_VISIBLE_TEXT):
-        chunk = " ".join(str(text).split())
-        if chunk:
-            parts.append(chunk)
-            length += len(chunk) + 1
-            if length >= limit:
-                break
-    return " ".join(parts)[:limit]

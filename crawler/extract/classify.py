@@ -47,28 +47,38 @@ def _link_share(body: str, tree: lxml.html.HtmlElement) -> float:
     return linked / total if total else 0.0
 
 
+def _textless(
+    lowered: str, reason: str, pruned: PruneReport, chars: int,
+) -> tuple[str, str | None]:
+    """Status of a page without article text: a video, a paywall, or plainly empty."""
+    if any(marker in lowered for marker in VIDEO_MARKERS):
+        return "video_only", ("the page holds a video player and no text" if not chars
+                              else f"a video with a {chars}-character caption")
+    if any(marker in lowered for marker in PAYWALL_MARKERS):
+        return "paywall", ("no article text: the page is behind a paywall" if not chars
+                           else f"only a {chars}-character teaser before a paywall")
+    dropped = f" (pruned as furniture: {pruned.summary()})" if pruned.dropped else ""
+    return "empty", reason + dropped
+
+
 def classify_body(
     html: str, body: str | None, tree: lxml.html.HtmlElement, pruned: PruneReport,
 ) -> tuple[str, str | None]:
     """A status for what the page turned out to be, with a reason when it is not an article."""
     lowered = html.lower()
     if not body:
-        if any(marker in lowered for marker in VIDEO_MARKERS):
-            return "video_only", "the page holds a video player and no text"
-        if any(marker in lowered for marker in PAYWALL_MARKERS):
-            return "paywall", "no article text: the page is behind a paywall"
-        dropped = f" (pruned as furniture: {pruned.summary()})" if pruned.dropped else ""
-        return "empty", "no article text found on the page" + dropped
+        return _textless(lowered, "no article text found on the page", pruned, 0)
     if len(body) < MIN_BODY_CHARS:
-        if any(marker in lowered for marker in PAYWALL_MARKERS):
-            return "paywall", f"only a {len(body)}-character teaser before a paywall"
-        if any(marker in lowered for marker in VIDEO_MARKERS):
-            return "video_only", f"a video with a {len(body)}-character caption"
+        status, reason = _textless(lowered, "", pruned, len(body))
+        if status != "empty":
+            return status, reason
     last_lines = [line for line in body.lower().splitlines() if line.strip()][-PAYWALL_OFFER_LINES:]
     if any(offer in line for line in last_lines for offer in PAYWALL_OFFERS):
         return "paywall", f"a {len(body)}-character teaser ending in a subscription offer"
     if not has_sentence(body):
-        return "empty", "no sentence of article text, only menu items, a title or a date"
+        return _textless(lowered, "no sentence of article text, only menu items, a title or a"
+                         " date", pruned, len(body))
     if len(body) <= MENU_CHECK_MAX_CHARS and _link_share(body, tree) >= MENU_LINK_SHARE:
-        return "empty", "only the page's menu and links to other stories, no article text"
+        return _textless(lowered, "only the page's menu and links to other stories, no article"
+                         " text", pruned, len(body))
     return "ok", None
