@@ -110,7 +110,8 @@ def _analytics_scripts(rng: random.Random, size: int) -> str:
     while sum(map(len, lines)) < size:
         slot = rng.randint(100000, 999999)
         lines.append(f"window.adSlots.push({{id: 'slot-{slot}', sizes: [[300, 250], [728, 90]],"
-                     f" refresh: {rng.randint(15, 90)}, targeting: {{section: 's{slot % 17}'}}}});\n")
+                     f" refresh: {rng.randint(15, 90)},"
+                     f" targeting: {{section: 's{slot % 17}'}}}});\n")
     return ("<script>window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push"
             "(arguments);} gtag('js', new Date()); window.adSlots = [];\n" + "".join(lines)
             + "</script>\n")

@@ -47,20 +47,20 @@ def headline(tree: lxml.html.HtmlElement, title: str | None) -> lxml.html.HtmlEl
     for path in ("(//article//h1 | //main//h1)[1]", "(//body//h1)[1]"):
         found = tree.xpath(path)
         if found:
-            return found[0]  # type: ignore[no-any-return]
+            return found[0]
     if title:
         wanted = " ".join(title.split())
         # "itle": class names spell it "title", "itemTitle", "Title".
         for node in tree.xpath("//body//*[self::h2 or self::h3 or contains(@class, 'itle')]"):
             if " ".join(node.text_content().split()) == wanted:
-                return node  # type: ignore[no-any-return]
+                return node
     return None
 
 
 def _is_dateline(element: lxml.html.HtmlElement) -> bool:
     if not isinstance(element.tag, str):
         return False
-    marks = f"{element.get('class') or ''} {element.get('id') or ''} {element.get('itemprop') or ''}"
+    marks = " ".join(element.get(name) or "" for name in ("class", "id", "itemprop"))
     if element.tag != "time" and not _DATE_WORDS.search(marks):
         return False
     return not _NOT_PUBLICATION.search(marks)
@@ -88,7 +88,9 @@ def dateline_date(
     if top is None:
         return None
     seen: set[lxml.html.HtmlElement] = set()
-    for container in list(top.iterancestors())[:DATELINE_LEVELS]:
+    # Never the whole page: at <body> the nearest date may be any sidebar item's.
+    containers = [a for a in top.iterancestors() if a.tag not in ("body", "html")]
+    for container in containers[:DATELINE_LEVELS]:
         position = {element: index for index, element in enumerate(container.iter())}
         at = position[top]
         nearby = [e for e in position if e not in seen and _is_dateline(e)]

@@ -366,7 +366,11 @@ def _relative_candidates(
         if unit is None or (match["count"] is None and match["unit"] not in AGO_SINGULAR):
             continue
         count = int(match["count"]) if match["count"] and match["count"].isdigit() else 1
-        yield match.start(), (now - count * unit).replace(microsecond=0), unit < timedelta(days=1)
+        then = (now - count * unit).replace(microsecond=0)
+        if unit >= timedelta(days=1):  # "3 дня назад" names a day, not a time of day
+            yield match.start(), _build(then.year, then.month, then.day, None), False
+        else:
+            yield match.start(), then, True
 
 
 def _first_date(text: str, now: datetime, loose: bool) -> FoundDate | None:
