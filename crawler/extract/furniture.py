@@ -26,13 +26,15 @@ READ_ALSO_PREFIXES = (
     "see also:",
 )
 # Credits stand alone on a short line: "Фото: Zakon.kz", "Фото © Tengrinews.kz / Фамилия
-# Имени", "Сурет: polisia.kz", "Иллюстративное фото: pixabay", "Photo: Reuters".
-CREDIT = re.compile(
-    r"^(?:иллюстративное\s+)?(?:фото|фотография|сурет|суреттер|фотосурет|видео|коллаж|"
-    r"скриншот|инфографика|источник\s+фото|көрнекі\s+сурет|photo|image|video|credit|"
-    r"illustration)(?:\s*(?:[:©/|\u2013\u2014-]|из|\u0441|by|пресс-службы|предоставлено)|$)",
-    re.IGNORECASE,
-)
+# Имени", "Сурет: polisia.kz", "Иллюстративное фото: pixabay", "Photo: Reuters"; or without a
+# mark, shorter and without a full stop: "Фото пресс-службы ДП", "Photo by Reuters".
+_CREDIT_WORD = (r"^(?:иллюстративное\s+)?(?:фото|фотография|сурет|суреттер|фотосурет|видео|"
+                r"коллаж|скриншот|инфографика|источник\s+фото|көрнекі\s+сурет|photo|image|video|"
+                r"credit|illustration)")
+CREDIT = re.compile(_CREDIT_WORD + r"\s*(?:[:©/|\u2013\u2014-]|$)", re.IGNORECASE)
+CREDIT_UNMARKED = re.compile(
+    _CREDIT_WORD + r"\s+(?:из|\u0441|by|пресс-службы|предоставлено|взято)\s", re.IGNORECASE)
+MAX_UNMARKED_CREDIT_CHARS = 60
 # "Фото из открытых источников", "Сурет ашық дереккөзден": a credit without a separator.
 CREDIT_PHRASES = ("фото из открытых источников", "фото из соцсетей", "сурет ашық дереккөз",
                   "фото взято из", "сурет әлеуметтік желіден")
@@ -113,7 +115,11 @@ def _is_credit(line: str, lowered: str) -> bool:
         return False
     if lowered.startswith("©") or lowered.startswith(CREDIT_PHRASES):
         return True
-    return CREDIT.match(line) is not None
+    if CREDIT.match(line) is not None:
+        return True
+    # "Видео, снятое на месте ДТП, опубликовали в полиции." is the story's sentence, no credit.
+    return (CREDIT_UNMARKED.match(line) is not None and len(line) <= MAX_UNMARKED_CREDIT_CHARS
+            and not line.rstrip().endswith((".", "!", "?")))
 
 
 def _is_subscribe(lowered: str) -> bool:
