@@ -78,6 +78,9 @@ def test_a_wrapper_named_like_furniture_but_holding_the_article_is_kept() -> Non
     ("Тағы оқыңыз: Алаяқтар ұсталды", "read_also"),
     ("26.12.2025, 10:40 · 1 234 просмотров", "date_line"),
     ("13:51, 15 Август 2025 | GMT +5", "date_line"),
+    ("26 желтоқсан 2025", "date_line"),
+    ("2021 12.50 13.75", None),  # a table row of figures
+    ("2019 7 769", None),
     # Sentences of stories stay, whatever words they share with furniture.
     ("Мошенники предлагали подписаться на Telegram-канал и вложить деньги в криптовалюту.", None),
     ("Видео, снятое на месте ДТП, опубликовали в полиции.", None),
@@ -183,3 +186,22 @@ def test_learn_command_reads_a_warc_and_extraction_drops_the_learned_lines(tmp_p
     article = extract_article(raw, source, template=table)
     assert article.body == _story(0)
     assert article.extra["template_lines_version"] == 1
+
+
+def test_a_structured_body_holding_html_is_stored_as_text() -> None:
+    # A page whose markup shows only a teaser (a JavaScript app) and whose JSON-LD articleBody
+    # is the page's HTML, escaped: the body stored is its text, with no tag or entity left.
+    escaped = ("&lt;p&gt;" + "Полиция Алматы задержала троих дропперов, через карты которых"
+               " прошли деньги жертв мошенников. " * 12 + "&lt;/p&gt;&lt;img src=&quot;x.jpg&quot;&gt;")
+    html = ('<html><head><script type="application/ld+json">{"@type": "NewsArticle",'
+            f' "headline": "Задержаны дропперы", "articleBody": "{escaped}"}}</script></head>'
+            "<body><article><h1>Задержаны дропперы</h1><p>" + "Полиция Алматы задержала троих"
+            " дропперов. " * 8 + "</p></article></body></html>")
+    url = "https://news.example.kz/n/7/"
+    raw = RawPage("generic", url, url, 200, {"content-type": "text/html"}, html.encode(),
+                  datetime(2025, 12, 26, tzinfo=UTC))
+    source = get_source("lada_kz")
+    article = extract_article(raw, source, template=None)
+    assert article.status == "ok" and article.extra["body_from"] == "jsonld"
+    assert article.body and article.body.startswith("Полиция Алматы задержала")
+    assert "<" not in article.body and "&" not in article.body

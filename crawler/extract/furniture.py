@@ -75,7 +75,8 @@ DATE_LINE_WORDS = frozenset({
     "жыл", "в", "at", "сағат", "обновлено", "updated", "жаңартылды", "опубликовано",
     "жарияланды", "published",
 })
-_CLOCK_OR_DATE = re.compile(r"\d{1,2}[:.]\d{2}")
+# A clock or a numeric date; "12.50 13.75" (a table row of figures) is neither.
+_CLOCK_OR_DATE = re.compile(r"(?<!\d)(?:\d{1,2}:\d{2}|\d{1,2}\.\d{1,2}\.\d{2,4})(?!\d)")
 MAX_DATE_LINE_CHARS = 60
 # Applying rules must leave the article: when they would drop more than this share of the
 # body's characters, the body is kept as it was (a template line table gone wrong, a page
@@ -129,10 +130,13 @@ def _is_subscribe(lowered: str) -> bool:
 
 
 def _is_date_line(line: str) -> bool:
-    if len(line) > MAX_DATE_LINE_CHARS or not _CLOCK_OR_DATE.search(line):
+    if len(line) > MAX_DATE_LINE_CHARS:
         return False
     words = re.findall(r"[^\W\d_]+", line.lower())
-    return all(w in DATE_LINE_WORDS or month_number(w) is not None for w in words)
+    months = [w for w in words if month_number(w) is not None]
+    if not _CLOCK_OR_DATE.search(line) and not months:
+        return False
+    return all(w in DATE_LINE_WORDS or w in months for w in words)
 
 
 def line_rule(line: str, lowered: str, hashtags_are_text: bool = False) -> str | None:
