@@ -192,7 +192,8 @@ def test_a_structured_body_holding_html_is_stored_as_text() -> None:
     # A page whose markup shows only a teaser (a JavaScript app) and whose JSON-LD articleBody
     # is the page's HTML, escaped: the body stored is its text, with no tag or entity left.
     escaped = ("&lt;p&gt;" + "Полиция Алматы задержала троих дропперов, через карты которых"
-               " прошли деньги жертв мошенников. " * 12 + "&lt;/p&gt;&lt;img src=&quot;x.jpg&quot;&gt;")
+               " прошли деньги жертв мошенников. " * 12
+               + "&lt;/p&gt;&lt;img src=&quot;x.jpg&quot;&gt;")
     html = ('<html><head><script type="application/ld+json">{"@type": "NewsArticle",'
             f' "headline": "Задержаны дропперы", "articleBody": "{escaped}"}}</script></head>'
             "<body><article><h1>Задержаны дропперы</h1><p>" + "Полиция Алматы задержала троих"
