@@ -121,6 +121,15 @@ def main() -> None:
     base = per_page["bare_extraction(with_metadata=True)"]
     for name, seconds in per_page.items():
         print(f"  {name:<38}{seconds * 1000:8.2f} ms/page {seconds / base:6.2f}x")
+    pdfs = [(c, raw, None) for c, raw, _g in ((c, raw_page(c), None) for c in load_cases())
+            if raw.body.startswith(b"%PDF")]
+    if pdfs:
+        # A PDF's cost is pypdf's text extraction, per page of the document.
+        pdf_seconds = seconds_per_page(pdfs, {"pdf": dozor}, args.rounds)["pdf"]
+        light_seconds = seconds_per_page(light, {"light": dozor}, args.rounds)["light"]
+        print(f"  a golden PDF letter (Dozor extract_article): {pdf_seconds * 1000:.2f} ms ="
+              f" {pdf_seconds / per_page['Dozor extract_article']:.1f} heavy pages ="
+              f" {pdf_seconds / light_seconds:.1f} light golden pages")
     if args.profile:
         profile = cProfile.Profile()
         profile.runcall(lambda: [dozor(raw) for _c, raw, _g in heavy])
