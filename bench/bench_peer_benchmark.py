@@ -81,10 +81,18 @@ def run(benchmark: Path) -> tuple[dict[str, dict[str, str | None]], dict[str, fl
             bodies[name][page.key] = extract(page)
             seconds[name] += time.perf_counter() - start
     report = []
+    by_key = {page.key: page for page in pages(benchmark)}
     for key, article in articles.items():
         ours, theirs = article.body or "", bodies["trafilatura_bare"][key] or ""
         if len(theirs) >= MIN_CHARS and len(ours) < SHORTER_SHARE * len(theirs):
+            # trafilatura.extract keeps reader comments by default; Dozor never stores them.
+            page = by_key[key]
+            without = trafilatura.extract(page.html.decode("utf-8", "replace"), url=page.url,
+                                          include_comments=False) or ""
             why = why_shorter(article) or "UNEXPLAINED"
+            if len(ours) >= SHORTER_SHARE * len(without):
+                why = (f"reader comments: bare trafilatura keeps them ({len(theirs) - len(without)}"
+                       f" chars), Dozor leaves them out; also {why}")
             report.append(f"  {key[:12]} {len(ours):>6} < {len(theirs):>6} chars"
                           f"  {article.url[:60]}\n      {why}")
     return bodies, seconds, report
