@@ -1,18 +1,18 @@
-"""Re-tagging what is stored: read in batches, tag on every core, write a batch at a time.
+"""Re-tagging what is stored: each worker process reads, tags and writes its own shard.
 
-Tagging is CPU-bound Python, so batches are tagged by worker processes (one per core, at
-most RETAG_WORKERS) while this process reads the next batch and writes the last one with
-storage.tags.write_tags (COPY into staging tables, four set-based statements). Articles
-whose topics and rules version did not change are not written at all.
+Tagging is CPU-bound Python, so the stored articles are split by id into one shard per
+worker (one per core, at most RETAG_WORKERS); each worker reads its shard in batches through
+a server-side cursor, tags them, and writes a batch at a time with storage.tags.write_tags
+(COPY into staging tables, four set-based statements). Nothing but a count crosses between
+processes. Articles whose topics and rules version did not change are not written at all.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,14 +21,12 @@ from psycopg.rows import class_row
 
 from crawler.tagging.apply import analyse_text
 from crawler.tagging.rules import rules_version
-from storage.articles import StoredText, iter_stored_texts
+from storage.articles import StoredText
 from storage.db import connect
-from storage.tags import TagWrite, topics_in_force, write_tags
+from storage.tags import TagWrite, iter_texts_to_retag, topics_in_force, write_tags
 
 RETAG_BATCH = 1000
 RETAG_WORKERS = 2
-# Texts handed to a worker at a time: large enough to amortise the hand-over.
-WORKER_CHUNK = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,24 +47,6 @@ def _analyse(stored: StoredText) -> TagWrite:
                     analysis.tags.rules_version, analysis.search_terms)
 
 
-class _Inline(Executor):
-    """An executor that runs in this process (one worker, or tests)."""
-
-    def map(self, fn: Callable[..., Any], *iterables: Any, timeout: float | None = None,
-            chunksize: int = 1) -> Iterator[Any]:
-        return map(fn, *iterables)
-
-
-@contextmanager
-def _executor(workers: int) -> Iterator[Executor]:
-    if workers <= 1:
-        yield _Inline()
-        return
-    # spawn, not fork: a forked child would share this process's database sockets.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield pool
-
-
 def default_workers() -> int:
     """Worker processes for retagging: one per core, at most RETAG_WORKERS."""
     return max(1, min(RETAG_WORKERS, os.cpu_count() or 1))
@@ -82,33 +62,46 @@ def _in_force(write: TagWrite, verdicts: dict[str, str]) -> dict[str, tuple[floa
     return topics
 
 
-def retag_database(
-    url: str, source_id: str | None = None, *, workers: int | None = None,
-    batch_size: int = RETAG_BATCH, on_batch: Callable[[int, int], None] | None = None,
-) -> RetagReport:
-    """Re-apply the current rules and stems to every stored article (of one source)."""
+def _retag_shard(url: str, source_id: str | None, shard: int, shards: int, batch_size: int,
+                 on_batch: Callable[[int, int], None] | None = None) -> RetagReport:
+    """Retag one shard of the stored articles (runs in a worker process, or inline)."""
     seen = changed = written = 0
-    version = rules_version()
-    with connect(url) as reader, connect(url, autocommit=True) as writer, \
-            _executor(workers if workers is not None else default_workers()) as pool:
-        for batch in iter_stored_texts(reader, source_id, batch_size=batch_size):
-            ids = [a.id for a in batch]
-            before, verdicts = topics_in_force(writer, ids)
-            stored_version = {a.id: a.rules_version for a in batch}
+    with connect(url) as reader, connect(url, autocommit=True) as writer:
+        for batch in iter_texts_to_retag(reader, source_id, shard=shard, shards=shards,
+                                         batch_size=batch_size):
+            before, verdicts = topics_in_force(writer, [a.id for a in batch])
             to_write = []
-            for write in pool.map(_analyse, batch, chunksize=WORKER_CHUNK):
+            for stored in batch:
+                write = _analyse(stored)
                 seen += 1
-                after = _in_force(write, verdicts.get(write.article_id, {}))
-                topics_changed = after != before.get(write.article_id, {})
+                after = _in_force(write, verdicts.get(stored.id, {}))
+                topics_changed = after != before.get(stored.id, {})
                 changed += topics_changed
                 # Same rules and same topics: nothing to write (retag is run over everything).
-                if topics_changed or stored_version[write.article_id] != write.rules_version:
+                if topics_changed or stored.rules_version != write.rules_version:
                     to_write.append(write)
             write_tags(writer, to_write)
             written += len(to_write)
             if on_batch:
                 on_batch(seen, changed)
-    return RetagReport(seen, changed, version, written)
+    return RetagReport(seen, changed, rules_version(), written)
+
+
+def retag_database(
+    url: str, source_id: str | None = None, *, workers: int | None = None,
+    batch_size: int = RETAG_BATCH, on_batch: Callable[[int, int], None] | None = None,
+) -> RetagReport:
+    """Re-apply the current rules and stems to every stored article (of one source)."""
+    workers = workers if workers is not None else default_workers()
+    if workers <= 1:
+        return _retag_shard(url, source_id, 0, 1, batch_size, on_batch)
+    # spawn, not fork: a forked child would share this process's database sockets.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        parts = [pool.submit(_retag_shard, url, source_id, k, workers, batch_size)
+                 for k in range(workers)]
+        reports = [p.result() for p in parts]
+    return RetagReport(sum(r.articles for r in reports), sum(r.changed for r in reports),
+                       rules_version(), sum(r.written for r in reports))
 
 
 def retag_articles(conn: psycopg.Connection[Any], article_ids: list[int]) -> None:

@@ -8,14 +8,18 @@ out of article_tags and a confirmed one stays in, whatever the rules now say.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
+from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
 from storage.corrections import apply_corrections
+
+if TYPE_CHECKING:
+    from storage.articles import StoredText
 
 _CREATE_STAGING = """
 CREATE TEMP TABLE IF NOT EXISTS staged_tags (
@@ -107,3 +111,24 @@ def topics_in_force(
         " WHERE article_id = ANY(%s)", (ids,)):
         verdicts.setdefault(int(article_id), {})[str(topic)] = str(verdict)
     return tags, verdicts
+
+
+def iter_texts_to_retag(
+    conn: psycopg.Connection[Any], source_id: str | None = None, *, shard: int = 0,
+    shards: int = 1, batch_size: int = 1000,
+) -> Iterator[list[StoredText]]:
+    """Stored texts in batches through a server-side cursor, one shard (id % shards) of them:
+    retag workers each read, tag and write their own shard."""
+    from storage.articles import StoredText  # storage.articles writes through this module
+
+    with conn.transaction(), conn.cursor(
+        name=f"dozor_retag_{shard}", row_factory=class_row(StoredText)
+    ) as cur:
+        cur.execute(
+            "SELECT id, title, body, body_normalized, lang, languages, rules_version"
+            " FROM articles WHERE (%(s)s::text IS NULL OR source_id = %(s)s)"
+            " AND id %% %(shards)s = %(shard)s ORDER BY id",
+            {"s": source_id, "shard": shard, "shards": shards},
+        )
+        while batch := cur.fetchmany(batch_size):
+            yield batch

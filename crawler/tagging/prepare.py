@@ -7,6 +7,7 @@ normalised once and stemmed once (per distinct word, cached), however many rules
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -110,10 +111,14 @@ def token_stems(word: str) -> frozenset[str]:
     return word_info(word, has_arabic(word) or (is_latin(word) and looks_kk_latin(word))).stems
 
 
-def _kazakh_latin_field(texts: list[str], lang: str | None) -> bool:
+# A whole word of Latin letters (a glued "корреспондентTengrinews" is not one).
+_LATIN_WORD_RE = re.compile(r"\b[a-z\u00c0-\u024f\u0259]+\b")
+
+
+def _kazakh_latin_field(norm: str, n_words: int, lang: str | None) -> bool:
     """Whether the Latin words of a field are Kazakh (by their letters or the declared lang)."""
-    latin = [w for w in texts if is_latin(w)]
-    if not latin or 2 * len(latin) < len(texts):
+    latin = _LATIN_WORD_RE.findall(norm)
+    if not latin or 2 * len(latin) < n_words:
         return False
     if lang == "kk":
         return True
@@ -126,8 +131,10 @@ def prepare_field(name: str, text: str, lang: str | None = None) -> PreparedFiel
     original = unicodedata.normalize("NFC", text)
     norm = normalize_text(original)
     texts, starts, ends = tokenize_spans(norm)
-    kk_latin = _kazakh_latin_field(texts, lang)
-    words = list(map(_field_word, texts, [kk_latin] * len(texts)))
+    kk_latin = _kazakh_latin_field(norm, len(texts), lang)
+    # Each distinct word once, then a C-level lookup per word.
+    distinct = {w: _field_word(w, kk_latin) for w in set(texts)}
+    words = list(map(distinct.__getitem__, texts))
     sentences = split_sentences(original, title=(name == "title"))
     return PreparedField(name, original, norm, texts, starts, ends, words, sentences,
                          sentence_of_tokens(sentences, starts), lang)

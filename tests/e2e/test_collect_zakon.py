@@ -93,11 +93,14 @@ def test_stored_articles_carry_tags_evidence_regions_and_rules_version_and_retag
 
     # Rules untouched: retag changes nothing. A lost tag (or older rules) is put back.
     assert retag("zakon_kz").changed == 0
+    # The seed's group, and the Almaty "интернет-алаяқтар тобы" (a group of fraudsters).
+    groups = db.execute("SELECT count(*) FROM article_tags WHERE topic = 'ocg'").fetchone()
+    assert groups == (2,)
     db.execute("DELETE FROM article_tags WHERE topic = 'ocg'")
     db.execute("UPDATE articles SET rules_version = 'older'")
     report = retag("zakon_kz")
-    assert (report.articles, report.changed) == (4, 1)
-    assert db.execute("SELECT count(*) FROM article_tags WHERE topic = 'ocg'").fetchone() == (1,)
+    assert (report.articles, report.changed) == (4, 2)
+    assert db.execute("SELECT count(*) FROM article_tags WHERE topic = 'ocg'").fetchone() == groups
     assert db.execute(
         "SELECT count(*) FROM articles WHERE rules_version = %s", (rules_version(),)
     ).fetchone() == (4,)
