@@ -182,6 +182,8 @@ def context_points(vocab: Vocabulary, groups: dict[str, list[Match]],
             seen.add(word)
             if group == "negative":
                 points[f"negative.{p.label}"] += p.weight
+                for topic in vocab.negative_topics.get(p.label, ()):
+                    points[f"negative:{topic}"] += p.weight
             points[group] += p.weight
     return points
 
@@ -201,13 +203,13 @@ def _about(strong: list[Key], parts: dict[Key, str], n_sentences: int, short: bo
         len(body) >= BODY_SENTENCES_WITH_SHARE and len(body) / n_sentences >= BODY_SHARE)
 
 
-def _vetoed(context: dict[str, float], n_strong: int) -> bool:
+def _vetoed(context: dict[str, float], topic: str, n_strong: int) -> bool:
     """Genre words outweigh the context, or stand beside one sentence and no context at all.
 
     ("Чичиков — мошенник большой руки": one literary word, no crime, loss or warning.)
     """
     support = sum(context[k] for k in CONTEXT_KINDS)
-    negative = context["negative"]
+    negative = context[f"negative:{topic}"]
     return (negative >= GENRE_VETO_MIN and negative > support) or (
         negative >= 1 and not support and n_strong <= 1)
 
@@ -233,7 +235,7 @@ def decide_topic(
         by_part[part] = max(by_part[part], pts)
         if pts >= cfg.threshold:
             strong.append(key)
-    vetoed = _vetoed(context, len(strong))
+    vetoed = _vetoed(context, cfg.name, len(strong))
     features = {
         "title": by_part["title"], "lead": by_part["lead"], "body": by_part["body"],
         "strong": float(len(strong)),

@@ -133,6 +133,8 @@ class Vocabulary:
     by_key_prefix: dict[str, tuple[int, ...]] = field(repr=False)
     # Term ids by the pattern id of their first word.
     terms_by_first: dict[int, tuple[int, ...]] = field(repr=False)
+    # Topics each negative group vetoes (context.toml `topics`, all when absent).
+    negative_topics: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     # For each term, the index of the first term with the same words: one phrase listed
     # under two subtopics is one piece of evidence.
     same_words: tuple[int, ...] = field(default=(), repr=False)
@@ -266,6 +268,19 @@ def _topic_terms(
     )
 
 
+def _negative_topics(context: dict[str, Any], topics: list[TopicConfig]) -> dict[str, tuple[
+        str, ...]]:
+    """Which topics each `[[negative]]` group applies to."""
+    names = tuple(t.name for t in topics)
+    out = {}
+    for neg in context.get("negative", []):
+        chosen = tuple(neg.get("topics", names))
+        if set(chosen) - set(names):
+            raise VocabularyError(f"context.toml#{neg['id']}: topics {list(chosen)} not in {names}")
+        out[str(neg["id"])] = chosen
+    return out
+
+
 def _context_terms(context: dict[str, Any], terms: list[Term]) -> None:
     """Compile context.toml: crime, harm and warning words, genre negatives, shared masks."""
     for group in CONTEXT_KINDS:
@@ -383,6 +398,7 @@ def _load(folder: Path) -> Vocabulary:
         facts=compile_facts(read_toml(folder / "facts.toml")),
         folder=str(folder),
         same_words=same_words,
+        negative_topics=_negative_topics(context, topics),
         **index,
     )
 
