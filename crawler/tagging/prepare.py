@@ -111,7 +111,7 @@ def token_stems(word: str) -> frozenset[str]:
     return word_info(word, has_arabic(word) or (is_latin(word) and looks_kk_latin(word))).stems
 
 
-# A whole word of Latin letters (a glued "корреспондентTengrinews" is not one).
+# A whole word of Latin letters (a Cyrillic word glued to a Latin one is not one).
 _LATIN_WORD_RE = re.compile(r"\b[a-z\u00c0-\u024f\u0259]+\b")
 
 
