@@ -163,3 +163,11 @@ def test_damage_of_a_case_ignores_the_national_statistic_beside_it() -> None:
 def test_damage_in_kazakh_with_two_multipliers() -> None:
     r = tag_text(None, "Алаяқ зейнеткерді алдап, 1 млрд 250 млн теңге залал келтірді.")
     assert r.damage_kzt == (1_250_000_000,)
+
+
+def test_a_dateline_does_not_take_the_leads_place() -> None:
+    text = ("АСТАНА. KAZINFORM – Полиция задержала мошенников, продававших несуществующие"
+            " путевки. " + FLOOD * 3)
+    r = tag_text("Итоги недели в столице", text)
+    assert "fraud" in r.topics
+    assert {e.part for e in r.topics["fraud"].evidence} == {"lead"}

@@ -32,6 +32,10 @@ _SENTENCE_END_RE = re.compile(
     rf"[.!?\u2026\u061f]+[\"'\u00bb\u201d\u2019)\]]*(?=\s+[^\s\d{_LOWER}]|[{_UPPER}]|\s*$)"
 )
 _LINE_BREAK_RE = re.compile(r"[\n\r\u2028\u2029]+")
+# The lead ends with the first sentence of at least this many words with a lower-case letter
+# (a dateline's city and agency are capitals: "АСТАНА. KAZINFORM", "НҰР-СҰЛТАН, 27 мамыр").
+LEAD_MIN_WORDS = 4
+_WORDS_RE = re.compile(rf"[^\W\d_]*[{_LOWER}][^\W\d_]*")
 # A sentence longer than this is cut at the next comma or space: a body without any
 # punctuation (a scraped table, a word list) must not become one "sentence" that covers it.
 MAX_SENTENCE_CHARS = 1500
@@ -137,7 +141,9 @@ def split_sentences(text: str, *, title: bool = False) -> list[Sentence]:
                 or pats.read_also_tail.search(piece.rstrip())):
             part = "aside"
         elif not seen_lead:
-            part, seen_lead = "lead", True
+            # A dateline is no lead by itself: the lead runs to the first sentence of
+            # LEAD_MIN_WORDS words.
+            part, seen_lead = "lead", len(_WORDS_RE.findall(piece)) >= LEAD_MIN_WORDS
         else:
             part = "body"
         sentences.append(Sentence(start, end, part, para))
