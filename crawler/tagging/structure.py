@@ -33,7 +33,7 @@ _SENTENCE_END_RE = re.compile(
 )
 _LINE_BREAK_RE = re.compile(r"[\n\r\u2028\u2029]+")
 # The lead ends with the first sentence of at least this many words with a lower-case letter
-# (a dateline's city and agency are capitals: "АСТАНА. KAZINFORM", "НҰР-СҰЛТАН, 27 мамыр").
+# (a dateline's city and agency are written in capitals, as Kazinform's and Sputnik's are).
 LEAD_MIN_WORDS = 4
 _WORDS_RE = re.compile(rf"[^\W\d_]*[{_LOWER}][^\W\d_]*")
 # A sentence longer than this is cut at the next comma or space: a body without any
