@@ -144,3 +144,18 @@ def test_search_terms_query_matches_document():
 def test_search_terms_is_deterministic():
     text = "Полиция Шымкента задержала 3 мошенников."
     assert search_terms(text, None) == search_terms(text, None) == search_terms(text, "ru")
+
+
+def test_tagging_and_search_terms_share_one_normalisation_pass(monkeypatch):
+    import crawler.tagging.prepare as prepare
+    from crawler.tagging.apply import analyse_text
+
+    title = "Алматыда алаяқтар ұсталды"
+    text = "Полиция задержала мошенников. Олар зейнеткерлерді алдаған."
+    calls = []
+    real = prepare.normalize_text
+    monkeypatch.setattr(prepare, "normalize_text", lambda t: calls.append(t) or real(t))
+    analysis = analyse_text(title, text, None)
+    assert calls == [title, text]  # once per field, for tags and stems alike
+    assert "fraud" in analysis.tags.topics
+    assert analysis.search_terms.split() == search_terms(title, None) + search_terms(text, None)
