@@ -12,7 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from crawler.tagging.prepare import PreparedField, WordInfo
-from crawler.tagging.vocab import MIN_PREFIX, Vocabulary
+from crawler.tagging.terms import MIN_PREFIX
+from crawler.tagging.vocab import Vocabulary
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from crawler.tagging.facts import Damage, case_counts, criminal_code_articles, d
 from crawler.tagging.matching import Match, find_terms, longest_first
 from crawler.tagging.model import load_model
 from crawler.tagging.prepare import PreparedField, prepare_field, token_stems
+from crawler.tagging.terms import VocabularyError
 from crawler.tagging.topics import (
     TopicDecision,
     collect_sentences,
@@ -31,13 +32,7 @@ from crawler.tagging.topics import (
     decide_topic,
     subtopics_of,
 )
-from crawler.tagging.vocab import (
-    VOCAB_DIR,
-    Vocabulary,
-    VocabularyError,
-    load_vocabulary,
-    rules_version,
-)
+from crawler.tagging.vocab import VOCAB_DIR, Vocabulary, load_vocabulary, rules_version
 
 __all__ = [
     "MAX_TAG_CHARS", "PAUSE_GC_CHARS", "VOCAB_DIR", "Evidence", "TagResult", "TopicTag",

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 from crawler.tagging.matching import Match, longest_first, masked, near_hits
 from crawler.tagging.prepare import PreparedField
-from crawler.tagging.vocab import CONTEXT_KINDS, TopicConfig, Vocabulary
+from crawler.tagging.terms import CONTEXT_KINDS
+from crawler.tagging.vocab import TopicConfig, Vocabulary
 
 Key = tuple[str, int]  # (field name, sentence index)
 

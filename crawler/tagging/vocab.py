@@ -3,88 +3,29 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from crawler.tagging.facts import FactPatterns, compile_facts
-from crawler.tagging.normalize import normalize_text
-from crawler.tagging.prepare import WordInfo, token_stems
-from crawler.tagging.scripts import skeleton
-from crawler.tagging.stem import KK_MORPHOLOGY_PATH, skeleton_stem, to_kk_cyrillic
+from crawler.tagging.prepare import WordInfo
+from crawler.tagging.stem import KK_MORPHOLOGY_PATH
+from crawler.tagging.terms import (
+    CONTEXT_KINDS,
+    MIN_PREFIX,
+    ROLES,
+    Payload,
+    Role,
+    Term,
+    VocabularyError,
+    WordPattern,
+    compile_term,
+)
 
 VOCAB_DIR = Path(__file__).with_name("vocab")
-MODEL_PATH = VOCAB_DIR / "model.json"
-
-_TERM_WORD_RE = re.compile(r"[^\s\-\u2010-\u2015]+")
-# Prefix terms need this many letters before "*" so that one cannot match half the language.
-MIN_PREFIX = 3
-
-Role = Literal["offence", "cue", "qualifier", "negator", ""]
-# "negator" is for near rules: the groups' terms together deny the offence in a sentence.
-ROLES = ("offence", "cue", "qualifier", "negator")
-# The context groups of context.toml a `cue` term may need beside it (all, unless its rule
-# says `needs = [...]`).
-CONTEXT_KINDS = ("crime", "harm", "warning")
-
-
-class VocabularyError(ValueError):
-    """Raised when a vocabulary file under crawler/tagging/vocab is malformed, at load time."""
-
-
-@dataclass(frozen=True)
-class WordPattern:
-    """One word of a term: stems, surface prefixes or exact forms, and their skeletons."""
-
-    stems: frozenset[str]
-    prefixes: tuple[str, ...]
-    exact: frozenset[str]
-    key_stems: frozenset[str] = frozenset()
-    key_prefixes: tuple[str, ...] = ()
-    key_exact: frozenset[str] = frozenset()
-
-    def matches(self, word: WordInfo) -> bool:
-        """Whether a word fits: by surface and stems, or by skeleton for Kazakh Latin/Arabic."""
-        surface = word.surface
-        if surface in self.exact or not self.stems.isdisjoint(word.stems):
-            return True
-        if any(surface.startswith(p) for p in self.prefixes):
-            return True
-        key = word.key
-        if not key:
-            return False
-        return (word.key_stem in self.key_stems or key in self.key_exact
-                or any(key.startswith(p) for p in self.key_prefixes))
-
-
-@dataclass(frozen=True)
-class Payload:
-    """What a term means when it matches: its group, label, role and weight."""
-
-    # "topic", "near", "crime", "harm", "warning", "negative", "mask", "negator",
-    # "region", "agency", "kz", "foreign"
-    group: str
-    label: str  # topic / negative id / region id / agency id ("*" for a mask of all topics)
-    subtopic: str
-    weight: float
-    rule: str  # readable rule id, e.g. "fraud.phone:колл центр*"
-    role: Role = ""
-    near_index: int = -1
-    near_group: int = -1
-    needs: tuple[str, ...] = CONTEXT_KINDS
-
-
-@dataclass(frozen=True)
-class Term:
-    """A compiled term: its word patterns and what it means."""
-
-    words: tuple[WordPattern, ...]
-    payload: Payload
-
 
 @dataclass(frozen=True)
 class NearRule:
@@ -145,58 +86,6 @@ class Vocabulary:
         default_factory=dict, repr=False, compare=False, hash=False)
 
 
-def _compile_word(spec: str, where: str) -> WordPattern:
-    """Compile one term word: `stem`, `prefix*`, `=exact`, alternatives joined by `|`."""
-    stems: set[str] = set()
-    prefixes: list[str] = []
-    exact: set[str] = set()
-    key_stems: set[str] = set()
-    key_prefixes: list[str] = []
-    key_exact: set[str] = set()
-    for alt in spec.split("|"):
-        alt = normalize_text(alt)
-        if alt.startswith("="):
-            exact.add(alt[1:])
-            key_exact.add(skeleton(to_kk_cyrillic(alt[1:])))
-        elif alt.endswith("*"):
-            prefix = alt[:-1]
-            if len(prefix) < MIN_PREFIX:
-                raise VocabularyError(f"{where}: prefix {alt!r} is shorter than {MIN_PREFIX}")
-            prefixes.append(prefix)
-            key = skeleton(to_kk_cyrillic(prefix))
-            if len(key) >= MIN_PREFIX:
-                key_prefixes.append(key)
-        elif alt:
-            for stem in token_stems(alt):
-                if len(stem) >= MIN_PREFIX or stem == alt:
-                    stems.add(stem)
-                elif len(alt) > MIN_PREFIX:
-                    # Snowball cuts "заем" to "за", also a preposition: say so at load time.
-                    raise VocabularyError(
-                        f"{where}: {alt!r} stems to {stem!r}; write it as a prefix or =exact"
-                    )
-                else:
-                    # A short function word, cut below 3 letters by Snowball, is matched as written.
-                    exact.add(alt)
-            key = skeleton_stem(alt)
-            if len(key) >= MIN_PREFIX:
-                key_stems.add(key)
-            else:
-                key_exact.add(skeleton(to_kk_cyrillic(alt)))
-        else:
-            raise VocabularyError(f"{where}: empty alternative in {spec!r}")
-    return WordPattern(frozenset(stems), tuple(prefixes), frozenset(exact),
-                       frozenset(key_stems), tuple(key_prefixes), frozenset(key_exact))
-
-
-def _compile_term(text: str, payload: Payload, where: str) -> Term:
-    """Compile a term: words split on spaces and hyphens, as the tokenizer splits text."""
-    words = tuple(_compile_word(w, where) for w in _TERM_WORD_RE.findall(text))
-    if not words:
-        raise VocabularyError(f"{where}: empty term")
-    return Term(words, payload)
-
-
 def read_toml(path: Path) -> dict[str, Any]:
     """Read one vocabulary file, naming it in the error when it is malformed."""
     try:
@@ -244,7 +133,7 @@ def _topic_terms(
             rid = f"{name}.{sub or 'general'}:{text}"
             payload = Payload("topic", name, sub, float(rule.get("weight", 0.0)), rid, role,
                               needs=needs)
-            terms.append(_compile_term(text, payload, where))
+            terms.append(compile_term(text, payload, where))
     for i, rule in enumerate(data.get("near", [])):
         where = f"{path.name}#near[{i}]"
         sub, groups = str(rule.get("subtopic", "")), rule["groups"]
@@ -254,12 +143,12 @@ def _topic_terms(
         for g, group in enumerate(groups):
             for text in group:
                 payload = Payload("near", name, sub, 0.0, rid, "", len(near) - 1, g)
-                terms.append(_compile_term(text, payload, where))
+                terms.append(compile_term(text, payload, where))
     for kind in ("mask", "negator"):
         for i, rule in enumerate(data.get(kind, [])):
             for text in rule["terms"]:
                 payload = Payload(kind, name, "", 0.0, f"{name}.{kind}:{text}")
-                terms.append(_compile_term(text, payload, f"{path.name}#{kind}[{i}]"))
+                terms.append(compile_term(text, payload, f"{path.name}#{kind}[{i}]"))
     return TopicConfig(
         name=name,
         threshold=float(data["threshold"]),
@@ -287,15 +176,15 @@ def _context_terms(context: dict[str, Any], terms: list[Term]) -> None:
         spec = context.get(group, {})
         for text in spec.get("terms", []):
             payload = Payload(group, group, "", float(spec.get("weight", 1.0)), f"{group}:{text}")
-            terms.append(_compile_term(text, payload, f"context.toml#{group}"))
+            terms.append(compile_term(text, payload, f"context.toml#{group}"))
     for neg in context.get("negative", []):
         for text in neg["terms"]:
             payload = Payload("negative", neg["id"], "", float(neg["weight"]),
                               f"{neg['id']}:{text}")
-            terms.append(_compile_term(text, payload, f"context.toml#{neg['id']}"))
+            terms.append(compile_term(text, payload, f"context.toml#{neg['id']}"))
     for i, mask in enumerate(context.get("mask", [])):
         for text in mask["terms"]:
-            terms.append(_compile_term(text, Payload("mask", "*", "", 0.0, f"mask:{text}"),
+            terms.append(compile_term(text, Payload("mask", "*", "", 0.0, f"mask:{text}"),
                                        f"context.toml#mask[{i}]"))
 
 
@@ -305,18 +194,18 @@ def _place_terms(folder: Path, terms: list[Term]) -> None:
     for rid, spec in regions["regions"].items():
         for text in spec["names"]:
             terms.append(
-                _compile_term(text, Payload("region", rid, "", 1.0, f"region.{rid}:{text}"), rid)
+                compile_term(text, Payload("region", rid, "", 1.0, f"region.{rid}:{text}"), rid)
             )
     for group in ("kz", "foreign"):
         for text in regions[group]["terms"]:
             terms.append(
-                _compile_term(text, Payload(group, group, "", 1.0, f"{group}:{text}"), group)
+                compile_term(text, Payload(group, group, "", 1.0, f"{group}:{text}"), group)
             )
     agencies = read_toml(folder / "agencies.toml")
     for aid, spec in agencies["agencies"].items():
         for text in spec["terms"]:
             terms.append(
-                _compile_term(text, Payload("agency", aid, "", 1.0, f"agency.{aid}:{text}"), aid)
+                compile_term(text, Payload("agency", aid, "", 1.0, f"agency.{aid}:{text}"), aid)
             )
 
 

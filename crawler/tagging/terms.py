@@ -1,0 +1,131 @@
+"""A vocabulary term compiled: the patterns of its words and what it means when it matches."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from crawler.tagging.normalize import normalize_text
+from crawler.tagging.prepare import WordInfo, token_stems
+from crawler.tagging.scripts import skeleton
+from crawler.tagging.stem import skeleton_stem, to_kk_cyrillic
+
+_TERM_WORD_RE = re.compile(r"[^\s\-\u2010-\u2015]+")
+# Prefix terms need this many letters before "*" so that one cannot match half the language.
+MIN_PREFIX = 3
+
+Role = Literal["offence", "cue", "qualifier", "negator", ""]
+# "negator" is for near rules: the groups' terms together deny the offence in a sentence.
+ROLES = ("offence", "cue", "qualifier", "negator")
+# The context groups of context.toml a `cue` term may need beside it (all, unless its rule
+# says `needs = [...]`).
+CONTEXT_KINDS = ("crime", "harm", "warning")
+
+
+class VocabularyError(ValueError):
+    """Raised when a vocabulary file under crawler/tagging/vocab is malformed, at load time."""
+
+
+@dataclass(frozen=True)
+class WordPattern:
+    """One word of a term: stems, surface prefixes or exact forms, and their skeletons."""
+
+    stems: frozenset[str]
+    prefixes: tuple[str, ...]
+    exact: frozenset[str]
+    key_stems: frozenset[str] = frozenset()
+    key_prefixes: tuple[str, ...] = ()
+    key_exact: frozenset[str] = frozenset()
+
+    def matches(self, word: WordInfo) -> bool:
+        """Whether a word fits: by surface and stems, or by skeleton for Kazakh Latin/Arabic."""
+        surface = word.surface
+        if surface in self.exact or not self.stems.isdisjoint(word.stems):
+            return True
+        if any(surface.startswith(p) for p in self.prefixes):
+            return True
+        key = word.key
+        if not key:
+            return False
+        return (word.key_stem in self.key_stems or key in self.key_exact
+                or any(key.startswith(p) for p in self.key_prefixes))
+
+
+@dataclass(frozen=True)
+class Payload:
+    """What a term means when it matches: its group, label, role and weight."""
+
+    # "topic", "near", "crime", "harm", "warning", "negative", "mask", "negator",
+    # "region", "agency", "kz", "foreign"
+    group: str
+    label: str  # topic / negative id / region id / agency id ("*" for a mask of all topics)
+    subtopic: str
+    weight: float
+    rule: str  # readable rule id, e.g. "fraud.phone:колл центр*"
+    role: Role = ""
+    near_index: int = -1
+    near_group: int = -1
+    needs: tuple[str, ...] = CONTEXT_KINDS
+
+
+@dataclass(frozen=True)
+class Term:
+    """A compiled term: its word patterns and what it means."""
+
+    words: tuple[WordPattern, ...]
+    payload: Payload
+
+
+def _compile_word(spec: str, where: str) -> WordPattern:
+    """Compile one term word: `stem`, `prefix*`, `=exact`, alternatives joined by `|`."""
+    stems: set[str] = set()
+    prefixes: list[str] = []
+    exact: set[str] = set()
+    key_stems: set[str] = set()
+    key_prefixes: list[str] = []
+    key_exact: set[str] = set()
+    for alt in spec.split("|"):
+        alt = normalize_text(alt)
+        if alt.startswith("="):
+            exact.add(alt[1:])
+            key_exact.add(skeleton(to_kk_cyrillic(alt[1:])))
+        elif alt.endswith("*"):
+            prefix = alt[:-1]
+            if len(prefix) < MIN_PREFIX:
+                raise VocabularyError(f"{where}: prefix {alt!r} is shorter than {MIN_PREFIX}")
+            prefixes.append(prefix)
+            key = skeleton(to_kk_cyrillic(prefix))
+            if len(key) >= MIN_PREFIX:
+                key_prefixes.append(key)
+        elif alt:
+            for stem in token_stems(alt):
+                if len(stem) >= MIN_PREFIX or stem == alt:
+                    stems.add(stem)
+                elif len(alt) > MIN_PREFIX:
+                    # Snowball cuts "заем" to "за", also a preposition: say so at load time.
+                    raise VocabularyError(
+                        f"{where}: {alt!r} stems to {stem!r}; write it as a prefix or =exact"
+                    )
+                else:
+                    # A short function word, cut below 3 letters by Snowball, is matched as written.
+                    exact.add(alt)
+            key = skeleton_stem(alt)
+            if len(key) >= MIN_PREFIX:
+                key_stems.add(key)
+            else:
+                key_exact.add(skeleton(to_kk_cyrillic(alt)))
+        else:
+            raise VocabularyError(f"{where}: empty alternative in {spec!r}")
+    return WordPattern(frozenset(stems), tuple(prefixes), frozenset(exact),
+                       frozenset(key_stems), tuple(key_prefixes), frozenset(key_exact))
+
+
+def compile_term(text: str, payload: Payload, where: str) -> Term:
+    """Compile a term: words split on spaces and hyphens, as the tokenizer splits text."""
+    words = tuple(_compile_word(w, where) for w in _TERM_WORD_RE.findall(text))
+    if not words:
+        raise VocabularyError(f"{where}: empty term")
+    return Term(words, payload)
+
+
