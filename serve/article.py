@@ -12,13 +12,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
 
-from serve.search import EvidenceSpan, Tag, get_article
+from serve.search import Tag, get_article
 
 # A version diff longer than this many words is cut (an article rewritten whole says so).
 MAX_DIFF_WORDS = 4_000
@@ -186,7 +187,7 @@ def load_article_view(conn: psycopg.Connection[Any], article_id: int) -> Article
         else:
             view.other_outlets.append(other)
     texts = [*old, {"version": row["version"], "title": row["title"], "body": row["body"]}]
-    for earlier, later in zip(texts, texts[1:], strict=False):
+    for earlier, later in pairwise(texts):
         view.versions.append(Version(
             version=int(earlier["version"]), fetched_at=earlier["fetched_at"],
             title=earlier["title"], title_changes=word_diff(earlier["title"], later["title"]),
@@ -213,5 +214,3 @@ def archived_page(archive_dir: Path, reference: str) -> tuple[bytes, str]:
     response = read_response(archive_dir, reference)
     return response.body, response.headers.get("content-type", "application/octet-stream")
 
-
-__all__ = ["ArticleView", "EvidenceSpan", "Mark", "evidence_marks", "load_article_view"]

@@ -262,6 +262,47 @@ def _trigram_available(conn: psycopg.Connection[Any]) -> str | None:
     return None
 
 
+def _add(groups: dict[str, Figures], group: str, found: list[str],
+         relevant: frozenset[str]) -> tuple[int, int]:
+    """Count one query's answer into a group: relevant found in the first K, and of how many."""
+    hits = [i for i, doc in enumerate(found[:K]) if doc in relevant]
+    figures = groups.setdefault(group, Figures())
+    figures.n += 1
+    figures.recall += len(hits) / len(relevant)
+    figures.rr += 1.0 / (hits[0] + 1) if hits else 0.0
+    return len(hits), len(relevant)
+
+
+def _score_query(conn: psycopg.Connection[Any], run: Runner, q: Judged,
+                 groups: dict[str, Figures], cross: bool) -> str:
+    """Run one query through a system into the groups; say what it missed ('' if nothing)."""
+
+    def answer(langs: list[str] | None) -> list[str]:
+        return [u.removeprefix(EVAL_HOST) for u in run(conn, q.query, langs)]
+
+    if not cross:
+        found_all = answer(None)
+        for group in ("all", q.lang, q.kind):
+            found, total = _add(groups, group, found_all, q.relevant)
+        return f"found {found} of {total}" if found < total else ""
+    missed = ""
+    if q.relevant:
+        same = answer([q.lang])
+        for group in ("same-language", f"{q.lang} same"):
+            found, total = _add(groups, group, same, q.relevant)
+        if found < total:
+            missed += f"same-language {found} of {total} "
+    if q.relevant_other:
+        other = answer([lg for lg in ("kk", "ru", "en") if lg != q.lang])
+        for group in ("cross-language", f"{q.lang} cross"):
+            found, total = _add(groups, group, other, q.relevant_other)
+        if found < total:
+            missed += f"cross-language {found} of {total}"
+    if q.relevant | q.relevant_other:
+        _add(groups, "both", answer(None), q.relevant | q.relevant_other)
+    return missed.strip()
+
+
 def evaluate(conn: psycopg.Connection[Any], judged: list[Judged], *, articles: int,
              sha256: str) -> EvaluationReport:
     """Run every judged query through every system over the articles stored in `conn`."""
@@ -279,38 +320,10 @@ def evaluate(conn: psycopg.Connection[Any], judged: list[Judged], *, articles: i
     cross = any(q.relevant_other for q in judged)
     for name, run in systems.items():
         groups: dict[str, Figures] = {}
-
-        def add(group: str, found: list[str], relevant: frozenset[str]) -> tuple[int, int]:
-            hits = [i for i, doc in enumerate(found[:K]) if doc in relevant]
-            figures = groups.setdefault(group, Figures())
-            figures.n += 1
-            figures.recall += len(hits) / len(relevant)
-            figures.rr += 1.0 / (hits[0] + 1) if hits else 0.0
-            return len(hits), len(relevant)
-
         for q in judged:
-            def answer(langs: list[str] | None, q: Judged = q) -> list[str]:
-                return [u.removeprefix(EVAL_HOST) for u in run(conn, q.query, langs)]
-
-            if cross:
-                if q.relevant:
-                    for group in ("same-language", f"{q.lang} same"):
-                        add(group, answer([q.lang]), q.relevant)
-                if q.relevant_other:
-                    others = [lg for lg in ("kk", "ru", "en") if lg != q.lang]
-                    for group in ("cross-language", f"{q.lang} cross"):
-                        found, total = add(group, answer(others), q.relevant_other)
-                    if name == "dozor" and found < total:
-                        report.misses.append(f"{q.id} {q.query!r} (cross): found {found}"
-                                             f" of {total}")
-                if q.relevant | q.relevant_other:
-                    add("both", answer(None), q.relevant | q.relevant_other)
-                continue
-            found_all = answer(None)
-            for group in ("all", q.lang, q.kind):
-                found, total = add(group, found_all, q.relevant)
-            if name == "dozor" and found < total:
-                report.misses.append(f"{q.id} {q.query!r}: found {found} of {total}")
+            missed = _score_query(conn, run, q, groups, cross)
+            if name == "dozor" and missed:
+                report.misses.append(f"{q.id} {q.query!r}: {missed}")
         order = (["same-language", "cross-language", "both"]
                  + [f"{lg} {k}" for lg in languages for k in ("same", "cross")]
                  if cross else ["all", "kk", "ru", "crime+city", "crime+victim", "company"])

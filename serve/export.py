@@ -49,7 +49,8 @@ HEADERS = {
     "criminal_code_articles": N_("Criminal Code articles"), "agencies": N_("Agencies"),
     "damage_kzt": N_("Damage, tenge"), "case_counts": N_("Cases"), "story_id": N_("Story"),
     "story_outlets": N_("Articles in the story"), "story_languages": N_("Story languages"),
-    "story_sources": N_("Story outlets"), "evidence": N_("Evidence"), "lead": N_("Lead"), "body": N_("Text"),
+    "story_sources": N_("Story outlets"), "evidence": N_("Evidence"), "lead": N_("Lead"),
+    "body": N_("Text"),
 }
 
 EXPORT_SQL = """

@@ -34,10 +34,11 @@ UI_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 CLI_ENV = ("DOZOR_UI_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 # What the extraction reads: the analysts' side and its commands.
 SOURCES = (
-    "serve", "jobs/commands/analysts.py", "jobs/commands/alerts.py", "jobs/commands/stories.py",
+    "serve", "jobs/commands/analysts.py", "jobs/commands/alerts.py", "jobs/commands/article.py",
 )
 
-_ACCEPT_ITEM_RE = re.compile(r"^\s*([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*=\s*([0-9.]+))?")
+_ACCEPT_ITEM_RE = re.compile(
+    r"^\s*([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*=\s*([0-9.]+))?")
 
 
 def po_path(lang: str) -> Path:
@@ -111,7 +112,7 @@ class Messages:
 
     def label(self, context: str, english: str) -> str:
         """A translated name with its context ('topics', 'regions'...)."""
-        return self._t.pgettext(context, english)
+        return str(self._t.pgettext(context, english))
 
     def web_messages(self) -> dict[str, str]:
         """Every message of the web page's script, translated (sent to the page as JSON)."""
@@ -126,17 +127,17 @@ def messages(lang: str) -> Messages:
 
 @cache
 def script_message_ids() -> tuple[str, ...]:
-    """Message ids used by serve/web/app.js (from the Russian catalogue's source locations)."""
+    """Message ids used by the pages' scripts (from the Russian catalogue's source locations)."""
     if not po_path("ru").exists():
         return ()
     return tuple(
         str(m.id) for m in read_catalog("ru")
         if m.id and isinstance(m.id, str) and not m.context
-        and any(loc[0].endswith("app.js") for loc in m.locations)
+        and any(loc[0].startswith("serve/web/") and loc[0].endswith(".js") for loc in m.locations)
     )
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
+def N_(message: str) -> str:
     """Mark a message for extraction without translating it here."""
     return message
 
@@ -151,7 +152,7 @@ MAPPING = [
     ("**/web/**.html", "jinja2"),
     ("**/web/**.js", "javascript"),
 ]
-KEYWORDS = {"_": None, "N_": None, "gettext": None, "t": None, "label": ((1, "c"), 2),
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "t": None, "tf": None, "label": ((1, "c"), 2),
             "pgettext": ((1, "c"), 2)}
 
 
@@ -174,8 +175,9 @@ def extract_messages(root: Path) -> Catalog:
             prefix = ""
         for filename, lineno, message, _comments, context in found:
             location = f"{prefix}/{filename}" if prefix else str(filename)
-            if message:
-                catalog.add(message, locations=[(location, lineno)], context=context)
+            if isinstance(message, str) and message:
+                catalog.add(message, locations=[(location, lineno)],
+                            context=context if isinstance(context, str) else None)
     # The readable names of ids (topics, regions...) live in labels.toml, each kind a context.
     from serve.labels import LABELS_PATH, read_labels
 
@@ -196,8 +198,12 @@ def update_catalogues(root: Path) -> dict[str, list[str]]:
             continue
         path = po_path(lang)
         catalog = read_catalog(lang) if path.exists() else Catalog(locale=lang, domain=DOMAIN)
+        created = catalog.creation_date
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
+        # A stable header: the diff of an update shows messages, not a new date.
+        catalog.fuzzy = False
+        catalog.creation_date = created
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
             write_po(handle, catalog, width=100, sort_output=False, include_previous=False)

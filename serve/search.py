@@ -591,17 +591,17 @@ def tags_from_json(raw: Iterable[dict[str, Any]]) -> tuple[Tag, ...]:
     """Tags from the JSON the queries aggregate (or article_tags rows as dicts)."""
     return tuple(
         Tag(
-            topic=str(t["topic"]),
-            score=float(t["score"]),
-            subtopics=tuple(t["subtopics"] or ()),
+            topic=str(tag["topic"]),
+            score=float(tag["score"]),
+            subtopics=tuple(tag["subtopics"] or ()),
             evidence=tuple(
                 EvidenceSpan(str(e.get("phrase", "")), str(e.get("rule", "")),
                              str(e.get("field", "")), int(e.get("start", 0)),
                              int(e.get("end", 0)))
-                for e in (t["evidence"] or ())
+                for e in (tag["evidence"] or ())
             ),
         )
-        for t in raw
+        for tag in raw
     )
 
 

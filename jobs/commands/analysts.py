@@ -184,7 +184,7 @@ def stats_command(words: tuple[str, ...], dimensions: tuple[str, ...], chart: Pa
     unit = "articles" if expand else "stories"
     click.echo("\n\n".join(format_table(tb, ui=ui, unit=unit) for tb in tables.values()))
     if chart:
-        chart.write_bytes(chart_png(tables, ui=ui))  # type: ignore[arg-type]
+        chart.write_bytes(chart_png(tables, ui=ui))
         click.echo("\n" + t("chart written to {path}", path=chart), err=True)
 
 

@@ -68,12 +68,13 @@ def compose(saved: SavedSearch, items: list[AlertItem], held_back: int) -> Messa
     lines: list[str] = []
     html: list[str] = []
     data: list[dict[str, object]] = []
+    in_dozor = t("In Dozor")
     for item in items:
         if item.topic:
             what = t("{topic} in {region}: {n} stories in 24 hours (usually {mean} a day)",
                      topic=names.name("topics", item.topic, ui),
                      region=names.name("regions", item.region or "", ui), n=item.recent,
-                     mean=f"{item.baseline:g}")
+                     mean=format(item.baseline, "g"))
             lines.append(f"- {what}")
             html.append(f"<li>{escape(what)}</li>")
             data.append({"kind": "spike", "topic": item.topic, "region": item.region,
@@ -84,11 +85,11 @@ def compose(saved: SavedSearch, items: list[AlertItem], held_back: int) -> Messa
         extra = ", ".join(x for x in (item.source_id, item.lang, _outlets(item, ui)) if x)
         view = f"{base}/article/{item.article_id}" if base else None
         lines.append(f"- {when} {item.title} ({extra})\n  {item.url}"
-                     + (f"\n  {t('In Dozor')}: {view}" if view else ""))
+                     + (f"\n  {in_dozor}: {view}" if view else ""))
         link = escape(item.url or "", quote=True)
         html.append(f"<li>{escape(when)} <a href=\"{link}\">{escape(item.title)}</a>"
                     f" <small>({escape(extra)})</small>"
-                    + (f" · <a href=\"{escape(view, quote=True)}\">{escape(t('In Dozor'))}</a>"
+                    + (f" · <a href=\"{escape(view, quote=True)}\">{escape(in_dozor)}</a>"
                        if view else "") + "</li>")
         data.append({"kind": "story", "article_id": item.article_id, "title": item.title,
                      "url": item.url, "source": item.source_id, "lang": item.lang,
@@ -160,7 +161,7 @@ def send_webhook(webhook: str, message: Message) -> None:
     payload = json.dumps({"text": f"*{message.subject}*\n{message.text}",
                           "dozor": {"subject": message.subject, "items": message.items}},
                          ensure_ascii=False).encode("utf-8")
-    request = urllib.request.Request(url, data=payload, method="POST", headers={
+    request = urllib.request.Request(url, data=payload, method="POST", headers={  # noqa: S310 - http(s) checked above
         "Content-Type": "application/json; charset=utf-8", "User-Agent": "Dozor alerts"})
     shown = webhook if webhook.startswith("env:") else url.split("/")[2]
     try:

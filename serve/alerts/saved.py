@@ -33,6 +33,15 @@ _EMAIL_RE = re.compile(r"^[^@\s<>,;\"]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63
 _ENV_NAME_RE = re.compile(r"^env:([A-Z][A-Z0-9_]{0,63})$")
 
 
+def filters_from(saved: dict[str, list[str]]) -> Filters:
+    """Search Filters from a saved search's filters (lists of ids by field)."""
+    def get(name: str) -> tuple[str, ...]:
+        return tuple(saved.get(name, ()))
+
+    return Filters(topics=get("topics"), subtopics=get("subtopics"), sources=get("sources"),
+                   langs=get("langs"), regions=get("regions"))
+
+
 @dataclass
 class SavedSearch:
     """One row of saved_searches."""
@@ -55,7 +64,7 @@ class SavedSearch:
 
     def search_filters(self) -> Filters:
         """The saved filters as search Filters."""
-        return Filters(**{k: tuple(self.filters.get(k, ())) for k in FILTER_FIELDS})
+        return filters_from(self.filters)
 
     def webhook_shown(self) -> str | None:
         """The webhook as a list may show it: env:NAME, or the URL's host only."""
@@ -94,7 +103,7 @@ def validate(new: NewSavedSearch, *, from_web: bool = False) -> NewSavedSearch:
     if unknown:
         raise SearchQueryError(f"unknown filter {sorted(unknown)[0]!r}")
     filters = {k: sorted(set(v)) for k, v in new.filters.items() if v}
-    validate_filters(Filters(**{k: tuple(v) for k, v in filters.items()}))
+    validate_filters(filters_from(filters))
     if new.kind == "matches" and not new.query.strip() and not filters:
         raise SearchQueryError("an alert on every article would flood you: give words or"
                                " a filter")
