@@ -178,7 +178,7 @@ def render_markdown(digest: Digest) -> str:
         lines.append(t("No new fraud or organized-crime stories that day."))
         return "\n".join(lines) + "\n"
     summary = ", ".join(f"{g.name} {g.count}" for g in digest.topics)
-    lines += [t("Stories: {n} ({articles} articles): {summary}.", n=digest.count,
+    lines += [t("Stories: {n} (articles: {articles}). {summary}.", n=digest.count,
                 articles=digest.articles, summary=summary), ""]
     for group in digest.topics:
         if not group.count:

@@ -6,8 +6,8 @@ that took the `dozor_alert_editor` role (it may change saved_searches and nothin
 server where the login may not take it answers 403, and `dozor alerts` manages them instead.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: the routes' parameter types are given by the
+# caller (FastAPI must see the objects, not their names).
 import json
 import logging
 import tempfile
@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 from crawler.config import load_config
 from serve import export
 from serve.article import ArticleView, evidence_rules, load_article_view
-from serve.i18n import UI_LANGUAGES, UI_NAMES, messages, negotiate, ui_language
+from serve.i18n import DEFAULT_UI, UI_LANGUAGES, UI_NAMES, messages, negotiate, ui_language
 from serve.labels import catalog
 from serve.search import ALMATY, MAX_QUERY_CHARS, SearchRequest
 
@@ -53,10 +53,15 @@ def _env() -> Environment:
 ENV = _env()
 
 
-def request_ui(request: Request, ui: str | None = None, cookie: str | None = None) -> str:
+# JSON for programs: English names unless a language is asked for (pages default to Kazakh).
+API_DEFAULT_UI = "en"
+
+
+def request_ui(request: Request, ui: str | None = None, cookie: str | None = None,
+               default: str = API_DEFAULT_UI) -> str:
     """The UI language: ?ui=, else the cookie the switch set, else the browser's languages."""
     return (ui_language(ui) or ui_language(cookie)
-            or negotiate(request.headers.get("accept-language")))
+            or negotiate(request.headers.get("accept-language"), default))
 
 
 UiParam = Annotated[str | None, Query(max_length=10, description="Interface language: kk, ru, en"
@@ -295,13 +300,13 @@ def add_workbench_routes(app: FastAPI, database_url: str, filters_dep: Any, conn
 
     @app.get("/", include_in_schema=False)
     def web_page(request: Request, ui: UiParam = None, cookie: UiCookie = None) -> HTMLResponse:
-        lang = request_ui(request, ui, cookie)
+        lang = request_ui(request, ui, cookie, DEFAULT_UI)
         return render_page("index.html", lang, ui_language(ui))
 
     @app.get("/article/{article_id}", include_in_schema=False)
     def article_page(request: Request, article_id: int, ui: UiParam = None,
                      cookie: UiCookie = None) -> HTMLResponse:
-        lang = request_ui(request, ui, cookie)
+        lang = request_ui(request, ui, cookie, DEFAULT_UI)
         return render_page("article.html", lang, ui_language(ui), article_id=article_id)
 
     @app.get("/api/articles/{article_id}/view", response_model=ArticleViewOut, tags=["search"])
