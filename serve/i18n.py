@@ -24,6 +24,7 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 LOCALE_DIR = Path(__file__).with_name("locale")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = "messages"
 # Interface languages, in the order the switch shows them. Kazakh is the state language and
 # the default when a browser asks for none of these.
@@ -216,8 +217,7 @@ def main(argv: list[str]) -> int:
     if argv[1:] != ["update"]:
         print("usage: python -m serve.i18n update", file=sys.stderr)
         return 2
-    root = Path(__file__).resolve().parent.parent
-    for lang, ids in update_catalogues(root).items():
+    for lang, ids in update_catalogues(PROJECT_ROOT).items():
         print(f"{lang}: {len(ids)} untranslated")
         for message in ids:
             print(f"  {message!r}")
