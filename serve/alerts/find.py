@@ -2,13 +2,14 @@
 region over its recent baseline.
 
 A story is alerted once per saved search (alert_deliveries holds its key), however many
-outlets or languages repeat it. Articles published more than FRESH_DAYS ago are not news
-even when a backfill stores them today.
+outlets or languages repeat it. Articles published more than FRESH_DAYS ago (DOZOR_ALERT_MAX_AGE_DAYS) are
+not news even when a backfill stores them today.
 """
 
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from serve.alerts.saved import SavedSearch
 from serve.search import ALMATY, parse_query, where_clause
 
 FRESH_DAYS = 7
+FRESH_DAYS_ENV = "DOZOR_ALERT_MAX_AGE_DAYS"
 # Articles stored a little before the last check are looked at again (a crawl may commit
 # late); the delivery log keeps them from being sent twice.
 LOOKBACK = timedelta(hours=1)
@@ -95,7 +97,10 @@ def new_matches(conn: psycopg.Connection[Any], saved: SavedSearch, now: datetime
     """The saved search's stories with articles stored since its last check, oldest first."""
     parsed = parse_query(saved.query, saved.cross_language)
     where, params = where_clause(parsed, saved.search_filters())
-    params.update(after=saved.checked_until - LOOKBACK, fresh=now - timedelta(days=FRESH_DAYS),
+    fresh_days = int(os.environ.get(FRESH_DAYS_ENV) or FRESH_DAYS)
+    # Never earlier than the search itself: what was stored before it is not news to it.
+    after = max(saved.checked_until - LOOKBACK, saved.created_at)
+    params.update(after=after, fresh=now - timedelta(days=fresh_days),
                   max=MAX_NEW_ARTICLES)
     items: dict[str, AlertItem] = {}
     with conn.cursor(row_factory=dict_row) as cur:
