@@ -35,7 +35,7 @@ class Mailbox:
         self.messages: list[EmailMessage] = []
         self.recipients: list[list[str]] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]
         self.recipients.append(list(envelope.rcpt_tos))
         return "250 OK"
@@ -72,7 +72,7 @@ def webhook(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
     received: list[dict[str, Any]] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        def do_POST(self) -> None:
             length = int(self.headers["Content-Length"])
             received.append({"type": self.headers["Content-Type"],
                              "body": json.loads(self.rfile.read(length))})
@@ -180,7 +180,7 @@ def test_the_daily_cap_holds_back_the_rest_and_says_so(
         "--cap", "1", "--alert-lang", "en")
     add_article(store, "one", *KARAGANDA_RU, "ru", hours_ago=2)
     add_article(store, "two", *KARAGANDA_KK, "kk", hours_ago=1)
-    code, out = cli(database_url, "alerts", "run")
+    _, out = cli(database_url, "alerts", "run")
     assert "capped: sent 1, over the daily cap 1" in out
     text = smtp.messages[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "1 more today beyond the daily cap of 1." in text
@@ -220,7 +220,7 @@ def test_a_spike_of_a_topic_in_a_region_is_alerted(
         add_article(store, f"today-{n}", f"{KARAGANDA_RU[0]}, случай {n + 1}",
                     KARAGANDA_RU[1] + f" Эпизод {n + 1}, ущерб {n + 2} млн тенге.", "ru",
                     hours_ago=n + 1)
-    code, out = cli(database_url, "alerts", "run")
+    _, out = cli(database_url, "alerts", "run")
     assert "spikes: sent 1" in out
     text = smtp.messages[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "Қарағанды облысы: Алаяқтық, 24 сағатта 4 оқиға" in text

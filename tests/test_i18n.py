@@ -33,7 +33,8 @@ def test_every_message_in_the_code_is_translated(lang: str) -> None:
         f"messages not in serve/locale/{lang}: run `python -m serve.i18n update` and translate:"
         f" {sorted(missing)[:5]}")
     stale = set(held) - wanted
-    assert not stale, f"messages no longer used: `python -m serve.i18n update` ({sorted(stale)[:5]})"
+    assert not stale, (
+        f"messages no longer used: `python -m serve.i18n update` ({sorted(stale)[:5]})")
     untranslated = [k for k, m in held.items() if not m.string]
     assert not untranslated, f"untranslated in {lang}: {untranslated[:5]}"
     for key, message in held.items():

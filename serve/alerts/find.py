@@ -2,8 +2,8 @@
 region over its recent baseline.
 
 A story is alerted once per saved search (alert_deliveries holds its key), however many
-outlets or languages repeat it. Articles published more than FRESH_DAYS ago (DOZOR_ALERT_MAX_AGE_DAYS) are
-not news even when a backfill stores them today.
+outlets or languages repeat it. Articles published more than FRESH_DAYS ago
+(DOZOR_ALERT_MAX_AGE_DAYS) are not news even when a backfill stores them today.
 """
 
 from __future__ import annotations
