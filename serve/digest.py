@@ -200,7 +200,7 @@ def render_markdown(digest: Digest) -> str:
                 others = [f"[{o['source']} {o.get('lang') or ''}](<{o['url']}>)"
                           for o in item.others]
                 if others:
-                    lines.append(f"  {t('Same story')}: " + ", ".join(others))
+                    lines.append("  " + t("Same story") + ": " + ", ".join(others))
             lines.append("")
     return "\n".join(lines)
 

@@ -36,6 +36,7 @@ CLI_ENV = ("DOZOR_UI_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 # What the extraction reads: the analysts' side and its commands.
 SOURCES = (
     "serve", "jobs/commands/analysts.py", "jobs/commands/alerts.py", "jobs/commands/article.py",
+    "jobs/commands/stories.py",
 )
 
 _ACCEPT_ITEM_RE = re.compile(

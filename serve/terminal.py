@@ -34,12 +34,12 @@ def write_table(hits: Sequence[Hit], out: IO[str], total: int, total_exact: bool
                 parsed: ParsedQuery, ui: str, *, stories: bool) -> None:
     """Results for the terminal: id, Almaty time, source, language, topics, title, then URL."""
     t = messages(ui)
-    out.write(f"{'id':>7} {t('published'):<16} {t('source'):<16} {'ln':<2}"
-              f" {t('topics'):<10} {t('title')}\n")
+    heads = [t("published"), t("source"), t("topics"), t("title")]
+    out.write(f"{'id':>7} {heads[0]:<16} {heads[1]:<16} {'ln':<2} {heads[2]:<10} {heads[3]}\n")
     shown_close = False
     for hit in hits:
         if hit.partial and not shown_close:
-            out.write(f"-- {t('Close matches: every word but one')} --\n")
+            out.write("-- " + t("Close matches: every word but one") + " --\n")
             shown_close = True
         title = (hit.title or "—").replace("\n", " ")
         if len(title) > TABLE_TITLE_CHARS:
@@ -104,7 +104,8 @@ def render_article(view: ArticleView, ui: str) -> str:
     width = max(len(k) for k, _ in facts)
     lines += [f"{k:<{width}}  {v}" for k, v in facts]
     if view.story:
-        lines.append(f"{t('Story'):<{width}}  #{view.story['id']}: " + t(
+        story = t("Story")
+        lines.append(f"{story:<{width}}  #{view.story['id']}: " + t(
             "{n} articles, {langs}", n=view.story["article_count"],
             langs="+".join(view.story["languages"])) + f" ({', '.join(view.story['sources'])})")
     text = "".join(
@@ -129,7 +130,8 @@ def render_article(view: ArticleView, ui: str) -> str:
     if view.versions:
         lines.append(t("Earlier versions") + ":")
         for version in view.versions:
-            lines.append(f"  v{version.version} ({t('fetched')} {local(version.fetched_at)}):")
+            fetched = t("fetched")
+            lines.append(f"  v{version.version} ({fetched} {local(version.fetched_at)}):")
             for change in version.title_changes + version.body_changes:
                 if change.op != "=":
                     lines.append(f"    {change.op} {change.text.strip()[:300]}")

@@ -152,7 +152,7 @@ def test_new_stories_are_mailed_and_posted_once_each(
     assert code == 0 and "Karaganda fraud: sent 2, over the daily cap 0 (email, webhook)" in out
     [mail] = smtp.messages
     assert smtp.recipients == [["desk@example.kz"]]
-    assert mail["Subject"] == "Dozor: Karaganda fraud: новых 2"
+    assert mail["Subject"] == "Dozor · Karaganda fraud: новое — 2"
     text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "Новое по сохранённому поиску «Karaganda fraud»" in text
     assert KARAGANDA_KK[0] in text and "повторно" in text and "Актобе" not in text

@@ -8,6 +8,7 @@ import pytest
 
 from serve.i18n import (
     PROJECT_ROOT,
+    SOURCES,
     UI_LANGUAGES,
     cli_language,
     extract_messages,
@@ -41,6 +42,18 @@ def test_every_message_in_the_code_is_translated(lang: str) -> None:
         # A translation must keep every {placeholder}: str.format would fail at run time.
         assert set(PLACEHOLDER.findall(key[0])) == set(PLACEHOLDER.findall(str(message.string))), (
             lang, key)
+
+
+def test_no_message_hides_in_an_f_string() -> None:
+    # The extractor cannot see t("...") inside an f-string: such a message stays English.
+    hidden = []
+    for entry in SOURCES:
+        path = PROJECT_ROOT / entry
+        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+                if re.search(r"""f["'][^"']*\{t\(""", line):
+                    hidden.append(f"{file.relative_to(PROJECT_ROOT)}:{number}")
+    assert not hidden, f"t() inside an f-string (not extracted): {hidden}"
 
 
 def test_translations_are_in_the_right_script() -> None:

@@ -134,3 +134,21 @@ def test_eval_search_says_what_is_wrong_with_a_corpus(tmp_path: Path) -> None:
                                             ' "relevant": ["b"]}\n')
     result = CliRunner().invoke(dozor, ["eval-search", "--corpus", str(tmp_path)])
     assert "query q: unknown documents ['b']" in str(result.exception)
+
+
+def test_the_digest_lists_a_story_once_in_the_users_language(
+    database_url: str, seed: dict[str, int]
+) -> None:
+    from datetime import timedelta
+
+    from tests.analyst_seed import seed_now
+
+    day = (seed_now() - timedelta(days=2)).date().isoformat()
+    out = run(database_url, "digest", "--date", day, ui="ru").stdout
+    assert out.startswith(f"# Дайджест Dozor, {day} (время Алматы)")
+    assert out.count("ҚМА Қарағандыда") == 1 and "АФМ закрыло" not in out.split("\n- ")[0]
+    assert "публикаций: 3, kk+ru" in out
+    assert "Тот же сюжет: [zakon_kz ru]" in out and "[tengrinews_kz ru]" in out
+    assert "## Мошенничество" in out and "### Карагандинская область" in out
+    html = run(database_url, "digest", "--date", day, "--format", "html", ui="kk").stdout
+    assert '<html lang="kk">' in html and "Dozor дайджесті" in html

@@ -71,14 +71,15 @@ def list_command(ui: str | None) -> None:
     if not rows:
         click.echo(t("No saved searches yet: `dozor alerts add NAME WORDS --email ...`."))
         return
+    last_run, error = t("last run"), t("error")
     for s in rows:
         filters = "; ".join(f"{k}={','.join(v)}" for k, v in s.filters.items())
         where = ", ".join([*s.email, s.webhook_shown() or ""]).strip(", ")
         state = t("active") if s.active else t("paused")
         last = f"{s.last_run_at:%Y-%m-%d %H:%M}" if s.last_run_at else "—"
         click.echo(f"#{s.id} {s.name} [{s.kind}, {state}, cap {s.daily_cap}, {s.ui_lang}]"
-                   f" {s.query!r} {filters} -> {where}; {t('last run')}: {last}"
-                   + (f"; {t('error')}: {s.last_error}" if s.last_error else ""))
+                   f" {s.query!r} {filters} -> {where}; {last_run}: {last}"
+                   + (f"; {error}: {s.last_error}" if s.last_error else ""))
 
 
 def _find(conn: Any, reference: str) -> Any:
@@ -140,7 +141,7 @@ def run_command(dry_run: bool, ui: str | None) -> None:
         if outcome.channels:
             line += f" ({', '.join(outcome.channels)})"
         if outcome.error:
-            line += f"; {t('error')}: {outcome.error}"
+            line += "; " + t("error") + f": {outcome.error}"
         click.echo(line)
     if report.failed:
         raise SystemExit(1)

@@ -101,7 +101,7 @@ def compose(saved: SavedSearch, items: list[AlertItem], held_back: int) -> Messa
                  cap=saved.daily_cap)
         lines.append(note)
         html.append(f"<li><em>{escape(note)}</em></li>")
-    subject = t("Dozor: {name}: new {n}", name=saved.name, n=len(items))
+    subject = t("Dozor · {name}: {n} new", name=saved.name, n=len(items))
     head = t("New for the saved search \u201c{name}\u201d:", name=saved.name)
     text = head + "\n\n" + "\n".join(lines) + "\n"
     body = (f"<!doctype html><html lang=\"{ui}\"><meta charset=\"utf-8\"><body>"
