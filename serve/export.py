@@ -77,6 +77,8 @@ ORDERS = {
                  " a.published_at DESC NULLS LAST, a.id DESC",
 }
 COUNT_ALL_SQL = "SELECT count(*) FROM articles a WHERE {where}"
+COUNT_STORIES_SQL = (
+    "SELECT count(DISTINCT coalesce(a.story_id, -a.id)) FROM articles a WHERE {where}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +119,9 @@ def count_matches(conn: psycopg.Connection[Any], request: SearchRequest) -> int:
     """Exactly how many articles (or stories) an export of this request holds."""
     validate_filters(request.filters)
     parsed = parse_query(request.text, request.cross_language)
-    where, params = search_where(parsed, request.filters, stories=request.stories)
-    row = conn.execute(sql.SQL(COUNT_ALL_SQL).format(where=where), params).fetchone()
+    where, params = search_where(parsed, request.filters)
+    counting = COUNT_STORIES_SQL if request.stories else COUNT_ALL_SQL
+    row = conn.execute(sql.SQL(counting).format(where=where), params).fetchone()
     return int(row[0]) if row else 0
 
 

@@ -421,6 +421,24 @@ FROM (
 ORDER BY rank DESC, c.published_at DESC NULLS LAST, c.id DESC
 LIMIT %(limit)s OFFSET %(offset)s
 """
+# One row per story, by relevance: within the pool, each story's earliest matching article
+# (a sibling older than the pool cannot hide it; the pool is nearly always every match).
+PAGE_BY_RELEVANCE_STORIES = """
+SELECT c.id, c.published_at, ts_rank_cd(c.search_vector, %(rank_tsquery)s::tsquery) AS rank
+FROM (
+    SELECT DISTINCT ON (coalesce(p.story_id, -p.id)) p.id, p.published_at, p.search_vector
+    FROM (
+        SELECT a.id, a.published_at, a.search_vector, a.story_id
+        FROM articles a
+        WHERE {where}
+        ORDER BY a.published_at DESC NULLS LAST, a.id DESC
+        LIMIT %(rank_pool)s
+    ) p
+    ORDER BY coalesce(p.story_id, -p.id), p.published_at ASC NULLS LAST, p.id ASC
+) c
+ORDER BY rank DESC, c.published_at DESC NULLS LAST, c.id DESC
+LIMIT %(limit)s OFFSET %(offset)s
+"""
 PAGE_BY_DATE = """
 SELECT a.id, a.published_at, NULL::real AS rank
 FROM articles a
@@ -468,6 +486,12 @@ STORY_LEAD = """({a}.story_id IS NULL OR NOT EXISTS (
 
 COUNT_SQL = """
 SELECT count(*) FROM (SELECT FROM articles a WHERE {where} LIMIT %(count_limit)s) AS matches
+"""
+# Stories among the first count_limit matching articles: exact below the limit, as above.
+COUNT_STORIES_SQL = """
+SELECT count(DISTINCT story) FROM (
+    SELECT coalesce(a.story_id, -a.id) AS story FROM articles a WHERE {where}
+    LIMIT %(count_limit)s) AS matches
 """
 
 
@@ -622,14 +646,21 @@ def _hit(row: dict[str, Any], partial: bool = False) -> Hit:
 def search_statement(
     request: SearchRequest, parsed: ParsedQuery, *, with_body: bool = False
 ) -> tuple[sql.Composed, sql.Composed, dict[str, Any]]:
-    """The page query of a request, its bare WHERE conditions and its parameters."""
-    where, params = where_clause(parsed, request.filters, stories=request.stories)
+    """The page query of a request, its bare WHERE conditions and its parameters.
+
+    The bare conditions never hold the story condition: counts and the pool take every
+    matching article, and collapse stories themselves.
+    """
+    where, params = where_clause(parsed, request.filters)
     order = request.order if parsed.tsquery or request.order != "relevance" else "newest"
     if order == "relevance":
-        page = sql.SQL(PAGE_BY_RELEVANCE).format(where=where)
+        pool = PAGE_BY_RELEVANCE_STORIES if request.stories else PAGE_BY_RELEVANCE
+        page = sql.SQL(pool).format(where=where)
         params.update(rank_tsquery=parsed.tsquery, rank_pool=RANK_POOL)
     else:
-        page = sql.SQL(PAGE_BY_DATE).format(where=where, order=sql.SQL(DATE_ORDERS[order]))
+        # Walking the date index, each row is checked for an earlier matching sibling.
+        leads, _ = where_clause(parsed, request.filters, stories=request.stories)
+        page = sql.SQL(PAGE_BY_DATE).format(where=leads, order=sql.SQL(DATE_ORDERS[order]))
     query = sql.SQL(SEARCH_SQL).format(
         body=sql.SQL("a.body" if with_body else "NULL::text"),
         page=page,
@@ -682,7 +713,8 @@ def search(
         # Counted at least past this page, so that the total is never below what is shown.
         count_limit = max(COUNT_LIMIT, request.offset + request.limit + 1)
         params["count_limit"] = count_limit
-        row = conn.execute(sql.SQL(COUNT_SQL).format(where=where), params).fetchone()
+        counting = COUNT_STORIES_SQL if request.stories else COUNT_SQL
+        row = conn.execute(sql.SQL(counting).format(where=where), params).fetchone()
         total = int(row[0]) if row else 0
         exact = total < count_limit
     wanted_more = request.limit - len(hits)
@@ -700,12 +732,13 @@ def close_matches(
     with_body: bool, *, stories: bool = False,
 ) -> list[Hit]:
     """Up to `limit` articles holding every word of the query but one, best first."""
-    where, params = where_clause(parsed, filters, relaxed=True, stories=stories)
+    where, params = where_clause(parsed, filters, relaxed=True)
     # The same page query as a relevance search, ranked by how well any word matches, over
     # the newest CLOSE_MATCH_POOL articles with every word but one.
+    pool = PAGE_BY_RELEVANCE_STORIES if stories else PAGE_BY_RELEVANCE
     query = sql.SQL(SEARCH_SQL).format(
         body=sql.SQL("a.body" if with_body else "NULL::text"),
-        page=sql.SQL(PAGE_BY_RELEVANCE).format(where=where),
+        page=sql.SQL(pool).format(where=where),
         order_outer=sql.SQL(ORDER_OUTER["relevance"]),
     )
     params.update(rank_tsquery=parsed.any_word, rank_pool=CLOSE_MATCH_POOL, limit=limit,
