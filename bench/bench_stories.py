@@ -22,11 +22,11 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.bench_search import cases, load, query_words, table_rows, timed, vocabulary  # noqa: E402
-from crawler.config import load_config  # noqa: E402
-from serve.connection import connect_read_only  # noqa: E402
-from serve.stats import count_by  # noqa: E402
-from storage.db import resolve_database_url, scratch_database  # noqa: E402
+from bench.bench_search import cases, load, query_words, table_rows, timed, vocabulary
+from crawler.config import load_config
+from serve.connection import connect_read_only
+from serve.stats import count_by
+from storage.db import resolve_database_url, scratch_database
 
 # Articles id 3k+1 and 3k+2 share a story, and every other 3k joins them: stories of 2 and 3.
 GROUP_SQL = """
