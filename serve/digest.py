@@ -33,8 +33,8 @@ NO_REGION = ""
 # One story, one entry: an article is listed when no earlier article of its story has the
 # same topic (republications and the other language's version are shown beside it).
 DIGEST_SQL = """
-SELECT a.id, a.source_id, a.url, a.title, a.lang, a.published_at, a.regions,
-       t.topic, t.subtopics, coalesce(st.article_count, 1) AS story_articles,
+SELECT a.id, a.source_id, a.url, a.title, a.lang, a.published_at, a.published_precision,
+       a.regions, t.topic, t.subtopics, coalesce(st.article_count, 1) AS story_articles,
        coalesce(st.languages, array_remove(ARRAY[a.lang], NULL)) AS story_languages,
        coalesce((SELECT jsonb_agg(jsonb_build_object('url', b.url, 'source', b.source_id,
                                                      'lang', b.lang)
@@ -77,6 +77,7 @@ class DigestItem:
     story_articles: int = 1
     story_languages: tuple[str, ...] = ()
     others: tuple[dict[str, str], ...] = ()  # the story's other articles: url, source, lang
+    day_only: bool = False  # the source gave the day, not the time: no "00:00" shown
 
 
 @dataclass
@@ -146,6 +147,7 @@ def build_digest(conn: psycopg.Connection[Any], day: date, ui: str = "en") -> Di
             story_articles=int(row["story_articles"]),
             story_languages=tuple(row["story_languages"]),
             others=tuple(row["others"]),
+            day_only=row["published_precision"] == "day",
         ))
     for group in groups.values():
         # Most articles first; the unnamed region last whatever its size.
@@ -187,7 +189,8 @@ def render_markdown(digest: Digest) -> str:
         for region in group.regions:
             lines += [f"### {region.name} ({len(region.items)})", ""]
             for item in region.items:
-                when = f"{item.published_at:%H:%M} " if item.published_at else ""
+                when = (f"{item.published_at:%H:%M} " if item.published_at and not item.day_only
+                        else "")
                 extra = [item.source_id, item.lang or ""]
                 if item.subtopics:
                     extra.append(", ".join(item.subtopics))

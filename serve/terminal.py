@@ -84,7 +84,8 @@ def render_article(view: ArticleView, ui: str) -> str:
     facts = [
         (t("Source"), f"{row['source_name']} ({row['source_id']})"),
         (t("Language"), names.name("languages", row["lang"] or "", ui) or "—"),
-        (t("Published"), local(row["published_at"]) + " (Asia/Almaty)"),
+        (t("Published"), (local(row["published_at"])[:10] if row.get("published_precision")
+                          == "day" else local(row["published_at"])) + " (Asia/Almaty)"),
         (t("First stored"), local(row["first_seen_at"])),
         (t("Topics"), ", ".join(f"{names.name('topics', tag.topic, ui)} ({tag.score:g})"
                                 for tag in row["tags"]) or "—"),

@@ -65,7 +65,9 @@ async function start() {
   view.rules.forEach((r, i) => { numbers[`${r.topic} ${r.rule}`] = i + 1; });
   appendMarks($("title"), view.title_marks.length ? view.title_marks : [{ text: article.title || article.url }], numbers);
   const meta = $("meta");
-  meta.append(el("time", { datetime: article.published || "" }, almatyTime(article.published)), " · ");
+  // A source that gave only the day: no made-up 00:00.
+  const published = article.published_precision === "day" ? almatyTime(article.published).slice(0, 10) : almatyTime(article.published);
+  meta.append(el("time", { datetime: article.published || "" }, published), " · ");
   meta.append(el("a", { href: safeHref(article.url), rel: "noopener noreferrer", target: "_blank" }, article.source_name), ` · ${article.lang || "?"}`);
   if (article.version > 1) meta.append(" · " + tf("version {n}", { n: article.version }));
   const facts = $("facts");
