@@ -1,6 +1,6 @@
 """Rules alone against rules + a small linear model, on the real labelled set, held out.
 
-    .venv/bin/pip install 'scikit-learn>=1.4,<2'      # only this script needs it
+    .venv/bin/pip install -e '.[train]'             # scikit-learn: only this script needs it
     .venv/bin/python bench/train_tagging_model.py [--write crawler/tagging/vocab/model.json]
 
 The model (logistic regression per topic, scikit-learn) reads only the figures the rules

@@ -41,7 +41,7 @@ class RetagReport:
 
 def _analyse(stored: StoredText) -> TagWrite:
     """Tag one stored text (runs in a worker process)."""
-    analysis = analyse_text(stored.title, stored.body_normalized or stored.body, stored.lang,
+    analysis = analyse_text(stored.title, stored.body or stored.body_normalized, stored.lang,
                             stored.languages)
     return TagWrite(stored.id, analysis.tag_rows(), analysis.facts(),
                     analysis.tags.rules_version, analysis.search_terms)

@@ -28,7 +28,7 @@ CREATE TEMP TABLE IF NOT EXISTS staged_tags (
 ) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS staged_facts (
     id bigint, kz_related boolean, regions text[], criminal_code_articles text[],
-    agencies text[], damage_kzt bigint[], damage jsonb, case_counts integer[],
+    agencies text[], damage_kzt bigint[], damage_sentence text, case_counts integer[],
     rules_version text, search_terms text
 ) ON COMMIT DELETE ROWS
 """
@@ -40,7 +40,8 @@ _APPLY = (
     " model_version FROM staged_tags",
     "UPDATE articles a SET kz_related = f.kz_related, regions = f.regions,"
     " criminal_code_articles = f.criminal_code_articles, agencies = f.agencies,"
-    " damage_kzt = f.damage_kzt, damage = f.damage, case_counts = f.case_counts,"
+    " damage_kzt = f.damage_kzt, damage_sentence = f.damage_sentence,"
+    " case_counts = f.case_counts,"
     " rules_version = f.rules_version, tagged_at = now() FROM staged_facts f WHERE a.id = f.id",
     # The search vector is generated from search_terms: rewrite it only where it changed.
     "UPDATE articles a SET search_terms = f.search_terms FROM staged_facts f"
@@ -79,15 +80,15 @@ def write_tags(conn: psycopg.Connection[Any], writes: Sequence[TagWrite]) -> Non
                                     Jsonb(t["evidence"]), w.rules_version,
                                     w.facts.get("model_version")))
         with cur.copy("COPY staged_facts (id, kz_related, regions, criminal_code_articles,"
-                      " agencies, damage_kzt, damage, case_counts, rules_version, search_terms)"
-                      " FROM STDIN") as copy:
+                      " agencies, damage_kzt, damage_sentence, case_counts, rules_version,"
+                      " search_terms) FROM STDIN") as copy:
             for w in writes:
                 f = w.facts
                 damage = f.get("damage")
                 copy.write_row((
                     w.article_id, f.get("kz_related"), list(f.get("regions", ())),
                     list(f.get("criminal_code_articles", ())), list(f.get("agencies", ())),
-                    list(f.get("damage_kzt", ())), Jsonb(damage) if damage else None,
+                    list(f.get("damage_kzt", ())), damage["sentence"] if damage else None,
                     list(f.get("case_counts", ())), w.rules_version, w.search_terms))
         for statement in _APPLY:
             cur.execute(statement)

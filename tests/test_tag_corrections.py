@@ -165,3 +165,11 @@ def test_api_records_only_with_the_operators_token_and_exports(
         assert export.headers["content-type"].startswith("application/x-ndjson")
         (row,) = [json.loads(line) for line in export.text.splitlines()]
         assert row["ocg"] is False and row["why"] == "ocg: бір адам" and row["lang"] == "kk"
+
+
+def test_stored_damage_is_one_amount_with_its_sentence_as_written(
+    conn: psycopg.Connection[Any], seeded: dict[str, int],
+) -> None:
+    row = conn.execute("SELECT damage_kzt, damage_sentence FROM articles WHERE id = %s",
+                       (seeded["kk_phone_karaganda"],)).fetchone()
+    assert row == ([5_000_000], "Жәбірленушілер 5 миллион теңгеден айырылды.")

@@ -57,6 +57,7 @@ def analyse_text(
 
 
 def analyse_article(article: Article) -> ArticleAnalysis:
-    """Tag an extracted article from its normalised text."""
-    return analyse_text(article.title, article.body_normalized or article.body, article.lang,
+    """Tag an extracted article from its text as found (normalised here, offsets kept), so
+    evidence and the damage sentence quote the article as written."""
+    return analyse_text(article.title, article.body or article.body_normalized, article.lang,
                         article.languages)

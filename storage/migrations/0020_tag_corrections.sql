@@ -46,6 +46,6 @@ ALTER TABLE article_tags
     ADD COLUMN corrected_at   timestamptz,
     ADD COLUMN model_version  text;
 
--- The damage of the case: {"kzt", "sentence", "field", "start", "end"}; damage_kzt keeps
--- the same amount as a one-element array for the views that read it.
-ALTER TABLE articles ADD COLUMN damage jsonb;
+-- The damage of the case is one amount (damage_kzt keeps it as a one-element array for the
+-- views that read it); damage_sentence is the sentence that states it, as written.
+ALTER TABLE articles ADD COLUMN damage_sentence text;
