@@ -104,11 +104,6 @@ class SourceMatcher:
         return (candidates[0][0] if candidates else None), None
 
 
-def reads_pages(source: Source) -> bool:
-    """Whether a source's articles are read from their pages (not gov.kz's app or Telegram)."""
-    return not (source.govkz_apis or source.telegram)
-
-
 def open_warc(location: str, user_agent: str) -> IO[bytes]:
     """A readable binary stream of a local WARC file or an http(s) URL (streamed, not loaded)."""
     if location.startswith(("http://", "https://")):
@@ -244,7 +239,7 @@ def classify_record(
         return SkippedRecord("not_html", url, source_id)  # images, scripts, feeds, robots.txt
     if article_url is None:
         return SkippedRecord("not_article", url, source_id)
-    if not reads_pages(source):
+    if not source.reads_pages:
         return SkippedRecord("api_only", url, source_id)
     if record.rec_headers.get_header("WARC-Truncated"):
         return SkippedRecord("truncated", url, source_id)

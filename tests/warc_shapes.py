@@ -26,7 +26,6 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler.sources import all_sources
-from crawler.warc_import import reads_pages
 from tests.golden import GoldenCase, _headers, load_cases
 
 
@@ -36,7 +35,7 @@ def article_cases() -> list[GoldenCase]:
     return [c for c in load_cases()
             if c.discovered_in is None and c.source_id in sources
             and not sources[c.source_id].home.endswith(".test")
-            and reads_pages(sources[c.source_id])]
+            and sources[c.source_id].reads_pages]
 
 
 def _digest(data: bytes) -> str:

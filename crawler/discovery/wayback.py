@@ -73,9 +73,10 @@ def cdx_query_url(host: str, since: date, until: date, resume_key: str | None = 
         ("collapse", "urlkey"), ("output", "json"), ("fl", ",".join(CDX_FIELDS)),
         ("limit", str(CDX_PAGE_ROWS)), ("showResumeKey", "true"),
     ]
-    if resume_key:
-        params.append(("resumeKey", resume_key))
-    return f"{WAYBACK}/cdx/search/cdx?{urlencode(params)}"
+    query = urlencode(params)
+    # The key comes URL-encoded already ("org%2Carchive%29%2F+19980109140106%21"); the
+    # README's examples append it as printed.
+    return f"{WAYBACK}/cdx/search/cdx?{query}" + (f"&resumeKey={resume_key}" if resume_key else "")
 
 
 def parse_cdx(body: bytes) -> CdxPage:

@@ -113,6 +113,11 @@ class Source:
         )
         return tuple(name for name, entries in named if entries)
 
+    @property
+    def reads_pages(self) -> bool:
+        """Whether its articles are read from their pages (not gov.kz's app, not a channel)."""
+        return not (self.govkz_apis or self.telegram)
+
     def hints_for(self, fetched_at: datetime) -> Hints | None:
         """The newest hints valid for a page fetched at `fetched_at`."""
         valid = [h for h in self.hints if h.valid_from is None or h.valid_from <= fetched_at]

@@ -52,7 +52,6 @@ from crawler.sources import GovKzApi, Listing, Source, TelegramChannel, get_sour
 from crawler.spiders.pages import page_from_response, text_headers
 from crawler.spiders.revisiting import RevisitMixin
 from crawler.spiders.wayback import WaybackMixin
-from crawler.warc_import import reads_pages
 
 # Backfill walks listings back page by page; this caps a listing whose dates never get older.
 MAX_BACKFILL_PAGES = 2000
@@ -126,7 +125,7 @@ class NewsSpider(WaybackMixin, RevisitMixin, scrapy.Spider):
             self.until = datetime.now(ALMATY).date()
         self.revisits: list[DueRevisit] = []  # filled by the pipeline from PostgreSQL at open
         self.revisiting = not (self.backfill or self.from_wayback or load_config().replay_warcs
-                               or not reads_pages(self.source))
+                               or not self.source.reads_pages)
         self.off_pattern: dict[str, None] = {}
         self.article_pattern = re.compile(self.source.article_url_pattern)
         # m.<host> and <host> without "www." fold into the home's host: one row per article.
