@@ -11,7 +11,7 @@ or a redirect to the site's home page, marks the article removed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from urllib.parse import urlsplit
 
@@ -39,9 +39,11 @@ class RevisitResult:
 
     source_id: str
     url: str
-    outcome: str  # "not_modified" | "removed"
+    outcome: str  # "not_modified" | "removed" | "failed"; or what storing the page gave
     status: int
     reason: str | None = None  # for a removal: "HTTP 404", "redirected to https://…/"
+    etag: str | None = None  # the answer's validators, for the next revisit
+    last_modified: str | None = None
 
 
 def conditional_headers(due: DueRevisit) -> dict[str, str]:
@@ -50,7 +52,8 @@ def conditional_headers(due: DueRevisit) -> dict[str, str]:
     if due.etag:
         headers["If-None-Match"] = due.etag
     # An HTTP date: the server compares it with the page's Last-Modified.
-    headers["If-Modified-Since"] = due.last_modified or format_datetime(due.fetched_at, usegmt=True)
+    headers["If-Modified-Since"] = due.last_modified or format_datetime(
+        due.fetched_at.astimezone(UTC), usegmt=True)
     return headers
 
 

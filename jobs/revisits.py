@@ -66,8 +66,9 @@ class RevisitPipeline:
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, RevisitResult):
-            self._record(item.url, removed_reason=item.reason if item.outcome == "removed"
-                         else None)
+            if item.outcome != "failed":  # a failed revisit is asked again next run
+                self._record(item.url, etag=item.etag, last_modified=item.last_modified,
+                             removed_reason=item.reason if item.outcome == "removed" else None)
             return item
         if not isinstance(item, RawPage) or not item.revisit:
             return item  # StorePipeline's

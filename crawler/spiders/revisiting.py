@@ -63,16 +63,21 @@ class RevisitMixin:
             },
         )
 
-    def _result(self, url: str, outcome: str, status: int, reason: str | None = None) -> Any:
+    def _result(self, url: str, outcome: str, status: int, reason: str | None = None,
+                response: Response | None = None) -> Any:
         self.crawler.stats.inc_value(f"dozor/revisit/{outcome}")
-        return RevisitResult(self.source.id, url, outcome, status, reason)
+        etag = response.headers.get(b"ETag") if response is not None else None
+        modified = response.headers.get(b"Last-Modified") if response is not None else None
+        return RevisitResult(self.source.id, url, outcome, status, reason,
+                             etag.decode("latin-1") if etag else None,
+                             modified.decode("latin-1") if modified else None)
 
     def parse_revisit(self, response: Response) -> Iterator[Any]:
         """A revisit's answer: unchanged, removed, moved, or a page to compare."""
         due: DueRevisit = response.meta["revisit"]
         status = response.status
         if status == 304:
-            yield self._result(due.url, "not_modified", status)
+            yield self._result(due.url, "not_modified", status, response=response)
         elif status in REMOVED_STATUSES:
             yield self._result(due.url, "removed", status, f"HTTP {status}")
         elif status in REDIRECT_STATUSES:

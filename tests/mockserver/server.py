@@ -202,15 +202,20 @@ class Handler(BaseHTTPRequestHandler):
     def _serve_file(self, path: Path) -> None:
         body = path.read_bytes()
         etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
-        last_modified = formatdate(FIXED_MTIME, usegmt=True)
-        if self.headers.get("If-None-Match") == etag:
+        extra_file = path.with_name(path.name + ".headers.json")
+        extra = json.loads(extra_file.read_text("utf-8")) if extra_file.is_file() else {}
+        # ":status" answers another status with the file (a 301 with its Location, say);
+        # a "Last-Modified" of its own stands for a page edited after the others.
+        status = int(extra.pop(":status", 200))
+        last_modified = extra.get("Last-Modified") or formatdate(FIXED_MTIME, usegmt=True)
+        if status == 200 and self.headers.get("If-None-Match") == etag:
             self._send(304, b"", {"ETag": etag})
             return
         since = self.headers.get("If-Modified-Since")
-        if since and not self.headers.get("If-None-Match"):
+        if status == 200 and since and not self.headers.get("If-None-Match"):
             try:
-                if parsedate_to_datetime(since).timestamp() >= FIXED_MTIME:
-                    self._send(304, b"", {"Last-Modified": last_modified})
+                if parsedate_to_datetime(since) >= parsedate_to_datetime(last_modified):
+                    self._send(304, b"", {"Last-Modified": last_modified, "ETag": etag})
                     return
             except (TypeError, ValueError):
                 pass
@@ -221,10 +226,8 @@ class Handler(BaseHTTPRequestHandler):
         headers = {"Content-Type": content_type, "ETag": etag, "Last-Modified": last_modified}
         if name.endswith(".gz"):
             headers["Content-Type"] = "application/x-gzip"
-        extra = path.with_name(path.name + ".headers.json")
-        if extra.is_file():
-            headers.update(json.loads(extra.read_text("utf-8")))
-        self._send(200, body, headers)
+        headers.update(extra)
+        self._send(status, body, headers)
 
     def _wayback(self, rest: str, query: str) -> None:
         """The Wayback Machine's CDX server and captures (tests/mockserver/wayback.py)."""
@@ -344,8 +347,10 @@ def serve(port: int = 0, sites_dir: Path = SITES_DIR) -> ThreadingHTTPServer:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--sites", type=Path, default=SITES_DIR,
+                        help="Serve these saved sites (a test's own, to change between runs).")
     args = parser.parse_args()
-    server = serve(args.port)
+    server = serve(args.port, args.sites)
     host, port = server.server_address[:2]
     print(f"http://{host}:{port}", flush=True)
     try:
