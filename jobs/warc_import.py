@@ -113,7 +113,7 @@ class WarcImport:
         self._conn: psycopg.Connection[Any] | None = None
         self._locks: psycopg.Connection[Any] | None = None
         self._started = time.monotonic()
-        self._last_progress = 0.0
+        self._last_progress = self._started  # the first line after PROGRESS_EVERY_S
 
     # -- connections and runs --------------------------------------------------------------
 

@@ -10,6 +10,7 @@ and the capture time as its fetch time, so "вчера, 18:40" resolves against 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,6 @@ from scrapy.http import Response
 from crawler.config import load_config
 from crawler.discovery.wayback import (
     WAYBACK_HOST,
-    Capture,
     cdx_query_url,
     memento_time,
     parse_cdx,
@@ -32,6 +32,8 @@ from crawler.items import DiscoveredLink, RawPage
 from crawler.politeness import host_delays
 from crawler.sources import Source
 from crawler.spiders.pages import page_from_response
+
+log = logging.getLogger(__name__)
 
 
 class WaybackMixin:
@@ -71,18 +73,19 @@ class WaybackMixin:
         except RejectedInputError as exc:
             self._reject(response.url, str(exc))
             return
-        links = []
-        by_original: dict[str, Capture] = {}
-        for capture in page.captures:
-            links.append(DiscoveredLink(capture.original, via="wayback"))
-            by_original[capture.original] = capture
+        by_original = {capture.original: capture for capture in page.captures}
+        links = [DiscoveredLink(original, via="wayback") for original in by_original]
+        fetched = 0
         for url, link in self.accepted_links(links):
             capture = by_original[link.url]
+            fetched += 1
             yield scrapy.Request(
                 capture.url, callback=self.parse_capture, errback=self.article_failed,
                 meta={"link": link, "canonical_url": url, "captured_at": capture.captured_at},
             )
-        self._progress(f"Wayback captures of {host}", len(page.captures), None)
+        # `dozor collect` shows "backfill <source>: ..." lines as they come (jobs/runner.py).
+        log.info("backfill %s: Wayback CDX page of %s, %d captures, %d new articles"
+                         " to fetch", self.source.id, host, len(page.captures), fetched)
         if page.resume_key:
             yield self._cdx_request(host, page.resume_key)
 
@@ -99,4 +102,3 @@ class WaybackMixin:
         def discovery_failed(self, failure: Any) -> None: ...
         def article_failed(self, failure: Any) -> None: ...
         def _reject(self, url: str, message: str) -> None: ...
-        def _progress(self, where: str, links: int, oldest: Any) -> None: ...

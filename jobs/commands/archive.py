@@ -137,9 +137,11 @@ def import_warcs(locations: tuple[str, ...]) -> None:
         group_after_crawl(database_url, RunOutcome(with_new, "ok"))
     for state in report.sources.values():
         if state.off_pattern:
-            example = next(iter(state.off_pattern))
-            click.echo(f"! {len(state.off_pattern)} URLs on {state.source.id}'s hosts look like"
-                       f" articles but fail its article_url_pattern, e.g. {example}")
+            count, example = len(state.off_pattern), next(iter(state.off_pattern))
+            shape = ("URL looks like an article but fails" if count == 1
+                     else "URLs look like articles but fail")
+            click.echo(f"! {count} {state.source.id} {shape} its article_url_pattern,"
+                       f" e.g. {example}")
     articles = sum(s.counts["found"] for s in report.sources.values())
     skipped = ", ".join(f"{n:,} {RECORD_KINDS[k]}" for k, n in report.kinds.most_common())
     click.echo(f"\n{report.records:,} records read in {report.seconds:.1f} s"

@@ -209,10 +209,12 @@ def status() -> None:
 
 def drift_warning(figures: RunHistoryFigures) -> str:
     """The warning for links that look like a source's articles but fail its pattern."""
-    links = "1 link" if figures.off_pattern == 1 else f"{figures.off_pattern} links"
+    count = figures.off_pattern
+    links = ("1 link on its hosts looks like an article but fails" if count == 1 else
+             f"{count} links on its hosts look like articles but fail")
     example = figures.off_pattern_examples[0] if figures.off_pattern_examples else ""
-    return (f"{links} on its hosts look like articles but fail its article_url_pattern"
-            f" (run {figures.run_id}), e.g. {example}: has the site changed its URL shape?")
+    return (f"{links} its article_url_pattern (run {figures.run_id}), e.g. {example}:"
+            " has the site changed its URL shape?")
 
 
 COMMANDS = [schedule, run, pause, resume, runs, status]

@@ -141,7 +141,8 @@ def test_progress_shows_records_articles_and_rate(imported: Imported) -> None:
 
 
 def test_an_article_shape_the_pattern_misses_is_reported(imported: Imported) -> None:
-    assert "look like articles but fail its article_url_pattern" in imported.first.stdout
+    assert "1 zakon_kz URL looks like an article but fails its article_url_pattern" \
+        in imported.first.stdout
     [(stats,)] = rows(imported.database_url,
                       "SELECT stats FROM crawl_runs WHERE source_id = 'zakon_kz' ORDER BY id"
                       " LIMIT 1")
