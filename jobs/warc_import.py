@@ -21,12 +21,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 
 from crawler.archive import Exchange, WarcArchive
 from crawler.config import Config
-from crawler.discovery.drift import MAX_EXAMPLES, looks_like_article
+from crawler.discovery.drift import MAX_EXAMPLES, is_shape_drift
+from crawler.discovery.urls import canonicalize_url
 from crawler.errors import DatabaseUnavailableError, first_line
 from crawler.extract.body import extract_article
 from crawler.items import RawPage
@@ -195,7 +197,8 @@ class WarcImport:
             self._error(state, "rejected", item.url or "", "larger than the size cap")
             return
         state.kinds[item.kind] += 1
-        if item.kind == "not_article" and item.url and looks_like_article(item.url):
+        if item.kind == "not_article" and item.url and is_shape_drift(
+                canonicalize_url(item.url, urlsplit(state.source.home).hostname), state.source):
             state.off_pattern.setdefault(item.url, None)
 
     def _import_article(self, item: ArchivedArticle) -> None:

@@ -116,3 +116,14 @@ def test_a_redirect_to_the_front_page_is_a_removal(location: str, home: str) -> 
 def test_a_redirect_to_another_article_is_not_a_removal() -> None:
     assert not is_home_redirect("https://www.zakon.kz/incident/6502034-novyi-slug.html",
                                 "https://www.zakon.kz")
+
+
+def test_links_a_source_leaves_out_on_purpose_are_not_drift() -> None:
+    from crawler.discovery.drift import is_shape_drift
+
+    inform = get_source("inform_kz")
+    assert not is_shape_drift(
+        "https://www.inform.kz/en/karaganda-woman-loses-9-million-tenge-to-fake-investment-a4f2d0",
+        inform)
+    assert is_shape_drift(
+        "https://www.inform.kz/ru/2026/01/05/zhitelnica-karagandy-poteryala-9-mln-tenge", inform)

@@ -54,7 +54,10 @@ def looks_like_article(url: str) -> bool:
 
 
 def is_shape_drift(url: str, source: Source) -> bool:
-    """Whether `url`, failing the source's pattern, is on its hosts and looks like an article."""
+    """Whether `url`, failing the source's pattern, is on its hosts and looks like an article
+    (and is not one of the links the source leaves out on purpose)."""
+    if source.ignored_url_pattern and re.search(source.ignored_url_pattern, url):
+        return False
     return is_same_site(url, source.home, source_hosts(source)) and looks_like_article(url)
 
 

@@ -99,6 +99,9 @@ class Source:
     kind: str = "newsroom"  # "newsroom" | "official" | "telegram"
     schedule: str = "0 6 * * *"  # cron, Asia/Almaty
     allowed_hosts: tuple[str, ...] = field(default=())  # hosts beyond `home`'s
+    # Links that look like articles but are left out on purpose (another edition, photo
+    # galleries): not counted as URL-shape drift (crawler/discovery/drift.py).
+    ignored_url_pattern: str | None = None
 
     @property
     def discovery_methods(self) -> tuple[str, ...]:

@@ -33,5 +33,7 @@ SOURCE = Source(
     ),
     hints=(Hints(body_selector="div.article__description, div.article__body-text"),),
     allowed_hosts=("kaz.inform.kz",),
+    # The English edition and photo reports share the hosts: not collected, not drift.
+    ignored_url_pattern=r"^https://www\.inform\.kz/(en|ru/photo)/",
     schedule="0 */2 * * *",
 )

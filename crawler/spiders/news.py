@@ -60,7 +60,7 @@ MAX_BACKFILL_PAGES = 2000
 SELF_CONTAINED_VIA = ("api", "telegram")
 # Where a run reads a source from: the site itself, or the Internet Archive's captures of it.
 ORIGINS = ("site", "wayback")
-# Distinct off-pattern URLs remembered per run; the count goes on past it.
+# Distinct off-pattern URLs counted per run (a site that changed every URL has thousands).
 MAX_OFF_PATTERN_KEPT = 1000
 
 T = TypeVar("T")

@@ -213,8 +213,8 @@ def drift_warning(figures: RunHistoryFigures) -> str:
     links = ("1 link on its hosts looks like an article but fails" if count == 1 else
              f"{count} links on its hosts look like articles but fail")
     example = figures.off_pattern_examples[0] if figures.off_pattern_examples else ""
-    return (f"{links} its article_url_pattern (run {figures.run_id}), e.g. {example}:"
-            " has the site changed its URL shape?")
+    return (f"{links} its article_url_pattern (run {figures.run_id}), e.g. {example}: has"
+            " the site changed its URL shape? (left out on purpose: its ignored_url_pattern)")
 
 
 COMMANDS = [schedule, run, pause, resume, runs, status]
