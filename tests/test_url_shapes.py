@@ -97,6 +97,9 @@ REAL_ARTICLE_URLS = {
         "https://rus.azattyq.org/a/kazakhstan-deaf-mutes-situation/29767359.html",
         "https://www.azattyq.org/a/toqayev-address-to-the-nation/31438870.html",
     ],
+    # The portal's news URL is one shape for every agency: seen for ardfm (1200784), enbek
+    # (1256107), karaganda (461738), kyzylorda (322271) and others; these four carry the slug
+    # of the declared agencies with ids of the same range, not links seen as such.
     "govkz_qriim": [
         "https://www.gov.kz/memleket/entities/qriim/press/news/details/1159012?lang=ru",
     ],
@@ -109,7 +112,7 @@ REAL_ARTICLE_URLS = {
     "govkz_anticorruption": [
         "https://www.gov.kz/memleket/entities/anticorruption/press/news/details/1157001?lang=ru",
     ],
-    "tg_police_of_kz": ["https://t.me/POLICE_of_KZ/12345"],
+    "tg_police_of_kz": ["https://t.me/POLICE_of_KZ/12345"],  # the channel's post shape
 }
 
 NOT_ARTICLES = {
