@@ -1,7 +1,8 @@
 """Every article URL shape the real sites use passes its source's article_url_pattern.
 
-The URLs below are real: the examples of ../shared/sources.md and article links seen in public
-code and documents that cite these sites (GitHub, 2019-2026), as they were written there.
+The URLs below are real (where a comment does not say they stand for a shape): the examples
+of ../shared/sources.md and article links seen in public code and documents that cite these
+sites (GitHub, 2019-2026), as they were written there.
 A shape a source's pattern refused was never requested and nothing said so; each one found
 that way is listed here with the date it was seen. Pages that are not articles (listings,
 sections, tags, feeds, images) must still fail the pattern.
