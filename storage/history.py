@@ -187,13 +187,18 @@ def _figures(run_id: int, source_id: str, stats: dict[str, Any]) -> RunHistoryFi
     )
 
 
+# A feed read conditionally shows a link once; its drift stays in view this long after.
+DRIFT_SHOWN_FOR = "3 days"
+
+
 def latest_drift(conn: psycopg.Connection[Any]) -> dict[str, RunHistoryFigures]:
-    """For each source whose last finished run (replays aside) saw links that look like its
-    articles but fail its pattern, that run's figures."""
+    """For each source, its latest run of the last DRIFT_SHOWN_FOR (replays aside) that saw
+    links looking like its articles but failing its pattern, with that run's figures."""
     rows = conn.execute(
-        "SELECT DISTINCT ON (source_id) id, source_id, coalesce(stats, '{}'::jsonb)"
-        " FROM crawl_runs WHERE status <> 'running' AND mode <> 'replay'"
-        " ORDER BY source_id, started_at DESC, id DESC"
+        "SELECT DISTINCT ON (source_id) id, source_id, stats FROM crawl_runs"
+        " WHERE status <> 'running' AND mode <> 'replay'"
+        " AND started_at > now() - %s::interval"
+        " AND coalesce((stats ->> 'dozor/off_pattern')::integer, 0) > 0"
+        " ORDER BY source_id, started_at DESC, id DESC", (DRIFT_SHOWN_FOR,),
     ).fetchall()
-    figures = [_figures(int(i), str(s), stats) for i, s, stats in rows]
-    return {f.source_id: f for f in figures if f.off_pattern > 0}
+    return {str(s): _figures(int(i), str(s), stats) for i, s, stats in rows}

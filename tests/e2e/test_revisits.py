@@ -41,6 +41,8 @@ ARTICLES = {
     1004: ("opg-osudili", "Участников ОПГ осудили в Караганде"),
 }
 
+NEW_SHAPE = f"https://{HOST}/2025/12/26/moshenniki-snova-pozvonili-ot-imeni-banka"
+
 pytestmark = pytest.mark.slow
 
 
@@ -66,6 +68,8 @@ def write_site(root: Path) -> Path:
     items = "".join(f"<item><title>{t}</title><link>{url(n)}</link>"
                     "<pubDate>Fri, 26 Dec 2025 09:00:00 +0500</pubDate></item>"
                     for n, (_, t) in ARTICLES.items())
+    # An article under a URL shape the source's pattern does not know: drift, reported.
+    items += f"<item><title>Новый формат</title><link>{NEW_SHAPE}</link></item>"
     (site / "rss.xml").write_text(f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0">'
                                   f"<channel><title>History</title>{items}</channel></rss>")
     (site / "robots.txt").write_text("User-agent: *\nAllow: /\n")
@@ -111,6 +115,7 @@ class Revisited:
     history: subprocess.CompletedProcess[str]
     api: dict[str, Any]
     api_removed: dict[str, Any]
+    status: subprocess.CompletedProcess[str]
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +145,7 @@ def revisited(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> It
             age(database_url, 30)
             crawl()
             history = dozor("history", url(1001))
+            status = dozor("status")
             with psycopg.connect(database_url) as conn, conn.cursor(
                     row_factory=psycopg.rows.dict_row) as cur:
                 articles = {r["url"]: r for r in cur.execute(
@@ -154,7 +160,7 @@ def revisited(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> It
                 api_removed = httpx.get(
                     f"{base}/api/articles/{articles[url(1002)]['id']}/history").json()
             yield Revisited(database_url, runs, logs, articles, run_rows, versions, history,
-                            api, api_removed)
+                            api, api_removed, status)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -253,3 +259,13 @@ def test_due_revisits_are_capped_longest_overdue_first(revisited: Revisited) -> 
                      " WHERE url = %s", (url(1003),))
         due = due_revisits(conn, "test_history", limit=2)
     assert len(due) == 2 and due[0].url != url(1003)
+
+
+def test_a_feed_link_of_an_unknown_url_shape_is_counted_and_warned(revisited: Revisited) -> None:
+    stats = revisited.run_rows[0]["stats"]
+    assert stats["dozor/off_pattern"] == 1 and stats["dozor/off_pattern_examples"] == [NEW_SHAPE]
+    assert not [r for r in revisited.logs[0] if r.url == NEW_SHAPE]  # counted, not fetched
+    # The feed did not change afterwards (304), so later runs saw no link: the warning stays.
+    [line] = [ln for ln in revisited.status.stdout.splitlines() if "article_url_pattern" in ln]
+    assert "1 link on its hosts looks like an article" in line
+    assert f"(run {revisited.run_rows[0]['id']})" in line and NEW_SHAPE in line
