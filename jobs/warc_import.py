@@ -159,6 +159,10 @@ class WarcImport:
             for location in locations:
                 self._import_file(location)
             status = "done"
+        except psycopg.OperationalError as exc:
+            # Opening a run needs the database; articles already stored stay, a re-run is safe.
+            raise DatabaseUnavailableError(
+                f"lost PostgreSQL during the import: {first_line(exc)}") from exc
         finally:
             self._finish(interrupted=status != "done")
         return self.report
