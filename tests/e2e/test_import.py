@@ -1,7 +1,7 @@
 """`dozor import FILE|URL ...` end to end: WARC files shaped like CC-NEWS's and wget's, served by a
 real HTTP server, imported by the real command into a real PostgreSQL.
 
-The CC-NEWS-shaped file holds the 48 golden article pages of the 11 sources read from their pages
+The CC-NEWS-shaped file holds every golden article page (50) of the 11 sources read from their pages
 (nothing else of those sites: no feed, no listing it could be discovered from), among other
 sites' pages, a listing, a 404, an image, a truncated payload and an article URL of a shape the
 source's pattern does not know. Each page must be stored with the fields its golden case
@@ -80,7 +80,7 @@ def imported(database_url: str, mockserver: str,
 def test_a_warc_of_article_pages_alone_stores_every_article(imported: Imported) -> None:
     assert imported.first.returncode == 0, imported.first.stderr
     assert set(imported.stored) == {c.url for c in imported.cases}
-    assert len(imported.stored) == len(imported.cases) == 48
+    assert len(imported.stored) == len(imported.cases) >= 48
 
 
 @pytest.mark.parametrize("field", ["title", "published_at", "lang", "status"])
@@ -118,7 +118,8 @@ def test_each_source_gets_an_import_run_whose_counts_add_up(imported: Imported) 
     assert sum(r[4] for r in first) == len(imported.cases)  # new
     # wget's copy of the Zakon.kz pages, in the same command: the same texts, unchanged.
     zakon = next(r for r in first if r[0] == "zakon_kz")
-    assert (zakon[3], zakon[4], zakon[6]) == (8, 4, 4)
+    pages = sum(1 for c in imported.cases if c.source_id == "zakon_kz")
+    assert (zakon[3], zakon[4], zakon[6]) == (2 * pages, pages, pages)
 
 
 def test_the_summary_names_each_source_and_what_was_not_imported(imported: Imported) -> None:
@@ -197,7 +198,8 @@ def test_a_plain_wget_warc_from_a_local_file_imports_too(
     result = dozor("import", str(path))
     assert result.returncode == 0, result.stderr
     line = next(ln.split() for ln in result.stdout.splitlines() if ln.startswith("zakon_kz"))
-    assert line[3:7] == ["4", "0", "0", "4"]  # found, new, updated, unchanged
+    pages = str(len(zakon))
+    assert line[3:7] == [pages, "0", "0", pages]  # found, new, updated, unchanged
 
 
 def test_an_older_capture_never_replaces_a_newer_text(imported: Imported, tmp_path: Path) -> None:
