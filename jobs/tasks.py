@@ -62,6 +62,8 @@ def collect(
         results.append((source, outcome))
         if on_result:
             on_result(source, outcome)
+    from serve.alerts.run import after_collection  # saved-search alerts; logs, never raises
+    after_collection(url)
     return results
 
 
@@ -74,6 +76,8 @@ def crawl_source(source_id: str) -> str:
         return "paused"
     outcome = run_crawl(CrawlRequest(source_id, mode="scheduled"), config, url)
     group_after_crawl(url, outcome)
+    from serve.alerts.run import after_collection  # saved-search alerts; logs, never raises
+    after_collection(url)
     log.info("scheduled crawl of %s: %s", source_id, outcome.status,
              extra={"run_id": outcome.run.id if outcome.run else None})
     return outcome.status
