@@ -63,6 +63,7 @@ class CrawlRequest:
     since: date | None = None
     until: date | None = None
     mode: str = "daily"
+    origin: str = "site"  # or "wayback": the Internet Archive's captures of the site
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,8 @@ def crawl_command(request: CrawlRequest, run_id: int, stats_file: Path) -> list[
         command += ["--since", request.since.isoformat()]
     if request.until:
         command += ["--until", request.until.isoformat()]
+    if request.origin != "site":
+        command += ["--from", request.origin]
     return command
 
 

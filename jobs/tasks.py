@@ -34,7 +34,7 @@ def prepare_database(config: Config | None = None) -> str:
 def collect(
     source_ids: Sequence[str] = (), *, since: date | None = None, until: date | None = None,
     on_result: Callable[[Source, RunOutcome], None] | None = None,
-    on_progress: Callable[[str], None] | None = None,
+    on_progress: Callable[[str], None] | None = None, origin: str = "site",
 ) -> list[tuple[Source, RunOutcome]]:
     """One collection pass over the given sources (all but the paused when empty).
 
@@ -46,13 +46,14 @@ def collect(
     url = prepare_database(config)
     # A paused source is collected only when named explicitly.
     paused = set() if source_ids else _paused(url)
-    mode = "replay" if config.replay_warcs else ("backfill" if since else "daily")
+    mode = ("replay" if config.replay_warcs else "wayback" if origin == "wayback"
+            else "backfill" if since else "daily")
     results = []
     for source in sources:
         if source.id in paused:
             outcome = RunOutcome(None, "paused", f"`dozor resume {source.id}` to collect it")
         else:
-            outcome = run_crawl(CrawlRequest(source.id, since, until, mode), config, url,
+            outcome = run_crawl(CrawlRequest(source.id, since, until, mode, origin), config, url,
                                 on_progress=on_progress)
             group_after_crawl(url, outcome)
         results.append((source, outcome))

@@ -32,6 +32,7 @@ from serve.connection import make_read_only, pool_kwargs
 from serve.corrections import add_correction_routes
 from serve.feed import atom_feed
 from serve.highlight import Segment, hit_highlights
+from serve.history import HistoryOut, history_out
 from serve.labels import catalog
 from serve.search import (
     ALMATY,
@@ -474,6 +475,14 @@ def _add_routes(app: FastAPI) -> None:
         if row is None:
             raise HTTPException(status_code=404, detail="no such article")
         return article_out(row)
+
+    @app.get("/api/articles/{article_id}/history", response_model=HistoryOut, tags=["search"])
+    def article_versions(conn: Conn, article_id: int) -> HistoryOut:
+        """The texts an article has had (revisits, re-sent feeds), the changes, its removal."""
+        found = history_out(conn, article_id)
+        if found is None:
+            raise HTTPException(status_code=404, detail="no such article")
+        return found
 
     @app.get("/api/stats", response_model=StatsOut, tags=["statistics"])
     def statistics(

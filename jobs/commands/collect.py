@@ -11,13 +11,14 @@ import click
 
 from crawler.config import load_config
 from crawler.extract.dates import ALMATY
-from crawler.sources import Source, all_sources
+from crawler.sources import Source, all_sources, get_source
 from jobs.runner import RunOutcome
 from jobs.sources_doc import sources_markdown
 from jobs.tasks import collect as run_collect
 from jobs.tasks import prepare_database
 from storage.db import connect, redact_url
 from storage.health import source_health
+from storage.history import run_history_figures
 
 SUMMARY_HEADER = (
     f"{'source':<22} {'status':<8} {'found':>6} {'new':>5} {'updated':>7} {'failed':>6}"
@@ -53,10 +54,16 @@ def _command_name() -> str:
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Backfill up to this date.")
 @click.option("--replay", "replay", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Replay responses from these WARC files instead of the network.")
+@click.option("--from", "origin", type=click.Choice(["site", "wayback"]), default="site",
+              show_default=True,
+              help="wayback: backfill --since/--until from the Internet Archive's captures.")
 def collect(
-    sources: tuple[str, ...], since: object, until: object, replay: tuple[str, ...]
+    sources: tuple[str, ...], since: object, until: object, replay: tuple[str, ...],
+    origin: str,
 ) -> None:
     """Collect new articles from the sources into PostgreSQL and print a summary."""
+    if origin == "wayback":
+        sources = _wayback_sources(sources, since)
     if replay:
         os.environ["DOZOR_REPLAY_WARCS"] = os.pathsep.join(str(Path(p).resolve()) for p in replay)
     since_day = since.date() if since is not None else None  # type: ignore[attr-defined]
@@ -71,8 +78,9 @@ def collect(
         click.echo(f"  … {line}", err=True)
 
     results = run_collect(sources, since=since_day, until=until_day, on_result=show,
-                          on_progress=progress)
+                          on_progress=progress, origin=origin)
     config = load_config()
+    _show_revisits([o.run.id for _, o in results if o.run])
     where = redact_url(config.database_url) if config.database_url else "the embedded PostgreSQL"
     new = sum(o.run.new for _, o in results if o.run)
     failed = sum(1 for _, o in results if o.status in ("failed", "timeout", "killed"))
@@ -91,6 +99,34 @@ def collect(
                        " --source zakon_kz`.")
         # Every source failed: say so to cron and the scheduler too.
         raise SystemExit(1)
+
+
+def _wayback_sources(sources: tuple[str, ...], since: object) -> tuple[str, ...]:
+    """The sources a Wayback backfill can read: those whose articles are pages."""
+    if since is None:
+        raise click.UsageError("--from wayback needs --since (and takes --until): the window"
+                               " of captures to read")
+    named = [get_source(s) for s in sources] or list(all_sources().values())
+    unreadable = [s.id for s in named if not s.reads_pages]
+    if sources and unreadable:
+        raise click.UsageError(f"{', '.join(unreadable)} publish through an API or a channel,"
+                               " not pages the Internet Archive captures: backfill them with"
+                               " --since/--until from the source itself")
+    return tuple(s.id for s in named if s.reads_pages)
+
+
+def _show_revisits(run_ids: list[int]) -> None:
+    """One line on the revisits the runs made (recent articles asked for again)."""
+    if not run_ids:
+        return
+    with connect(prepare_database()) as conn:
+        figures = run_history_figures(conn, run_ids).values()
+    revisits = sum(f.revisits for f in figures)
+    if revisits:
+        click.echo(f"\nrevisited {revisits} recent articles: {sum(f.changed for f in figures)}"
+                   f" changed, {sum(f.removed for f in figures)} removed,"
+                   f" {sum(f.unchanged for f in figures)} unchanged"
+                   " (`dozor history URL` shows the versions)")
 
 
 @click.command()
