@@ -32,6 +32,12 @@ class Config:
     download_delay_s: float  # least seconds between two requests to one host
     log_format: str  # "text" | "json"
     extra_source_modules: tuple[str, ...]  # more modules declaring SOURCE (test sites)
+    # A run holds its source's lease (storage/leases.py) for this long past its last heartbeat,
+    # and heartbeats this often; a crawl that lost its lease stops within one heartbeat.
+    lease_ttl_s: float = 90.0
+    heartbeat_s: float = 10.0
+    backoff_base_s: float = 2.0  # 429/5xx without Retry-After: base, 2x base, 4x base … seconds
+    store_batch: int = 50  # articles written per transaction
 
     @property
     def archive_dir(self) -> Path:
@@ -83,4 +89,8 @@ def load_config() -> Config:
         download_delay_s=_float_env("DOZOR_DOWNLOAD_DELAY", 1.0),
         log_format=log_format,
         extra_source_modules=modules,
+        lease_ttl_s=_float_env("DOZOR_LEASE_TTL", 90.0),
+        heartbeat_s=_float_env("DOZOR_HEARTBEAT", 10.0),
+        backoff_base_s=_float_env("DOZOR_BACKOFF_BASE", 2.0),
+        store_batch=max(1, _int_env("DOZOR_STORE_BATCH", 50)),
     )

@@ -25,11 +25,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--since")
     parser.add_argument("--until")
     parser.add_argument("--stats-file")
+    parser.add_argument("--lease-token", type=int)
     args = parser.parse_args(argv)
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     settings = get_project_settings()
     if args.stats_file:
         settings.set("DOZOR_STATS_FILE", args.stats_file)
+    if args.lease_token is not None:
+        # Every write of the run checks this token (jobs/pipeline.py); the crawl stops itself
+        # when its runner (this process's parent) dies.
+        settings.set("DOZOR_LEASE_TOKEN", args.lease_token)
+        settings.set("DOZOR_RUNNER_PID", os.getppid())
     if os.environ.get("DOZOR_LOG_LEVEL"):
         settings.set("LOG_LEVEL", os.environ["DOZOR_LOG_LEVEL"])
     # Dozor's handler instead of Scrapy's: one line per event, JSON when DOZOR_LOG_FORMAT=json,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import UTC, datetime
 from typing import TextIO
 
 from pythonjsonlogger.json import JsonFormatter
@@ -77,3 +79,27 @@ def bound_run_id(run_id: int) -> Iterator[None]:
         yield
     finally:
         CURRENT_RUN_ID.reset(token)
+
+
+def forward_line(
+    line: str, log_format: str, run_id: int | None = None, stream: TextIO | None = None,
+) -> None:
+    """Pass a line a crawl wrote on to our standard error; with JSON logs, a line that is not a
+    JSON object (a traceback, a library's print) is wrapped into one, so every line parses."""
+    out = stream or sys.stderr
+    text = line.rstrip("\r\n")
+    if log_format == "json" and text and not _is_json_object(text):
+        text = json.dumps({"time": datetime.now(UTC).astimezone().strftime(TIME_FORMAT),
+                           "level": "INFO", "logger": "crawl.stderr", "run_id": run_id,
+                           "message": text}, ensure_ascii=False)
+    out.write(text + "\n")
+    out.flush()
+
+
+def _is_json_object(text: str) -> bool:
+    if not text.startswith("{"):
+        return False
+    try:
+        return isinstance(json.loads(text), dict)
+    except ValueError:
+        return False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -124,12 +124,7 @@ def replace_tags(
             " criminal_code_articles = %(articles)s, agencies = %(agencies)s,"
             " damage_kzt = %(damage)s, case_counts = %(cases)s, rules_version = %(version)s,"
             " tagged_at = now() WHERE id = %(id)s",
-            {"kz_related": facts.get("kz_related"), "regions": list(facts.get("regions", ())),
-             "articles": list(facts.get("criminal_code_articles", ())),
-             "agencies": list(facts.get("agencies", ())),
-             "damage": list(facts.get("damage_kzt", ())),
-             "cases": list(facts.get("case_counts", ())), "version": rules_version,
-             "id": article_id},
+            _facts_params(article_id, facts, rules_version),
         )
 
 
@@ -144,6 +139,88 @@ def store_article(
             replace_tags(conn, article_id, analysis.tag_rows(), analysis.facts(),
                          analysis.tags.rules_version)
     return outcome
+
+
+def store_articles(
+    conn: psycopg.Connection[Any], batch: Sequence[tuple[Article, ArticleAnalysis]],
+    run_id: int | None,
+) -> list[StoreOutcome]:
+    """Upsert a batch of articles and, for those whose content changed, their tags.
+
+    Call inside the transaction the batch commits in (the caller adds its own checks and
+    counters to it); statements go out pipelined, a few round trips for the whole batch.
+    """
+    outcomes: list[StoreOutcome] = []
+    start = 0
+    while start < len(batch):
+        # A URL met twice must see its first write: it starts the next sub-batch.
+        seen: set[str] = set()
+        end = start
+        while end < len(batch) and batch[end][0].url not in seen:
+            seen.add(batch[end][0].url)
+            end += 1
+        outcomes += _store_distinct(conn, batch[start:end], run_id)
+        start = end
+    return outcomes
+
+
+def _store_distinct(
+    conn: psycopg.Connection[Any], batch: Sequence[tuple[Article, ArticleAnalysis]],
+    run_id: int | None,
+) -> list[StoreOutcome]:
+    for article, _ in batch:
+        if not article.content_hash:
+            raise ValueError(f"article {article.url} has no content hash; extract it first")
+    params = [article_params(a, run_id, analysis.search_terms) for a, analysis in batch]
+    outcomes: list[StoreOutcome] = []
+    changed: list[tuple[int, ArticleAnalysis]] = []
+    with conn.cursor() as cur:
+        cur.executemany(KEEP_PREVIOUS_VERSION, params)
+        cur.executemany(UPSERT_ARTICLE, params, returning=True)
+        for _, analysis in batch:
+            row = cur.fetchone()
+            if row is None:
+                outcomes.append("unchanged")
+            else:
+                outcomes.append("new" if row[1] else "updated")
+                changed.append((int(row[0]), analysis))
+            cur.nextset()
+        if changed:
+            _replace_tags_many(cur, changed)
+    return outcomes
+
+
+def _replace_tags_many(
+    cur: psycopg.Cursor[Any], changed: Sequence[tuple[int, ArticleAnalysis]],
+) -> None:
+    """replace_tags for many articles at once."""
+    cur.execute("DELETE FROM article_tags WHERE article_id = ANY(%s)", ([i for i, _ in changed],))
+    cur.executemany(
+        "INSERT INTO article_tags (article_id, topic, score, subtopics, evidence,"
+        " rules_version) VALUES (%(article_id)s, %(topic)s, %(score)s, %(subtopics)s,"
+        " %(evidence)s, %(rules_version)s)",
+        [{"article_id": article_id, "topic": t["topic"], "score": t["score"],
+          "subtopics": list(t["subtopics"]), "evidence": Jsonb(t["evidence"]),
+          "rules_version": analysis.tags.rules_version}
+         for article_id, analysis in changed for t in analysis.tag_rows()],
+    )
+    cur.executemany(
+        "UPDATE articles SET kz_related = %(kz_related)s, regions = %(regions)s,"
+        " criminal_code_articles = %(articles)s, agencies = %(agencies)s,"
+        " damage_kzt = %(damage)s, case_counts = %(cases)s, rules_version = %(version)s,"
+        " tagged_at = now() WHERE id = %(id)s",
+        [_facts_params(article_id, analysis.facts(), analysis.tags.rules_version)
+         for article_id, analysis in changed],
+    )
+
+
+def _facts_params(article_id: int, facts: dict[str, Any], rules_version: str) -> dict[str, Any]:
+    return {"kz_related": facts.get("kz_related"), "regions": list(facts.get("regions", ())),
+            "articles": list(facts.get("criminal_code_articles", ())),
+            "agencies": list(facts.get("agencies", ())),
+            "damage": list(facts.get("damage_kzt", ())),
+            "cases": list(facts.get("case_counts", ())), "version": rules_version,
+            "id": article_id}
 
 
 @dataclass(frozen=True, slots=True)

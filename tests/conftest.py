@@ -125,6 +125,11 @@ def slow_site(crawl_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Ite
     from jobs.tasks import prepare_database
 
     monkeypatch.setenv("DOZOR_SOURCE_MODULES", "tests.slow_site")
+    # Each article stored as it comes (not in batches), heartbeats every half second: tests
+    # act between two of the slow site's articles.
+    monkeypatch.setenv("DOZOR_STORE_BATCH", "1")
+    monkeypatch.setenv("DOZOR_HEARTBEAT", "0.5")
+    monkeypatch.setenv("DOZOR_LEASE_TTL", "5")
     all_sources.cache_clear()
     prepare_database()  # its row in `sources`
     try:

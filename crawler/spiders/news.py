@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
@@ -133,6 +135,12 @@ class NewsSpider(scrapy.Spider):
         self.new_validators: dict[str, tuple[str | None, str | None]] = {}
         self.started_at = datetime.now(UTC)
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        return spider
+
     # -- window -------------------------------------------------------------------------
 
     def _window(self) -> tuple[datetime | None, datetime | None]:
@@ -241,12 +249,14 @@ class NewsSpider(scrapy.Spider):
         try:
             return maybe_gunzip(response.body, response.url, _text_headers(response))
         except RejectedInputError as exc:
-            self._reject(response.url, str(exc))
+            self._reject(response.url, str(exc), article=False)
             return None
 
-    def _reject(self, url: str, message: str) -> None:
+    def _reject(self, url: str, message: str, *, article: bool) -> None:
+        """A refused document: an article link's outcome, or a failed discovery document."""
         self.logger.error("rejected %s: %s", url, message)
-        self.crawler.stats.inc_value("dozor/rejected")
+        # Feeds, sitemaps and listings are no article links: they stay out of found's sum.
+        self.crawler.stats.inc_value("dozor/rejected" if article else "dozor/discovery_failed")
         record_error(self.crawler, "rejected", url, message)
 
     def _parse_document(self, response: Response, parse: Callable[[bytes], T]) -> T | None:
@@ -260,7 +270,7 @@ class NewsSpider(scrapy.Spider):
         try:
             result = parse(body)
         except RejectedInputError as exc:
-            self._reject(response.url, str(exc))
+            self._reject(response.url, str(exc), article=False)
             return None
         self._remember_validators(response)
         return result
@@ -356,7 +366,7 @@ class NewsSpider(scrapy.Spider):
         if is_govkz_not_allowed(response.status, response.body):
             message = "gov.kz API answered 400 notAllowed: the k6 ticket was not accepted"
             self.logger.error(message)
-            self.crawler.stats.inc_value("dozor/failed")
+            self.crawler.stats.inc_value("dozor/discovery_failed")
             record_error(self.crawler, "discovery", response.url, message)
             return
         links = parse_govkz_news(response.body, api.project, api.lang)
@@ -432,7 +442,9 @@ class NewsSpider(scrapy.Spider):
                 continue
             self.seen.add(url)
             self.crawler.stats.inc_value("dozor/documents_found")
+            self.crawler.stats.inc_value("dozor/found")  # a document is an article link too
             if url in self.known:
+                self.crawler.stats.inc_value("dozor/skipped")
                 continue
             yield scrapy.Request(
                 document.url, callback=self.parse_article, errback=self.article_failed,
@@ -440,6 +452,24 @@ class NewsSpider(scrapy.Spider):
             )
 
     # -- failures -----------------------------------------------------------------------
+
+    def request_dropped(self, request: scrapy.Request) -> None:
+        """A request the duplicate filter refused: one that redirected to a URL already asked
+        for. An article's is counted (a loop fails, a redirect onto another article is
+        skipped), so no found link goes without an outcome."""
+        chain = [*request.meta.get("redirect_urls", ()), request.url]
+        article_url = request.meta.get("canonical_url")
+        if request.url in chain[:-1]:
+            message = f"redirect loop: {' -> '.join(chain)}"
+            self.logger.warning("%s: %s", article_url or chain[0], message)
+            kind = "fetch" if article_url else "discovery"
+            self.crawler.stats.inc_value("dozor/failed" if article_url
+                                         else "dozor/discovery_failed")
+            record_error(self.crawler, kind, article_url or chain[0], message)
+        elif article_url:
+            # Two links, one page: the page was fetched (and counted) under the other link.
+            self.crawler.stats.inc_value("dozor/redirect_duplicates")
+            self.crawler.stats.inc_value("dozor/skipped")
 
     def _failure_message(self, failure: Failure) -> str:
         value = failure.value
@@ -477,12 +507,19 @@ class NewsSpider(scrapy.Spider):
     def article_failed(self, failure: Failure) -> None:
         """An article could not be fetched: counted and kept for the run's report."""
         url = failure.request.url  # type: ignore[attr-defined]
-        if self._is_robots_refusal(failure):
+        unreachable = failure.request.meta.get("dozor_robots_unreachable")  # type: ignore[attr-defined]
+        if self._is_robots_refusal(failure) and not unreachable:
+            # Not fetched by choice, as a known link is not: skipped.
             self.crawler.stats.inc_value("dozor/robots_forbidden")
+            self.crawler.stats.inc_value("dozor/skipped")
+            return
+        if unreachable:
+            self.crawler.stats.inc_value("dozor/failed")
+            record_error(self.crawler, "fetch", url, f"not fetched: {unreachable}")
             return
         message = self._failure_message(failure)
         if self._is_oversize(failure):
-            self._reject(url, message)
+            self._reject(url, message, article=True)
             return
         self.crawler.stats.inc_value("dozor/failed")
         record_error(self.crawler, "fetch", url, message)
@@ -493,15 +530,16 @@ class NewsSpider(scrapy.Spider):
         url = failure.request.url  # type: ignore[attr-defined]
         message = self._failure_message(failure)
         if self._is_oversize(failure):
-            self._reject(url, message)
+            self._reject(url, message, article=False)
             return
         if self._is_robots_refusal(failure):
             self.crawler.stats.inc_value("dozor/robots_forbidden")
+            self.crawler.stats.inc_value("dozor/discovery_failed")
         elif _status(failure) == 404 and failure.request.meta.get("dozor_day_archive"):  # type: ignore[attr-defined]
             # A day with no archive page yet (today, early morning) is not a failure.
             self.crawler.stats.inc_value("dozor/day_archive_missing")
             return
         else:
-            self.crawler.stats.inc_value("dozor/failed")
+            self.crawler.stats.inc_value("dozor/discovery_failed")
         record_error(self.crawler, "discovery", url, message)
         self.logger.error("discovery %s failed: %s", url, message)
