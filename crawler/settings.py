@@ -39,6 +39,10 @@ DOWNLOAD_TIMEOUT = _config.download_timeout_s
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 
+# A redirect loop or an endless chain costs 10 requests, not Scrapy's 20; real chains are
+# two or three hops (http -> https -> www).
+REDIRECT_MAX_TIMES = 10
+
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 # The first wait after a 429/5xx without Retry-After (then doubled); DOZOR_BACKOFF_BASE.

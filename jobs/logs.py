@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import Any, TextIO
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -69,6 +70,39 @@ def configure_logging(
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    # Python warnings and uncaught exceptions as log records too: with JSON logs, every line
+    # on standard error is one JSON object.
+    logging.captureWarnings(True)
+    if log_format == "json":
+        sys.excepthook = _log_uncaught
+
+
+def _log_uncaught(kind: type[BaseException], value: BaseException, tb: Any) -> None:
+    logging.getLogger("dozor").critical("uncaught %s: %s", kind.__name__, value,
+                                        exc_info=(kind, value, tb))
+
+
+def log_format_of_environment() -> str:
+    """DOZOR_LOG_FORMAT, or 'text' when unset or invalid (the error says so elsewhere)."""
+    value = os.environ.get("DOZOR_LOG_FORMAT", "text")
+    return value if value in ("text", "json") else "text"
+
+
+def say(message: str, log_format: str, *, level: str = "INFO", prefix: str = "",
+        stream: TextIO | None = None) -> None:
+    """A line for the operator on standard error: `prefix + message` as text, or one JSON
+    object (progress of a backfill, the one-line error of a failed command)."""
+    out = stream or sys.stderr
+    out.write((_json_line(message, level, "dozor") if log_format == "json" else prefix + message)
+              + "\n")
+    out.flush()
+
+
+def _json_line(message: str, level: str, logger: str, run_id: int | None = None) -> str:
+    """One log record as the JSON formatter writes it (same fields, same time format)."""
+    return json.dumps({"time": datetime.now(UTC).astimezone().strftime(TIME_FORMAT),
+                       "level": level, "logger": logger, "run_id": run_id, "message": message},
+                      ensure_ascii=False)
 
 
 @contextmanager
@@ -89,9 +123,7 @@ def forward_line(
     out = stream or sys.stderr
     text = line.rstrip("\r\n")
     if log_format == "json" and text and not _is_json_object(text):
-        text = json.dumps({"time": datetime.now(UTC).astimezone().strftime(TIME_FORMAT),
-                           "level": "INFO", "logger": "crawl.stderr", "run_id": run_id,
-                           "message": text}, ensure_ascii=False)
+        text = _json_line(text, "INFO", "crawl.stderr", run_id)
     out.write(text + "\n")
     out.flush()
 

@@ -14,7 +14,7 @@ from crawler.errors import DozorError
 from crawler.sources import Source, all_sources, get_source
 from crawler.tagging.apply import analyse_text
 from crawler.tagging.rules import rules_version
-from jobs.runner import CrawlRequest, RunOutcome, run_crawl
+from jobs.runner import CrawlRequest, RunOutcome, check_window, run_crawl
 from storage.articles import current_tags, iter_stored_texts, replace_tags, update_search_terms
 from storage.db import connect, resolve_database_url
 from storage.migrate import migrate
@@ -36,24 +36,27 @@ def prepare_database(config: Config | None = None) -> str:
 
 def collect(
     source_ids: Sequence[str] = (), *, since: date | None = None, until: date | None = None,
-    on_result: Callable[[Source, RunOutcome], None] | None = None,
+    include_paused: bool = False, on_result: Callable[[Source, RunOutcome], None] | None = None,
     on_progress: Callable[[str], None] | None = None,
 ) -> list[tuple[Source, RunOutcome]]:
-    """One collection pass over the given sources (all but the paused when empty).
+    """One collection pass over the given sources (every source when empty), paused ones
+    left out unless `include_paused`.
 
     `on_progress` gets each crawl's progress lines as they come (a backfill's listing pages).
     """
-    # Unknown ids fail before anything starts.
+    # Unknown ids and an empty window fail before anything starts.
     sources = [get_source(s) for s in source_ids] if source_ids else list(all_sources().values())
+    check_window(since, until)
     config = load_config()
     url = prepare_database(config)
-    # A paused source is collected only when named explicitly.
-    paused = set() if source_ids else _paused(url)
+    # An operator's pause holds for `collect --source` too; `dozor run` runs a paused source.
+    paused = set() if include_paused else _paused(url)
     mode = "replay" if config.replay_warcs else ("backfill" if since else "daily")
     results = []
     for source in sources:
         if source.id in paused:
-            outcome = RunOutcome(None, "paused", f"`dozor resume {source.id}` to collect it")
+            outcome = RunOutcome(None, "paused", f"paused: `dozor resume {source.id}`, or"
+                                 f" `dozor collect --source {source.id} --include-paused`")
         else:
             outcome = run_crawl(CrawlRequest(source.id, since, until, mode), config, url,
                                 on_progress=on_progress)

@@ -47,8 +47,12 @@ def test_pause_skips_a_source_until_named_and_run_history_and_status_show_each_r
     results = {source.id: outcome for source, outcome in collect()}
     assert results["zakon_kz"].status == "ok"
     assert results[slow_site].status == "paused"
-    assert results[slow_site].message == "`dozor resume slow_site` to collect it"
+    assert results[slow_site].message == (
+        "paused: `dozor resume slow_site`, or `dozor collect --source slow_site --include-paused`")
     assert crawl_source(slow_site) == "paused"
+    # Named, it is skipped too (as the pause message says), unless paused ones are included.
+    [(_, named)] = collect([slow_site])
+    assert named.status == "paused"
     assert db.execute("SELECT source_id FROM crawl_runs").fetchall() == [("zakon_kz",)]
 
     # Named explicitly, a paused source runs; this run hits its time limit and is stopped.
@@ -69,9 +73,9 @@ def test_pause_skips_a_source_until_named_and_run_history_and_status_show_each_r
 
     history = cli("runs", "--limit", "1").output.splitlines()
     assert history[0].split() == ["run", "source", "mode", "started", "took", "status", "found",
-                                  "new", "upd", "fail", "rej", "first", "error"]
+                                  "new", "upd", "fail", "rej", "reason"]
     assert history[1].split()[:2] == ["2", "slow_site"] and " timeout " in history[1]
-    assert "runner: stopped after 2 s" in history[1]
+    assert "stopped after 2 s;" in history[1]
     zakon = cli("runs", "--source", "zakon_kz").output.splitlines()[1:]
     assert len(zakon) == 1 and zakon[0].split()[:3] == ["1", "zakon_kz", "daily"]
     assert zakon[0].split()[6:12] == ["ok", "4", "4", "0", "0", "0"]

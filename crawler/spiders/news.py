@@ -139,6 +139,7 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.callback_failed, signal=signals.spider_error)
         return spider
 
     # -- window -------------------------------------------------------------------------
@@ -331,11 +332,31 @@ class NewsSpider(scrapy.Spider):
 
     def _progress(self, where: str, links: int, oldest: datetime | None) -> None:
         """A backfill's progress line; `dozor collect --since` shows these as they come."""
-        if self.backfill:
-            self.logger.info(
-                "backfill %s: %s, %d links, oldest %s", self.source.id, where, links,
-                oldest.astimezone(ALMATY).date() if oldest else "undated",
-            )
+        if not self.backfill:
+            return
+        stats = self.crawler.stats
+        stored = sum(int(stats.get_value(f"dozor/{k}", 0) or 0)
+                     for k in ("new", "updated", "unchanged"))
+        self.logger.info(
+            "backfill %s: %s, %d links, oldest %s; %d found, %d stored so far%s",
+            self.source.id, where, links,
+            oldest.astimezone(ALMATY).date() if oldest else "undated",
+            int(stats.get_value("dozor/found", 0) or 0), stored, self._eta(oldest),
+        )
+
+    def _eta(self, oldest: datetime | None) -> str:
+        """How far back the walk has come through the window, and the time left at this pace."""
+        if oldest is None or self.since is None:
+            return ""
+        end = self.until or datetime.now(ALMATY).date()
+        span = (end - self.since).days + 1
+        done = min(max((end - oldest.astimezone(ALMATY).date()).days, 0), span)
+        if done <= 0:
+            return ""
+        elapsed = (datetime.now(UTC) - self.started_at).total_seconds()
+        left = elapsed * (span - done) / done
+        when = f"about {left / 60:.0f} min left" if left >= 90 else f"about {left:.0f} s left"
+        return f", {100 * done // span}% of the window, {when}"
 
     def _govkz_ticket_request(self, api: GovKzApi) -> scrapy.Request:
         # Since 2026 the news API answers 400 "notAllowed" unless the session first POSTs here.
@@ -369,7 +390,11 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("dozor/discovery_failed")
             record_error(self.crawler, "discovery", response.url, message)
             return
-        links = parse_govkz_news(response.body, api.project, api.lang)
+        try:
+            links = parse_govkz_news(response.body, api.project, api.lang)
+        except RejectedInputError as exc:
+            self._reject(response.url, str(exc), article=False)
+            return
         yield from self.follow_links(links)
         oldest = _oldest(links)
         self._progress(f"API {api.project} {api.lang} page {page + 1}", len(links), oldest)
@@ -453,6 +478,16 @@ class NewsSpider(scrapy.Spider):
 
     # -- failures -----------------------------------------------------------------------
 
+    def callback_failed(self, failure: Failure, response: Response) -> None:
+        """A parse callback raised (a bug, or input no parser refused cleanly): counted and
+        recorded, never only a line in the log."""
+        request = response.request
+        article_url = request.meta.get("canonical_url") if request is not None else None
+        error = failure.value
+        message = f"could not parse: {exception_summary(error) if error else failure}"
+        self.crawler.stats.inc_value("dozor/failed" if article_url else "dozor/discovery_failed")
+        record_error(self.crawler, "parse", article_url or response.url, message)
+
     def request_dropped(self, request: scrapy.Request) -> None:
         """A request the duplicate filter refused: one that redirected to a URL already asked
         for. An article's is counted (a loop fails, a redirect onto another article is
@@ -480,6 +515,14 @@ class NewsSpider(scrapy.Spider):
                 return (f"HTTP {response.status} with Retry-After {wait:.0f} s, past the"
                         f" {MAX_RETRY_AFTER_S:.0f} s cap: not waited for; the next run tries again")
             return f"HTTP {response.status}"
+        if isinstance(value, IgnoreRequest) and "max redirections" in str(value):
+            request = failure.request  # type: ignore[attr-defined]
+            chain = [*request.meta.get("redirect_urls", ()), request.url]
+            limit = self.crawler.settings.getint("REDIRECT_MAX_TIMES")
+            what = ("redirect loop" if len(set(chain)) < len(chain)
+                    else f"more than {limit} redirects")
+            shown = " -> ".join(chain[:4]) + (" -> …" if len(chain) > 4 else "")
+            return f"{what}: {shown}"
         if self._is_oversize(failure):
             limit = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
             detail = str(value).split(" in request ")[0] or "cancelled while reading"
@@ -534,6 +577,8 @@ class NewsSpider(scrapy.Spider):
             return
         if self._is_robots_refusal(failure):
             self.crawler.stats.inc_value("dozor/robots_forbidden")
+            if failure.request.meta.get("dozor_robots_unreachable"):  # type: ignore[attr-defined]
+                return  # the host's failure is counted and recorded once, by robots.txt
             self.crawler.stats.inc_value("dozor/discovery_failed")
         elif _status(failure) == 404 and failure.request.meta.get("dozor_day_archive"):  # type: ignore[attr-defined]
             # A day with no archive page yet (today, early morning) is not a failure.
