@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+from types import FrameType
+from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
 from crawler.config import load_config
 from jobs.logs import configure_logging
+from jobs.pipeline import drop_queued_downloads
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,8 +50,31 @@ def main(argv: list[str] | None = None) -> int:
     spider_args = {"source": args.source, "run_id": args.run_id, "since": args.since,
                    "until": args.until}
     process.crawl("news", **{k: v for k, v in spider_args.items() if v is not None})
+    # The reactor CrawlerProcess installed (imported only now: importing it earlier would
+    # install Twisted's default one instead).
+    from twisted.internet import reactor
+
+    # Installed once the reactor runs, after Scrapy's own handlers, which it then calls.
+    reactor.callWhenRunning(reactor.callLater, 0, _stop_fast_on_signals, process)
     process.start()
     return 0
+
+
+def _stop_fast_on_signals(process: CrawlerProcess) -> None:
+    """On SIGTERM/SIGINT (the runner stopping a crawl), drop the downloads queued behind the
+    politeness delay first: Scrapy's graceful shutdown would fetch them all before it ends."""
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        scrapy_handler = signal.getsignal(signum)
+
+        def stop(received: int, frame: FrameType | None, then: Any = scrapy_handler) -> None:
+            from twisted.internet import reactor
+
+            for crawler in process.crawlers:
+                reactor.callFromThread(drop_queued_downloads, crawler, "shutdown")
+            if callable(then):
+                then(received, frame)
+
+        signal.signal(signum, stop)
 
 
 if __name__ == "__main__":

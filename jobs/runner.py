@@ -198,7 +198,8 @@ class LeaseKeeper:
             self._safe_until = now + self.ttl_s - self.heartbeat_s
         except LeaseLostError as exc:
             self.lost = str(exc)
-        except (psycopg.OperationalError, DatabaseUnavailableError) as exc:
+        except (psycopg.Error, DatabaseUnavailableError) as exc:
+            # Down, restarting, read-only or full: the lease is ours until _safe_until.
             log.warning("heartbeat of %s failed: %s", self.lease.name, first_line(exc))
             if time.monotonic() >= self._safe_until:
                 silent = self.ttl_s - self.heartbeat_s
@@ -233,10 +234,11 @@ def run_crawl(
         lease = acquire(conn, name, owner_name(), config.lease_ttl_s)
         if lease is None:
             return RunOutcome(None, "skipped", _busy_message(conn, name))
-    except psycopg.OperationalError as exc:
+    except psycopg.Error as exc:
         conn.close()
         raise DatabaseUnavailableError(
-            f"lost PostgreSQL before the run of {request.source_id}: {first_line(exc)}") from exc
+            f"PostgreSQL failed before the run of {request.source_id}: {first_line(exc)}"
+        ) from exc
     keeper = LeaseKeeper(database_url, conn, lease, config)
     try:
         run_id = start_run(keeper.conn, request.source_id, request.mode, lease.token)
@@ -246,9 +248,12 @@ def run_crawl(
         close_orphaned_runs(keeper.conn, request.source_id, run_id)
         with bound_run_id(run_id):
             return _supervise(keeper, run_id, request, config, timeout_s, on_progress)
-    except psycopg.OperationalError as exc:
+    except (psycopg.Error, DatabaseUnavailableError) as exc:
+        # Lost, read-only or full: the run could not be recorded; the next run of the source
+        # closes its row with the counts the database holds.
         raise DatabaseUnavailableError(
-            f"lost PostgreSQL during the run of {request.source_id}: {first_line(exc)}"
+            f"PostgreSQL failed during the run of {request.source_id}: {first_line(exc)}"
+            " (the next run of the source records this one)"
         ) from exc
     finally:
         keeper.release()
@@ -404,6 +409,11 @@ def _record_end(
         log.warning("run %d: lost the database connection (%s); reconnecting to record the run",
                     run_id, first_line(exc))
     return write()
+
+
+def store_refused(run: CrawlRun | None) -> bool:
+    """Whether the database refused some of a run's writes (down, full or read-only)."""
+    return run is not None and any(e.get("kind") == "store" for e in run.errors)
 
 
 class _StderrTail:

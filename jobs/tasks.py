@@ -10,13 +10,13 @@ from datetime import date
 import psycopg
 
 from crawler.config import Config, load_config
-from crawler.errors import DozorError
+from crawler.errors import DatabaseUnavailableError, DozorError, first_line
 from crawler.sources import Source, all_sources, get_source
 from crawler.tagging.apply import analyse_text
 from crawler.tagging.rules import rules_version
 from jobs.runner import CrawlRequest, RunOutcome, check_window, run_crawl
 from storage.articles import current_tags, iter_stored_texts, replace_tags, update_search_terms
-from storage.db import connect, resolve_database_url
+from storage.db import connect, redact_url, resolve_database_url
 from storage.migrate import migrate
 from storage.sources import paused_source_ids, sync_sources
 from storage.stories import group_stories
@@ -28,9 +28,15 @@ def prepare_database(config: Config | None = None) -> str:
     """The database URL (starting the embedded server if needed), migrated and synced."""
     config = config or load_config()
     url = resolve_database_url(config)
-    with connect(url) as conn:
-        migrate(conn)
-        sync_sources(conn, all_sources().values())
+    try:
+        with connect(url) as conn:
+            migrate(conn)
+            sync_sources(conn, all_sources().values())
+    except psycopg.Error as exc:
+        # Read-only (a standby after a failover), full, or gone between connect and write.
+        raise DatabaseUnavailableError(
+            f"PostgreSQL at {redact_url(url)} refused Dozor's writes: {first_line(exc)}"
+        ) from exc
     return url
 
 

@@ -550,6 +550,8 @@ class NewsSpider(scrapy.Spider):
     def article_failed(self, failure: Failure) -> None:
         """An article could not be fetched: counted and kept for the run's report."""
         url = failure.request.url  # type: ignore[attr-defined]
+        if failure.request.meta.get("dozor_stopped"):  # type: ignore[attr-defined]
+            return  # dropped as the crawl stopped: the run counts it among the unfinished
         unreachable = failure.request.meta.get("dozor_robots_unreachable")  # type: ignore[attr-defined]
         if self._is_robots_refusal(failure) and not unreachable:
             # Not fetched by choice, as a known link is not: skipped.
@@ -571,6 +573,8 @@ class NewsSpider(scrapy.Spider):
     def discovery_failed(self, failure: Failure) -> None:
         """A feed, sitemap, listing or API page could not be fetched."""
         url = failure.request.url  # type: ignore[attr-defined]
+        if failure.request.meta.get("dozor_stopped"):  # type: ignore[attr-defined]
+            return  # dropped as the crawl stopped
         message = self._failure_message(failure)
         if self._is_oversize(failure):
             self._reject(url, message, article=False)

@@ -14,7 +14,13 @@ from crawler.errors import DateWindowError
 from crawler.extract.dates import ALMATY
 from crawler.sources import Source, all_sources
 from jobs.logs import say
-from jobs.runner import FAILED_STATUSES, RunOutcome, check_window, exit_on_termination
+from jobs.runner import (
+    FAILED_STATUSES,
+    RunOutcome,
+    check_window,
+    exit_on_termination,
+    store_refused,
+)
 from jobs.sources_doc import sources_markdown
 from jobs.tasks import collect as run_collect
 from jobs.tasks import prepare_database
@@ -65,7 +71,7 @@ def collect(
     """Collect new articles from the sources into PostgreSQL and print a summary.
 
     Exits 0 when every source was read (ok or partial), 1 when some failed, 2 on a usage error
-    or when PostgreSQL is unavailable.
+    or when PostgreSQL is unavailable or refused to store articles (full, read-only).
     """
     if replay:
         os.environ["DOZOR_REPLAY_WARCS"] = os.pathsep.join(str(Path(p).resolve()) for p in replay)
@@ -105,6 +111,10 @@ def collect(
         click.echo("No source could be read. Offline? Try the saved sample:"
                    f" `{_command_name()} collect --replay docs/sample/zakon_kz.warc.gz"
                    " --source zakon_kz`.")
+    if any(store_refused(o.run) for _, o in results):
+        click.echo("PostgreSQL refused to store some articles (down, full or read-only: see the"
+                   " reasons above); the next run fetches them again.")
+        raise SystemExit(2)  # the store is unavailable: not a site's fault
     if failed:
         # Some source failed (or was killed, timed out, lost its lease): a monitor must know.
         raise SystemExit(1)

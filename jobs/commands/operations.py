@@ -15,7 +15,7 @@ import click
 from crawler.config import load_config
 from crawler.sources import all_sources, get_source
 from jobs.logs import configure_logging
-from jobs.runner import CrawlRequest, RunOutcome, exit_on_termination, run_crawl
+from jobs.runner import CrawlRequest, RunOutcome, exit_on_termination, run_crawl, store_refused
 from jobs.scheduler import (
     ALMATY,
     build_scheduler,
@@ -95,6 +95,8 @@ def _run_one(source_id: str) -> None:
     outcome = run_crawl(CrawlRequest(source_id, mode="manual"), config, url)
     group_after_crawl(url, outcome)
     click.echo(_outcome_line(source_id, outcome))
+    if store_refused(outcome.run):
+        sys.exit(2)  # PostgreSQL refused writes: the store, not the site
     if outcome.status in FAILED_STATUSES:
         sys.exit(1)
 

@@ -109,3 +109,9 @@ def crawl_pid(url: str, run_id: int) -> int:
              and rows[0][0], 30, f"run {run_id}'s crawl to start")
     rows = query(url, "SELECT pid FROM crawl_runs WHERE id = %s", run_id)
     return int(rows[0][0])
+
+
+def execute(url: str, statement: str, *params: Any) -> None:
+    """One statement outside a transaction (ALTER SYSTEM, CHECKPOINT, …)."""
+    with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(statement.encode(), params or None)

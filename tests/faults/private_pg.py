@@ -6,7 +6,9 @@ on 127.0.0.1 on a port of its own that stays the same across restarts (a crawl r
 same URL), and can be started with a file-size limit (RLIMIT_FSIZE) on the server process: its
 relation files then cannot grow past it, and PostgreSQL fails writes as on a full disk
 ("could not extend file …: File too large. HINT: Check free disk space.").
-As root, PostgreSQL runs as pgserver's `pgserver` system user, as the embedded server does.
+As root, PostgreSQL runs as pgserver's `pgserver` system user, as the embedded server does; its
+data then lives in a directory of its own under the system's temporary directory, not under
+pytest's, which pytest keeps private to root (mode 0700, re-applied by any pytest run).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,13 +41,13 @@ def _free_port() -> int:
 class PrivateServer:
     """One PostgreSQL cluster in `base`: initdb once, then start/stop/restart at will."""
 
-    def __init__(self, base: Path) -> None:
-        self.base = base
-        self.pgdata = base / "pgdata"
+    def __init__(self, base: Path | None = None) -> None:
+        self.base = base or Path(tempfile.mkdtemp(prefix="dozor-pg-"))
+        self.pgdata = self.base / "pgdata"
         self.port = _free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self.user = SYSTEM_USER if os.geteuid() == 0 else None
-        self.log = base / "postgres.log"
+        self.log = self.base / "postgres.log"
 
     def url(self, dbname: str = "postgres") -> str:
         """The connection string of a database on this server."""
@@ -54,6 +57,7 @@ class PrivateServer:
         """initdb with 1 MB WAL segments (a file-size limit above that leaves WAL writable)."""
         self.base.mkdir(parents=True, exist_ok=True)
         if self.user:
+            self.base.chmod(0o755)
             from pgserver.utils import ensure_prefix_permissions, ensure_user_exists
 
             ensure_user_exists(self.user)
@@ -129,13 +133,13 @@ class PrivateServer:
 
 
 @contextmanager
-def private_server(base: Path) -> Iterator[PrivateServer]:
-    """A started private server, stopped and deleted afterwards."""
-    server = PrivateServer(base)
+def private_server() -> Iterator[PrivateServer]:
+    """A started private server in a new temporary directory, stopped and deleted afterwards."""
+    server = PrivateServer()
     server.init()
     server.start()
     try:
         yield server
     finally:
         server.stop()
-        shutil.rmtree(base, ignore_errors=True)
+        shutil.rmtree(server.base, ignore_errors=True)

@@ -24,6 +24,7 @@ from tests.faults.cases import (
     ARTICLE_FAULTS,
     ARTICLES_HOST,
     ARTICLES_PER_SITE,
+    DISCOVERY_FAULTS,
     DOMAIN,
     HEALTHY_ARTICLES,
     Fault,
@@ -45,21 +46,39 @@ XXE = b"""<?xml version="1.0"?>
 
 # Healthy hosts whose crawls must last a few seconds in phase 1 (to be killed, stopped or have
 # their database taken away midway): more articles, each answered after a delay.
-SLOW_HOSTS = ("slow", "slow2", "slow3", "slow4", "clock", "warc", "dbdown", "dbfull", "dbro",
-              "race")
-SLOW_ARTICLES = 8
+FAST_HOSTS = ("down", "dns", "race", "db-late")
+SLOW_ARTICLES = 12
+# The process faults share one site, each case's run stopping early: enough for all of them.
+PROCESS_ARTICLES = 40
 SLOW_DELAY_S = 0.5
 
 
 def is_slow(host: str) -> bool:
-    return host.split(".")[0] in SLOW_HOSTS
+    """Healthy hosts of the process, database and disk faults (tests/faults/sources.py)."""
+    label = host.split(".")[0]
+    return host.endswith(DOMAIN) and label not in FAST_HOSTS and by_host(host) is None and (
+        host != ARTICLES_HOST)
 
 
 def article_count(host: str) -> int:
-    """How many articles a host's feed lists."""
+    """How many articles a host serves (/news/1.html …)."""
     if host == ARTICLES_HOST:
-        return len(ARTICLE_FAULTS) + HEALTHY_ARTICLES
+        return HEALTHY_ARTICLES
+    if host in {f.host for f in ARTICLE_FAULTS}:
+        return 1
+    if host == f"procs.{DOMAIN}":
+        return PROCESS_ARTICLES
     return SLOW_ARTICLES if is_slow(host) else ARTICLES_PER_SITE
+
+
+def feed_links(host: str) -> list[tuple[str, str]]:
+    """(URL, title) of the articles a host's feed, sitemap and listing give."""
+    own = [(f"https://{host}/news/{n}.html", article_title(host, n))
+           for n in range(1, article_count(host) + 1)]
+    if host != ARTICLES_HOST:
+        return own
+    # fault_articles' feed: one article on each article-fault host, then the healthy ones.
+    return [(f.url, article_title(f.host, 1)) for f in ARTICLE_FAULTS] + own
 
 
 def article_title(host: str, number: int) -> str:
@@ -91,24 +110,23 @@ def article_html(host: str, number: int) -> str:
 
 def feed_xml(host: str) -> str:
     items = "".join(
-        f"<item><title>{article_title(host, n)}</title><link>https://{host}/news/{n}.html</link>"
+        f"<item><title>{title}</title><link>{url}</link>"
         f"<pubDate>Fri, 26 Dec 2025 10:{n:02d}:00 +0500</pubDate></item>"
-        for n in range(1, article_count(host) + 1))
+        for n, (url, title) in enumerate(feed_links(host), start=1))
     return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
             f"<title>{host}</title><link>https://{host}/</link>{items}</channel></rss>")
 
 
 def sitemap_xml(host: str) -> str:
-    urls = "".join(f"<url><loc>https://{host}/news/{n}.html</loc><lastmod>{PUBLISHED}</lastmod>"
-                   "</url>" for n in range(1, article_count(host) + 1))
+    urls = "".join(f"<url><loc>{url}</loc><lastmod>{PUBLISHED}</lastmod></url>"
+                   for url, _ in feed_links(host))
     return ('<?xml version="1.0" encoding="utf-8"?>'
             f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>')
 
 
 def listing_html(host: str) -> str:
-    links = "".join(f'<li><a href="/news/{n}.html">{article_title(host, n)}</a>'
-                    f"<time>26.12.2025 10:{n:02d}</time></li>"
-                    for n in range(1, article_count(host) + 1))
+    links = "".join(f'<li><a href="{url}">{title}</a><time>26.12.2025 10:{n:02d}</time></li>'
+                    for n, (url, title) in enumerate(feed_links(host), start=1))
     return f'<!doctype html><html lang="ru"><body><ul class="news">{links}</ul></body></html>'
 
 
@@ -144,7 +162,7 @@ class FaultHandler(Handler):
         if host == "www.gov.kz" and f"projects=eq:{API_PROJECT}" in parts.query:
             self._log()
             page = int(parse_qs(parts.query).get("page", ["0"])[0])
-            fault = Fault("api-json", "", "api", "malformed", "", "", "")
+            fault = next(f for f in DISCOVERY_FAULTS if f.where == "api")
             self._answer(fault if self.phase == 1 else None, "api",
                          api_json(page).encode(), "application/json", host, rest)
             return
@@ -165,9 +183,6 @@ class FaultHandler(Handler):
         if body is None:
             self._send(404, b"<html><body>Not found</body></html>")
             return
-        if host == ARTICLES_HOST and where == "article" and self.phase == 1 and not chained:
-            number = int(path.rsplit("/", 1)[1].split(".")[0])
-            fault = ARTICLE_FAULTS[number - 1] if number <= len(ARTICLE_FAULTS) else None
         if fault is not None and fault.where != where:
             fault = None
         if "loop" in query and fault is not None and fault.how == "redirect-loop":
@@ -226,8 +241,8 @@ class FaultHandler(Handler):
                 self._redirect(f"https://{host}{path}?loop=1")
             elif kind == "redirect-chain":
                 self._redirect(f"https://{host}/r/1{path}")
-            elif kind == "duplicate-of":
-                self._redirect(f"https://{host}/news/{len(ARTICLE_FAULTS) + int(arg)}.html")
+            elif kind == "duplicate":
+                self._redirect(f"https://{ARTICLES_HOST}/news/1.html")
             elif kind in ("huge", "gzip-bomb"):
                 self._misbehave(kind, {"mb": ["50" if kind == "huge" else "64"]})
             elif kind == "gzip-bomb-raw":

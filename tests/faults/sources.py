@@ -1,8 +1,9 @@
-"""Test sources of the fault matrix: one per discovery fault, one for the article faults.
+"""Test sources of the fault matrix (tests/faults/cases.py), on hosts tests/faults/site.py serves.
 
-Site: <fault>.faults.invalid, built by tests/faults/site.py (see tests/faults/cases.py).
-Discovery: as the fault needs: a feed /rss.xml (most), a sitemap, a listing /news/, or a
-    gov.kz-like news API on www.gov.kz (project `faultapi`).
+Site: <fault>.faults.invalid, one host per fault; healthy hosts for the process and database
+    faults (<name>.faults.invalid; slow ones answer each article after half a second).
+Discovery: one discovery document (or article, for fault_articles) per fault host: feeds
+    /rss.xml, sitemaps, listings /news/, and a gov.kz-like news API (project `faultapi`).
 Caveats: registered only through DOZOR_SOURCE_MODULES=tests.faults.sources, by tests/faults.
 """
 
@@ -11,44 +12,47 @@ from __future__ import annotations
 import re
 
 from crawler.sources import Feed, GovKzApi, Listing, Sitemap, Source
-from tests.faults.cases import ARTICLES_HOST, DISCOVERY_FAULTS, DOMAIN, Fault
+from tests.faults.cases import ARTICLES_HOST, DOMAIN, GROUPS, Fault
 from tests.faults.site import API_PROJECT
 
-
-def fault_source(source_id: str, host: str, where: str = "feed", how: str = "") -> Source:
-    """A source on one fault host, discovering its articles the way the fault needs."""
-    home = f"https://{host}"
-    feeds: tuple[Feed, ...] = ()
-    sitemaps: tuple[Sitemap, ...] = ()
-    listings: tuple[Listing, ...] = ()
-    apis: tuple[GovKzApi, ...] = ()
-    pattern = rf"^https://{re.escape(host)}/news/\d+\.html$"
-    if where == "sitemap":
-        name = "sitemap.xml.gz" if how == "gzip-bomb-raw" else "sitemap.xml"
-        sitemaps = (Sitemap(f"{home}/{name}", lang="ru"),)
-    elif where == "listing":
-        listings = (Listing(f"{home}/news/", lang="ru"),)
-    elif where == "api":
-        home = f"https://www.gov.kz/memleket/entities/{API_PROJECT}"
-        apis = (GovKzApi(project=API_PROJECT, lang="ru"),)
-        pattern = (rf"^https://www\.gov\.kz/memleket/entities/{API_PROJECT}/press/news/details/"
-                   r"\d+\?lang=ru$")
-    else:
-        feeds = (Feed(f"{home}/rss.xml", lang="ru"),)
-    return Source(id=source_id, name=f"Fault test site {host}", home=home, languages=("ru",),
-                  article_url_pattern=pattern, feeds=feeds, sitemaps=sitemaps, listings=listings,
-                  govkz_apis=apis, schedule="0 6 * * *")
+ANY_FAULT_ARTICLE = (
+    rf"^https://([a-z0-9-]+\.{re.escape(DOMAIN)}/news/\d+\.html"
+    rf"|www\.gov\.kz/memleket/entities/{API_PROJECT}/press/news/details/\d+\?lang=ru)$"
+)
+# Healthy sites, one source each (host label -> source fault_<label with _>): site down, DNS
+# failure, and the process, database and disk faults. Slow ones are in tests/faults/site.py.
+HEALTHY = ("down", "dns", "procs", "race", "clock", "warc", "warc-tmpfs", "db-restart",
+           "db-down", "db-full", "db-ro", "db-late")
+# Crawled by `dozor schedule` too: hourly, so three missed slots fit in the 12 h misfire grace.
+HOURLY = ("procs",)
 
 
-def _for_fault(fault: Fault) -> Source:
-    return fault_source(fault.source_id, fault.host, fault.where, fault.how)
+def group_source(source_id: str, faults: tuple[Fault, ...]) -> Source:
+    """A source made of one discovery document per fault host."""
+    feeds = [Feed(f.url if f.where == "feed" else f"https://{f.host}/rss.xml", lang="ru")
+             for f in faults if f.where in ("feed", "robots")]
+    sitemaps = [Sitemap(f.url, lang="ru") for f in faults if f.where == "sitemap"]
+    listings = [Listing(f.url, lang="ru") for f in faults if f.where == "listing"]
+    apis = [GovKzApi(project=API_PROJECT, lang="ru") for f in faults if f.where == "api"]
+    if source_id == "fault_articles":
+        feeds = [Feed(f"https://{ARTICLES_HOST}/rss.xml", lang="ru")]
+    return Source(id=source_id, name=f"Fault test site {source_id}", home=f"https://{DOMAIN}",
+                  languages=("ru",), article_url_pattern=ANY_FAULT_ARTICLE, feeds=tuple(feeds),
+                  sitemaps=tuple(sitemaps), listings=tuple(listings), govkz_apis=tuple(apis),
+                  schedule="0 6 * * *")
+
+
+def healthy_source(name: str) -> Source:
+    """A healthy site with a feed of its own."""
+    host = f"{name}.{DOMAIN}"
+    return Source(id="fault_" + name.replace("-", "_"), name=f"Fault test site {host}",
+                  home=f"https://{host}", languages=("ru",),
+                  article_url_pattern=rf"^https://{re.escape(host)}/news/\d+\.html$",
+                  feeds=(Feed(f"https://{host}/rss.xml", lang="ru"),),
+                  schedule="0 * * * *" if name in HOURLY else "0 6 * * *")
 
 
 SOURCES = (
-    *(_for_fault(f) for f in DISCOVERY_FAULTS),
-    fault_source("fault_articles", ARTICLES_HOST),
-    # Healthy sites for the process and database faults, and for site down / DNS failure.
-    *(fault_source(f"fault_{name}", f"{name}.{DOMAIN}") for name in (
-        "down", "dns", "slow", "slow2", "slow3", "slow4", "clock", "warc", "dbdown", "dbfull",
-        "dbro", "race")),
+    *(group_source(source_id, faults) for source_id, faults in GROUPS.items()),
+    *(healthy_source(name) for name in HEALTHY),
 )
