@@ -312,6 +312,11 @@ def _supervise(
         report = _read_report(stats_file)
     status = judge_run(report["counts"] if report else {}, exit_code, ending)
     detail = _ending_detail(ending, exit_code, limit, keeper.lost, report, stderr_tail)
+    unarchived = int(((report or {}).get("stats") or {}).get("dozor/archive_failed") or 0)
+    if unarchived and status == "ok":
+        # Stored, but without the evidence reprocessing and the archived page need.
+        status = "partial"
+        detail = f"{unarchived} responses not archived (disk full? see DOZOR_DATA_DIR)"
     extra = [{"kind": "runner", "url": "", "message": detail}] if detail else []
     run = _record_end(keeper, run_id, status, detail, report, extra)
     log.info("run %d: %s ended %s (found %d, new %d, updated %d, failed %d, rejected %d)",

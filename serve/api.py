@@ -2,10 +2,10 @@
 
     dozor serve --host 127.0.0.1 --port 8000    # then http://127.0.0.1:8000/ and /openapi.json
 
-Every connection is read-only (default_transaction_read_only, and the `dozor_analyst` role
-when the login may take it); only GET routes exist. Errors answer with a short message:
-400 for a query Dozor cannot read, 422 for a parameter out of range, 503 when the database
-is down, 500 otherwise, never a traceback or SQL.
+Every connection is read-only (default_transaction_read_only, and the database's reader role,
+`<database>_reader`, when the login may take it); only GET routes exist. Errors answer with a
+short message: 400 for a query Dozor cannot read, 422 for a parameter out of range, 503 when
+the database is down, 500 otherwise, never a traceback or SQL.
 """
 
 from __future__ import annotations

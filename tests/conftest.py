@@ -64,10 +64,9 @@ def database_url(pg_server_url: str, worker_id: str) -> Iterator[str]:
             os.environ.pop("DATABASE_URL", None)
         else:
             os.environ["DATABASE_URL"] = old
-        with psycopg.connect(pg_server_url, autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+        from storage.db import drop_database  # its per-database roles go with it
+
+        drop_database(pg_server_url, name)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -41,18 +42,26 @@ class Processes:
         self.env = env
         self.running: list[subprocess.Popen[str]] = []
 
-    def start(self, *args: str, **env: str) -> subprocess.Popen[str]:
-        """`dozor ARGS` in the background."""
+    def start(self, *args: str, file_size_limit: int | None = None,
+              **env: str) -> subprocess.Popen[str]:
+        """`dozor ARGS` in the background; with a limit, no file it or its crawls write may
+        grow past that many bytes (RLIMIT_FSIZE: a full disk for this process tree only)."""
+        def limit() -> None:
+            if file_size_limit is not None:
+                resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
+
         process = subprocess.Popen(
             [sys.executable, "-m", "jobs.cli", *args], cwd=PROJECT_ROOT,
             env={**self.env, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            preexec_fn=limit if file_size_limit is not None else None,
         )
         self.running.append(process)
         return process
 
-    def run(self, *args: str, timeout: float = 120, **env: str) -> Finished:
+    def run(self, *args: str, timeout: float = 120, file_size_limit: int | None = None,
+            **env: str) -> Finished:
         """`dozor ARGS` to its end."""
-        return self.finish(self.start(*args, **env), timeout)
+        return self.finish(self.start(*args, file_size_limit=file_size_limit, **env), timeout)
 
     def finish(self, process: subprocess.Popen[str], timeout: float = 120) -> Finished:
         """Wait for a started process; its exit code and output."""
