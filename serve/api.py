@@ -27,6 +27,7 @@ from fastapi.staticfiles import StaticFiles
 from psycopg_pool import ConnectionPool, PoolTimeout
 from pydantic import BaseModel, Field
 
+from crawler.config import load_config
 from crawler.errors import DatabaseUnavailableError, SearchQueryError
 from serve.connection import make_read_only, pool_kwargs
 from serve.feed import atom_feed
@@ -449,6 +450,7 @@ def _add_routes(app: FastAPI) -> None:
     def statistics(
         conn: Conn, filters: FiltersDep, q: QueryText = "",
         by: Annotated[list[Literal["week", "region", "source"]], Query(
+            max_length=len(DIMENSIONS),
             description="The counts wanted (repeatable); default all three")] = [],  # noqa: B006
     ) -> StatsOut:
         """Matching articles per week (Asia/Almaty, weeks start on Monday), region, source."""
@@ -483,11 +485,14 @@ def _add_routes(app: FastAPI) -> None:
         result = search(conn, SearchRequest(q, filters, "newest", FEED_ENTRIES, 0),
                         with_body=True, count=False)
         params = _query_string(request)
-        base = str(request.base_url).rstrip("/")
+        query = f"?{params}" if params else ""
+        # Never the request's Host header (the client writes it): the configured address, or
+        # links relative to wherever the feed was read.
+        base = (load_config().public_url or "").rstrip("/")
         body = atom_feed(
             result, title=_feed_title(q, filters),
-            self_url=f"{base}/feeds/search.atom" + (f"?{params}" if params else ""),
-            alternate_url=f"{base}/" + (f"?{params}" if params else ""),
+            feed_id=f"tag:dozor,2025:feeds/search.atom{query}",
+            self_url=f"{base}/feeds/search.atom{query}", alternate_url=f"{base}/{query}",
             article_api=f"{base}/api/articles/",
         )
         return Response(body, media_type="application/atom+xml; charset=utf-8")

@@ -138,7 +138,7 @@ ARTICLE_FAULTS = (
     Fault("a-cp1251", "an article in windows-1251 labelled UTF-8", "article", "cp1251",
           "stored", "", "nothing: the encoding is detected"),
     Fault("a-empty", "an article answers 200 with an empty body", "article", "empty", "stored",
-          "", "nothing: stored as 'empty' and asked again by the runs of the next 3 days"),
+          "", "nothing: stored as 'empty'; asked again 6 h later, for 3 days"),
     Fault("a-broken", "an article with broken HTML (unclosed tags, a NUL byte)", "article",
           "broken-html", "stored", "", "nothing"),
     Fault("a-dup", "two feed links, one redirecting to the other's page", "article",

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 from crawler.sources import all_sources
@@ -81,12 +82,17 @@ def lease_of(dozor: Processes, source_id: str = PROCS) -> list[tuple[Any, ...]]:
        " left for the next run”; `dozor collect` exits 1 (no “Offline?”)",
        "nothing: the next run fetches the rest; if it recurs, look at memory")
 def test_a_crawl_killed_with_sigkill_is_recorded_killed_with_what_it_stored(
-    dozor: Processes,
+    dozor: Processes, tmp_path: Path,
 ) -> None:
-    collect = dozor.start("collect", "--source", PROCS)
+    # Where Scrapy 2.19's remote-control endpoint writes its job file (token and port).
+    collect = dozor.start("collect", "--source", PROCS, XDG_STATE_HOME=str(tmp_path))
     run_id = new_run(dozor, 0)
-    kill(crawl_pid(url_of(dozor), run_id))
+    crawl = crawl_pid(url_of(dozor), run_id)
+    # No remote control of a crawl: nothing listens (finding 7).
+    assert [c for c in psutil.Process(crawl).net_connections() if c.status == "LISTEN"] == []
+    kill(crawl)
     done = dozor.finish(collect)
+    assert not list(tmp_path.rglob("*.json")), "no job file left behind"
     run = run_row(dozor, run_id)
     assert (done.returncode, run["status"]) == (1, "killed"), done
     assert "killed by SIGKILL" in run["reason"] and "links left for the next run" in run["reason"]
