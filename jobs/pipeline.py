@@ -85,6 +85,25 @@ def drop_queued_downloads(crawler: Crawler, reason: str) -> int:
     return dropped
 
 
+def write_batch(
+    conn: psycopg.Connection[Any], batch: Sequence[tuple[Article, ArticleAnalysis]],
+    run_id: int | None, lease: Lease | None, counts: dict[str, int],
+) -> list[str]:
+    """Store a batch in one transaction: the lease's token checked first (fencing), then the
+    articles and their tags, then the run's counters (`counts` so far plus this batch's), so a
+    killed crawl's record matches what it stored. LeaseLostError if the lease is gone."""
+    with conn.transaction():
+        if lease is not None:
+            check(conn, lease)
+        outcomes: list[str] = list(store_articles(conn, batch, run_id))
+        if run_id is not None:
+            progress = dict(counts)
+            for outcome in outcomes:
+                progress[outcome] += 1
+            record_progress(conn, run_id, progress, lease)
+    return outcomes
+
+
 @dataclass(frozen=True, slots=True)
 class _Extracted:
     """An article waiting in the batch, with the page it came from."""
@@ -196,13 +215,9 @@ class StorePipeline:
         for attempt in (1, 2):
             conn = self._connection()
             try:
-                with conn.transaction():
-                    if self.lease is not None:
-                        check(conn, self.lease)
-                    outcomes = store_articles(conn, [(e.article, e.analysis) for e in batch],
-                                              self._spider().run_id)
-                    self._record_progress(conn, outcomes)
-                return list(outcomes)
+                return write_batch(conn, [(e.article, e.analysis) for e in batch],
+                                   self._spider().run_id, self.lease,
+                                   run_counts(self.crawler.stats.get_stats()))
             except psycopg.OperationalError:
                 # A restarted server: the broken connection is replaced once, then it counts.
                 if attempt == 2 or not conn.broken:
@@ -217,15 +232,6 @@ class StorePipeline:
             self._close(LEASE_LOST, str(exc))
         except (psycopg.Error, DatabaseUnavailableError, ValueError) as exc:
             self._fail([one], "store", f"database: {first_line(exc)}")
-
-    def _record_progress(self, conn: psycopg.Connection[Any], outcomes: Sequence[str]) -> None:
-        run_id = self._spider().run_id
-        if run_id is None:
-            return
-        counts = run_counts(self.crawler.stats.get_stats())
-        for outcome in outcomes:
-            counts[outcome] += 1
-        record_progress(conn, run_id, counts, self.lease)
 
     def _count(self, outcomes: list[str]) -> None:
         for outcome in outcomes:
