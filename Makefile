@@ -40,6 +40,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_pipeline.py
 	$(BIN)/python bench/bench_extraction.py
+	$(BIN)/python bench/bench_peer_benchmark.py
 
 clean:
 	rm -rf $(VENV) .dozor

@@ -54,6 +54,9 @@ class Article:
     updated_at: datetime | None = None
     languages: tuple[str, ...] = ()  # every language found (a bilingual letter has two)
     date_source: str | None = None  # where published_at came from: jsonld, meta, text, url, feed
+    # "minute" when a time of day was given, "day" when only the day was (published_at is then
+    # that day's Almaty midnight, to be shown as a day, never as 00:00)
+    date_precision: str | None = None
     image_captions: tuple[str, ...] = ()
     status: str = "ok"  # "ok" | "empty" | "not_article" | "paywall" | "video_only" | "broken"
     status_reason: str | None = None

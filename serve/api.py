@@ -138,6 +138,8 @@ class ArticleOut(BaseModel):
     lang: str | None
     languages: list[str]
     published: datetime | None
+    # "day" when the source gave only the day: `published` is that day's midnight, not a time
+    published_precision: str | None = None
     modified: datetime | None
     first_seen: datetime
     version: int
@@ -291,6 +293,7 @@ def article_out(row: dict[str, Any]) -> ArticleOut:
         title=row["title"], lead=row["lead"], body=row["body"], author=row["author"],
         lang=row["lang"], languages=list(row["languages"] or ()),
         published=_local(row["published_at"]), modified=_local(row["modified_at"]),
+        published_precision=row["published_precision"],
         first_seen=row["first_seen_at"].astimezone(ALMATY), version=row["version"],
         kz_related=row["kz_related"], regions=list(row["regions"] or ()),
         criminal_code_articles=list(row["criminal_code_articles"] or ()),

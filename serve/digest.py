@@ -30,8 +30,8 @@ HOOK_TIMEOUT_S = 300
 NO_REGION = ""
 
 DIGEST_SQL = """
-SELECT a.id, a.source_id, a.url, a.title, a.lang, a.published_at, a.regions,
-       t.topic, t.subtopics
+SELECT a.id, a.source_id, a.url, a.title, a.lang, a.published_at, a.published_precision,
+       a.regions, t.topic, t.subtopics
 FROM articles a
 JOIN article_tags t ON t.article_id = a.id
 WHERE a.status = 'ok' AND t.topic = ANY(%(topics)s)
@@ -58,6 +58,7 @@ class DigestItem:
     published_at: datetime | None  # Asia/Almaty
     other_regions: tuple[str, ...]
     subtopics: tuple[str, ...]
+    day_only: bool = False  # the source gave the day, not the time: no "00:00" shown
 
 
 @dataclass
@@ -121,6 +122,7 @@ def build_digest(conn: psycopg.Connection[Any], day: date) -> Digest:
             published_at=published.astimezone(ALMATY) if published else None,
             other_regions=tuple(names.name("regions", r) for r in regions[1:]),
             subtopics=tuple(names.name("subtopics", s) for s in row["subtopics"] or ()),
+            day_only=row["published_precision"] == "day",
         ))
     for group in groups.values():
         # Most articles first; the unnamed region last whatever its size.
@@ -150,7 +152,8 @@ def render_markdown(digest: Digest) -> str:
         for region in group.regions:
             lines += [f"### {region.name} ({len(region.items)})", ""]
             for item in region.items:
-                when = f"{item.published_at:%H:%M} " if item.published_at else ""
+                when = (f"{item.published_at:%H:%M} " if item.published_at and not item.day_only
+                        else "")
                 extra = [item.source_id, item.lang or ""]
                 if item.subtopics:
                     extra.append(", ".join(item.subtopics))

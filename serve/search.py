@@ -632,7 +632,7 @@ ARTICLE_SQL = """
 SELECT a.id, a.source_id, s.name AS source_name, a.url, a.title, a.lead, a.body, a.author,
        a.lang, a.languages, a.published_at, a.modified_at, a.first_seen_at, a.version,
        a.kz_related, a.regions, a.criminal_code_articles, a.agencies, a.damage_kzt,
-       a.case_counts, a.rules_version,
+       a.case_counts, a.rules_version, a.published_precision,
        coalesce((SELECT jsonb_agg(jsonb_build_object(
                     'topic', t.topic, 'score', t.score, 'subtopics', t.subtopics,
                     'evidence', t.evidence) ORDER BY t.topic)

@@ -21,18 +21,22 @@ UPSERT_ARTICLE = """
 INSERT INTO articles (
     source_id, url, title, lead, body, body_normalized, author, lang, languages,
     published_at, modified_at, date_source, image_captions, status, status_reason,
-    content_hash, fetched_at, first_run_id, last_run_id, warc_record, search_terms, parent_url
+    content_hash, fetched_at, first_run_id, last_run_id, warc_record, search_terms, parent_url,
+    published_precision
 ) VALUES (
     %(source_id)s, %(url)s, %(title)s, %(lead)s, %(body)s, %(body_normalized)s, %(author)s,
     %(lang)s, %(languages)s, %(published_at)s, %(modified_at)s, %(date_source)s,
     %(image_captions)s, %(status)s, %(status_reason)s, %(content_hash)s, %(fetched_at)s,
-    %(run_id)s, %(run_id)s, %(warc_record)s, %(search_terms)s, %(parent_url)s
+    %(run_id)s, %(run_id)s, %(warc_record)s, %(search_terms)s, %(parent_url)s,
+    %(published_precision)s
 )
 ON CONFLICT (url) DO UPDATE SET
     title = EXCLUDED.title, lead = EXCLUDED.lead, body = EXCLUDED.body,
     body_normalized = EXCLUDED.body_normalized, author = EXCLUDED.author,
     lang = EXCLUDED.lang, languages = EXCLUDED.languages,
     published_at = coalesce(EXCLUDED.published_at, articles.published_at),
+    published_precision = CASE WHEN EXCLUDED.published_at IS NULL
+        THEN articles.published_precision ELSE EXCLUDED.published_precision END,
     modified_at = EXCLUDED.modified_at, date_source = EXCLUDED.date_source,
     image_captions = EXCLUDED.image_captions, status = EXCLUDED.status,
     status_reason = EXCLUDED.status_reason, content_hash = EXCLUDED.content_hash,
@@ -66,7 +70,7 @@ def article_params(
         "status": article.status, "status_reason": article.status_reason,
         "content_hash": article.content_hash, "fetched_at": article.fetched_at,
         "run_id": run_id, "warc_record": article.warc_record, "search_terms": search_terms,
-        "parent_url": article.parent_url,
+        "parent_url": article.parent_url, "published_precision": article.date_precision,
     }
 
 

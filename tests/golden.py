@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 SITES_DIR = Path(__file__).resolve().parent / "fixtures" / "sites"
 EXPECTED_SUFFIX = ".expected.json"
 # Fields compared one by one, so a failure names the field.
-FIELDS = ("title", "published_at", "lang", "languages", "status", "body_first_sentence",
-          "body_last_sentence", "author")
+FIELDS = ("title", "published_at", "date_precision", "lang", "languages", "status",
+          "body_first_sentence", "body_last_sentence", "author")
 
 
 @dataclass(frozen=True)
@@ -128,6 +128,7 @@ def extract_case(case: GoldenCase) -> dict[str, Any]:
     return {
         "title": article.title,
         "published_at": article.published_at.isoformat() if article.published_at else None,
+        "date_precision": article.date_precision,
         "lang": article.lang,
         "languages": list(article.languages),
         "status": article.status,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -16,6 +18,7 @@ from crawler.extract.dates import (
     month_number,
     parse_date_text,
     parse_iso_datetime,
+    read_date_text,
 )
 from tests.shared_data import shared_path
 
@@ -105,7 +108,7 @@ PARSE_CASES: list[tuple[str, datetime | None]] = [
     ("2 часа назад", local(2025, 12, 26, 13, 0)),
     ("час назад", local(2025, 12, 26, 14, 0)),
     ("15 минут назад", local(2025, 12, 26, 14, 45)),
-    ("3 дня назад", local(2025, 12, 23, 15, 0)),
+    ("3 дня назад", local(2025, 12, 23)),  # a day, not "15:00": the time is not known
     ("3 сағат бұрын", local(2025, 12, 26, 12, 0)),
     ("40 минут бұрын", local(2025, 12, 26, 14, 20)),
     ("2 hours ago", local(2025, 12, 26, 13, 0)),
@@ -335,3 +338,68 @@ def test_find_date_in_seed_004() -> None:
 )
 def test_month_number(word: str, number: int | None) -> None:
     assert month_number(word) == number
+
+
+# --- precision and stated offsets (issue 15) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "precision"),
+    [
+        ("26 декабря 2025", local(2025, 12, 26), "day"),
+        ("26 декабря 2025, 11:08", local(2025, 12, 26, 11, 8), "minute"),
+        ("26 декабря 2025 11:08", local(2025, 12, 26, 11, 8), "minute"),
+        ("26 декабря 2025 г., 11:08", local(2025, 12, 26, 11, 8), "minute"),
+        ("11:08, 26 декабря 2025", local(2025, 12, 26, 11, 8), "minute"),
+        ("11:08 26 декабря 2025", local(2025, 12, 26, 11, 8), "minute"),
+        ("26.12.2025", local(2025, 12, 26), "day"),
+        ("Сегодня, 10:38", local(2025, 12, 26, 10, 38), "minute"),
+        ("Сегодня в 10:38", local(2025, 12, 26, 10, 38), "minute"),
+        ("Бүгін 09:15", local(2025, 12, 26, 9, 15), "minute"),
+        ("Бүгін, сағат 09:15", local(2025, 12, 26, 9, 15), "minute"),
+        ("Вчера 10:38", local(2025, 12, 25, 10, 38), "minute"),
+        ("Вчера, 10:38", local(2025, 12, 25, 10, 38), "minute"),
+        ("Кеше сағат 18:40", local(2025, 12, 25, 18, 40), "minute"),
+        ("вчера", local(2025, 12, 25), "day"),
+        ("2 часа назад", local(2025, 12, 26, 13, 0), "minute"),
+        ("3 дня назад", local(2025, 12, 23), "day"),
+        ("26 желтоқсан 2025 ж. 11:08", local(2025, 12, 26, 11, 8), "minute"),
+        ("26 желтоқсанда 2025 жылы, 11:08", local(2025, 12, 26, 11, 8), "minute"),
+        ("2025-12-26", local(2025, 12, 26), "day"),
+        ("2025-12-26T11:08:00+05:00", local(2025, 12, 26, 11, 8), "minute"),
+        # Kazinform prints the offset after the date: "13:51, 15 Август 2025 | GMT +5".
+        ("13:51, 15 Август 2025 | GMT +5", local(2025, 8, 15, 13, 51), "minute"),
+        ("13:51, 15 августа 2025 | GMT+5", local(2025, 8, 15, 13, 51), "minute"),
+        ("15.08.2025 13:51 (UTC+5)", local(2025, 8, 15, 13, 51), "minute"),
+        # Before 2024-03-01 Almaty was UTC+6: a page that printed "GMT +6" then is Almaty time,
+        # one that printed "GMT +5" (Aktobe, Atyrau, the west) is an hour later in Almaty.
+        ("13:51, 15 августа 2023 | GMT +6", local(2023, 8, 15, 13, 51), "minute"),
+        ("13:51, 15 августа 2023 | GMT +5", local(2023, 8, 15, 14, 51), "minute"),
+    ],
+)
+def test_read_date_text_gives_the_minute_or_says_day(
+    text: str, expected: datetime, precision: str,
+) -> None:
+    found = read_date_text(text, NOW)
+    assert found is not None
+    assert (found.value, found.precision) == (expected, precision)
+    assert found.value.tzinfo is ALMATY
+
+
+def test_every_date_tengrinews_printed_in_a_week_reads_to_the_minute() -> None:
+    # The real date strings of ../shared/tagging-dev/week-tengrinews-2024-04.jsonl: "15 апреля
+    # 2024 23:51" and, on 64 rows, "Вчера 10:38", which a crawl on 18 April 2024 saw.
+    rows = [json.loads(line) for line in shared_path(
+        "tagging-dev", "week-tengrinews-2024-04.jsonl").read_text("utf-8").split("\n") if line]
+    crawled = datetime(2024, 4, 18, 12, 0, tzinfo=ALMATY)
+    read = 0
+    for row in rows:
+        text = row["date_text"]
+        found = read_date_text(text, crawled)
+        assert found is not None and found.precision == "minute", text
+        hour, minute = map(int, re.search(r"(\d{1,2}):(\d{2})", text).groups())  # type: ignore[union-attr]
+        day = 17 if text.lower().startswith("вчера") else int(text.split()[0])
+        assert (found.value.day, found.value.hour, found.value.minute) == (day, hour, minute)
+        assert found.value.utcoffset() == timedelta(hours=5)  # UTC+5 since 2024-03-01
+        read += 1
+    assert read == len(rows) >= 300

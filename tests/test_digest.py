@@ -3,11 +3,13 @@ Markdown and HTML, and its delivery hook."""
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
+import psycopg
 import pytest
 from click.testing import CliRunner
 
@@ -115,3 +117,27 @@ def test_a_failing_hook_is_an_error_with_its_message(
            "DOZOR_DIGEST_HOOK": f"{sys.executable} {hook}"}
     with pytest.raises(DigestDeliveryError, match="exited with 3: smtp refused"):
         run_digest(env)
+
+
+def test_a_day_only_date_is_listed_without_a_time(
+    database_url: str, seeded: dict[str, int],
+) -> None:
+    # A source that printed only the day: stored at Almaty midnight with precision "day",
+    # never shown as "00:00".
+    article = seeded["ru_ocg_almaty"]
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        before = conn.execute("SELECT published_at FROM articles WHERE id = %s",
+                              (article,)).fetchone()
+        conn.execute(
+            "UPDATE articles SET published_precision = 'day', published_at = date_trunc('day',"
+            " published_at AT TIME ZONE 'Asia/Almaty') AT TIME ZONE 'Asia/Almaty' WHERE id = %s",
+            (article,))
+        try:
+            _, out, _ = run_digest({"DATABASE_URL": database_url})
+        finally:
+            conn.execute("UPDATE articles SET published_precision = NULL, published_at = %s"
+                         " WHERE id = %s", (before[0] if before else None, article))
+    [line] = [ln for ln in out.splitlines() if title("ru_ocg_almaty") in ln]
+    assert "00:00" not in line
+    [other] = [ln for ln in out.splitlines() if title("ru_phone_karaganda") in ln]
+    assert re.search(r"\b\d\d:\d\d\b", other)

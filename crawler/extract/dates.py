@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from importlib import resources
 from zoneinfo import ZoneInfo
@@ -151,6 +152,11 @@ _TIME_AFTER = re.compile(
     + _CLOCK
 )
 _TIME_BEFORE = re.compile(_CLOCK + r"\s*" + _SEPARATOR + r"?\s*$")
+# A stated offset after the date or its time: "13:51, 15 Август 2025 | GMT +5" (Kazinform),
+# "(UTC+6)"; the minus may be typographic.
+_ZONE_AFTER = re.compile(
+    r"\s*[|,(]?\s*(?:gmt|utc)\s*(?P<sign>[+\u2212-])\s*(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?"
+)
 _TIME_IN = re.compile(r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?")
 # How far before a date a preceding time is looked for ("13:51, " is 7 characters).
 _TIME_BEFORE_REACH = 16
@@ -230,19 +236,41 @@ def _plausible(value: datetime | None, now: datetime) -> datetime | None:
     return value
 
 
-def _clock_near(text: str, start: int, end: int) -> time | None:
-    """Time of day printed right after (or else right before) text[start:end]."""
+@dataclass(frozen=True, slots=True)
+class FoundDate:
+    """A date found in text or data, and whether it names the time of day or only the day."""
+
+    value: datetime  # aware, Asia/Almaty
+    precision: str  # "minute" (a time of day was given) | "day" (midnight stands for the day)
+
+
+def _stated_zone(text: str, position: int) -> tzinfo:
+    """The offset printed at `position` ("| GMT +5"), else Almaty's own."""
+    match = _ZONE_AFTER.match(text, position)
+    if match is None:
+        return ALMATY
+    hours, minutes = int(match["hours"]), int(match["minutes"] or 0)
+    if hours > 14 or minutes > 59:
+        return ALMATY
+    sign = 1 if match["sign"] == "+" else -1
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def _clock_near(text: str, start: int, end: int) -> tuple[time | None, tzinfo]:
+    """Time of day printed right after (or else right before) text[start:end], and its zone."""
     after = _TIME_AFTER.match(text, end)
     found = after.group(0) if after else None
+    zone_at = after.end() if after else end
     if found is None:
         before = _TIME_BEFORE.search(text, max(0, start - _TIME_BEFORE_REACH), start)
         found = before.group(0) if before else None
     if found is None:
-        return None
+        return None, ALMATY
     clock = _TIME_IN.search(found)
     if clock is None:
-        return None
-    return time(int(clock["hour"]), int(clock["minute"]), int(clock["second"] or 0))
+        return None, ALMATY
+    hour, minute, second = int(clock["hour"]), int(clock["minute"]), int(clock["second"] or 0)
+    return time(hour, minute, second), _stated_zone(text, zone_at)
 
 
 def parse_iso_datetime(value: str) -> datetime | None:
@@ -297,20 +325,18 @@ def _year_for(month: int, day: int, now: datetime) -> int:
     return 0  # no such day in any year: _build rejects year 0
 
 
-def _candidates(
-    text: str, now: datetime, loose: bool
-) -> Iterator[tuple[int, int, datetime | None]]:
-    """(rank, position, value) of date-looking substrings: rank 0 names its day, 1 is relative."""
+Candidate = tuple[int, int, datetime | None, bool]  # rank, position, value, has a time of day
+
+
+def _candidates(text: str, now: datetime, loose: bool) -> Iterator[Candidate]:
+    """Date-looking substrings: rank 0 names its day, 1 is relative."""
     # `loose` adds relative and year-less dates, which only a short date text can be trusted for.
     for match in _ISO.finditer(text):
-        yield 0, match.start(), _from_iso_match(match)
+        yield 0, match.start(), _from_iso_match(match), match["hour"] is not None
     for match in _NUMERIC.finditer(text):
-        clock = _clock_near(text, match.start(), match.end())
-        yield (
-            0,
-            match.start(),
-            _build(int(match["year"]), int(match["month"]), int(match["day"]), clock),
-        )
+        clock, zone = _clock_near(text, match.start(), match.end())
+        value = _build(int(match["year"]), int(match["month"]), int(match["day"]), clock, zone)
+        yield 0, match.start(), value, clock is not None
     for pattern in (_DAY_MONTH, _MONTH_DAY, _YEAR_FIRST):
         for match in pattern.finditer(text):
             month = month_number(match["month"] or match.groupdict().get("month2") or "")
@@ -320,50 +346,72 @@ def _candidates(
             if not match["year"] and not loose:
                 continue
             year = int(match["year"]) if match["year"] else _year_for(month, day, now)
-            clock = _clock_near(text, match.start(), match.end())
-            yield 0, match.start(), _build(year, month, day, clock)
+            clock, zone = _clock_near(text, match.start(), match.end())
+            yield 0, match.start(), _build(year, month, day, clock, zone), clock is not None
     if loose:
-        yield from ((1, start, value) for start, value in _relative_candidates(text, now))
+        yield from ((1, start, value, timed) for start, value, timed in
+                    _relative_candidates(text, now))
 
 
-def _relative_candidates(text: str, now: datetime) -> Iterator[tuple[int, datetime | None]]:
-    """(position, value) for "вчера, 18:40" and "2 часа назад" style substrings."""
+def _relative_candidates(
+    text: str, now: datetime
+) -> Iterator[tuple[int, datetime | None, bool]]:
+    """(position, value, has a time) for "вчера, 18:40" and "2 часа назад" style substrings."""
     for match in _DAYS_AGO.finditer(text):
         day = now.date() - timedelta(days=DAYS_AGO_WORDS[match["word"]])
-        clock = _clock_near(text, match.start(), match.end())
-        yield match.start(), _build(day.year, day.month, day.day, clock)
+        clock, zone = _clock_near(text, match.start(), match.end())
+        yield match.start(), _build(day.year, day.month, day.day, clock, zone), clock is not None
     for match in _AGO.finditer(text):
         unit = next((AGO_UNITS[s] for s in AGO_UNITS if match["unit"].startswith(s)), None)
         if unit is None or (match["count"] is None and match["unit"] not in AGO_SINGULAR):
             continue
         count = int(match["count"]) if match["count"] and match["count"].isdigit() else 1
-        yield match.start(), (now - count * unit).replace(microsecond=0)
+        then = (now - count * unit).replace(microsecond=0)
+        if unit >= timedelta(days=1):  # "3 дня назад" names a day, not a time of day
+            yield match.start(), _build(then.year, then.month, then.day, None), False
+        else:
+            yield match.start(), then, True
 
 
-def _first_date(text: str, now: datetime, lang: str | None, loose: bool) -> datetime | None:
+def _first_date(text: str, now: datetime, loose: bool) -> FoundDate | None:
     """The plausible date in text that names its day first, else the earliest relative one."""
-    del lang  # month names and relative words of all three languages are tried on any text
     local_now = _local_now(now)
     normalized = _normalize(text)
     found = [
-        (rank, position, value)
-        for rank, position, value in _candidates(normalized, local_now, loose)
-        if _plausible(value, local_now) is not None
+        (rank, position, value, timed)
+        for rank, position, value, timed in _candidates(normalized, local_now, loose)
+        if value is not None and _plausible(value, local_now) is not None
     ]
     if not found:
         return None
     # A named day beats a relative word ("Сегодня, 15 августа" is a day heading over an item),
     # then the earliest in the text wins.
-    return min(found, key=lambda item: (item[0], item[1]))[2]
+    _rank, _position, value, timed = min(found, key=lambda item: (item[0], item[1]))
+    assert value is not None
+    return FoundDate(value, "minute" if timed else "day")
+
+
+def read_date_text(text: str, now: datetime) -> FoundDate | None:
+    """The date of a date text ("вчера, 18:40", "26 желтоқсан 2025 ж.") with its precision."""
+    return _first_date(text, now, loose=True)
+
+
+def read_date_in_text(text: str, now: datetime) -> FoundDate | None:
+    """The first date with a year in free text (a caption, a page's head), with its precision."""
+    # "Вчера полицейские задержали..." or "12 июля ... проведено совещание" (seed 000) in a
+    # body is about an event, not the publication, so free text yields only full dates.
+    return _first_date(text, now, loose=False)
 
 
 def parse_date_text(text: str, now: datetime, lang: str | None = None) -> datetime | None:
     """Aware datetime from visible date text ("вчера, 18:40", "26 желтоқсан 2025 ж.")."""
-    return _first_date(text, now, lang, loose=True)
+    del lang  # month names and relative words of all three languages are tried on any text
+    found = read_date_text(text, now)
+    return found.value if found else None
 
 
 def find_date_in_text(text: str, now: datetime, lang: str | None = None) -> datetime | None:
     """First date with a year in free text such as a caption; relative words are ignored."""
-    # "Вчера полицейские задержали..." or "12 июля ... проведено совещание" (seed 000) in a
-    # body is about an event, not the publication, so free text yields only full dates.
-    return _first_date(text, now, lang, loose=False)
+    del lang
+    found = read_date_in_text(text, now)
+    return found.value if found else None

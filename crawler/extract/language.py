@@ -78,11 +78,20 @@ _WORD = re.compile(r"[^\W\d_]+")
 # letter extracted from HTML has no blank line between its halves); PDF text uses blank lines.
 _BLOCK_BREAK = re.compile(r"\n")
 _CYRILLIC_CHAR = re.compile(r"[\u0400-\u04ff]")
+# A word that mixes Cyrillic and Latin letters has the two side by side somewhere.
+_MIXED_SCRIPTS = re.compile(r"[\u0400-\u04ff][A-Za-z]|[A-Za-z][\u0400-\u04ff]")
+# Counting letters by class in C: a Python loop per character cost more than the extraction.
+_CYRILLIC_LETTER = re.compile("[" + "".join(sorted(CYRILLIC_LETTERS)) + "]")
+_KK_LETTER = re.compile("[" + "".join(sorted(KK_LETTERS)) + "]")
+_LATIN_LETTER = re.compile("[a-z" + "".join(sorted(KK_LATIN_LETTERS)) + "]")
+_KK_LATIN_LETTER = re.compile("[" + "".join(sorted(KK_LATIN_LETTERS)) + "]")
 
 
 def fold_latin_lookalikes(text: str) -> str:
     """Replace Latin look-alikes typed for Kazakh letters with the Cyrillic letters."""
     text = text.translate(ALWAYS_FOLDED)
+    if _MIXED_SCRIPTS.search(text) is None:
+        return text  # no word mixes the scripts: nothing to fold (most texts; per-word is slow)
 
     def fold_word(match: re.Match[str]) -> str:
         word = match.group(0)
@@ -114,10 +123,17 @@ def _ask_lingua(text: str) -> str | None:
     return values[0].language.iso_code_639_1.name.lower()
 
 
+# What the letter counts say when only lingua can tell, by script: blocks of one script next
+# to each other are judged together.
+ASK_LATIN = "?latin"
+ASK_CYRILLIC = "?cyrillic"
+ASK_LINGUA = (ASK_LATIN, ASK_CYRILLIC)
+
+
 def _latin_language(folded: str, latin: int) -> str | None:
-    """Language of a text written mostly in Latin letters."""
+    """Kazakh for a Latin text with Kazakh marks, else ASK_LATIN (lingua confirms English)."""
     lowered = folded.lower()
-    kk_latin = sum(1 for char in lowered if char in KK_LATIN_LETTERS)
+    kk_latin = len(_KK_LATIN_LETTER.findall(lowered))
     words = _WORD.findall(lowered)
     kk_words = sum(1 for word in words if word in KK_LATIN_WORDS)
     # One Kazakh-Latin letter per 50 letters, or one Kazakh function word per 15 words: English
@@ -125,16 +141,16 @@ def _latin_language(folded: str, latin: int) -> str | None:
     if kk_latin * 50 >= latin or kk_words * 15 >= len(words):
         return "kk"
     # lingua knows Kazakh only in Cyrillic, so for Latin text it can only confirm English.
-    return _ask_lingua(folded)
+    return ASK_LATIN
 
 
-def detect_language(text: str) -> str | None:
-    """Return "kk", "ru" or "en" for a text, or None when it cannot be told."""
-    folded = fold_latin_lookalikes(text)
+def _letter_verdict(folded: str) -> str | None:
+    """The language the letters alone tell, ASK_LATIN/ASK_CYRILLIC when they cannot, None for
+    no text."""
     lowered = folded.lower()
-    cyrillic = sum(1 for char in lowered if char in CYRILLIC_LETTERS)
-    kazakh = sum(1 for char in lowered if char in KK_LETTERS)
-    latin = sum(1 for char in lowered if "a" <= char <= "z" or char in KK_LATIN_LETTERS)
+    cyrillic = len(_CYRILLIC_LETTER.findall(lowered))
+    kazakh = len(_KK_LETTER.findall(lowered))
+    latin = len(_LATIN_LETTER.findall(lowered))
     if cyrillic + latin < MIN_LETTERS:
         return None
     if latin > cyrillic:
@@ -149,7 +165,14 @@ def detect_language(text: str) -> str | None:
         return "kk"
     # Short, or a rate in between: Kazakh typed with Russian letters ("Алматыда алаяктар
     # усталды") or a Russian sentence quoting a Kazakh name. lingua tells these apart well.
-    return _ask_lingua(folded)
+    return ASK_CYRILLIC
+
+
+def detect_language(text: str) -> str | None:
+    """Return "kk", "ru" or "en" for a text, or None when it cannot be told."""
+    folded = fold_latin_lookalikes(text)
+    verdict = _letter_verdict(folded)
+    return _ask_lingua(folded) if verdict in ASK_LINGUA else verdict
 
 
 def _count_letters(text: str) -> int:
@@ -174,13 +197,38 @@ def _blocks(text: str) -> list[tuple[str, int]]:
     return blocks
 
 
+def _block_languages(blocks: list[tuple[str, int]]) -> list[str | None]:
+    """The language of each block; lingua is asked once per run of neighbouring blocks of one
+    script that letters cannot tell.
+
+    Asking per block cost more than trafilatura's whole extraction on a long English page
+    (issue 15: a lingua call per paragraph); a run of neighbouring undecided blocks is one
+    language far more often than not, and lingua judges it better on the longer text.
+    """
+    verdicts = [_letter_verdict(fold_latin_lookalikes(block)) for block, _letters in blocks]
+    index = 0
+    while index < len(verdicts):
+        ask = verdicts[index]
+        if ask not in ASK_LINGUA:
+            index += 1
+            continue
+        end = index
+        while end < len(verdicts) and verdicts[end] == ask:
+            end += 1
+        run = "\n".join(fold_latin_lookalikes(blocks[i][0]) for i in range(index, end))
+        answer = _ask_lingua(run)
+        verdicts[index:end] = [answer] * (end - index)
+        index = end
+    return verdicts
+
+
 def detect_languages(text: str) -> tuple[str, ...]:
     """Return every language substantially present in a text, in order of first appearance."""
+    blocks = _blocks(text)
     letters_by_language: dict[str, int] = {}
     total = 0
-    for block, letters in _blocks(text):
+    for (_block, letters), language in zip(blocks, _block_languages(blocks), strict=True):
         total += letters
-        language = detect_language(block)
         if language is not None:
             # dict keeps insertion order, which is the order of first appearance.
             letters_by_language[language] = letters_by_language.get(language, 0) + letters

@@ -15,8 +15,9 @@ from io import BytesIO
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from crawler.extract.dates import find_date_in_text
+from crawler.extract.dates import FoundDate, read_date_in_text
 from crawler.extract.language import detect_language, detect_languages
+from crawler.extract.published import stated
 from crawler.items import Article, DiscoveredLink, RawPage, content_hash
 from crawler.sources import Source
 from crawler.tagging.normalize import normalize_text
@@ -132,19 +133,20 @@ def extract_pdf(raw: RawPage, source: Source) -> Article:
             return _empty(raw, source, "empty", "scanned PDF without a text layer", title)
         return _empty(raw, source, "empty", "PDF without text", title)
     languages = detect_languages(body)
-    published_at: datetime | None
+    published: FoundDate | None
     date_source: str | None
     if link is not None and link.published_at is not None:
-        published_at, date_source = link.published_at, "feed"
+        published, date_source = stated(link.published_at), "feed"
     elif (created := _creation_date(reader)) is not None:
-        published_at, date_source = created, "pdf"
+        published, date_source = FoundDate(created, "minute"), "pdf"
     else:
-        found = find_date_in_text(body[:4000], raw.fetched_at, None)
-        published_at, date_source = found, ("text" if found else None)
+        published = read_date_in_text(body[:4000], raw.fetched_at)
+        date_source = "text" if published else None
     lang = languages[0] if languages else (detect_language(title) if title else None)
     return Article(
         source_id=source.id, url=raw.url, title=title, body=body, lang=lang,
-        published_at=published_at, fetched_at=raw.fetched_at, languages=languages,
+        published_at=published.value if published else None, fetched_at=raw.fetched_at,
+        date_precision=published.precision if published else None, languages=languages,
         date_source=date_source, body_normalized=normalize_text(body),
         content_hash=content_hash(title, body), warc_record=raw.warc_record,
         parent_url=link.found_on if link else None,

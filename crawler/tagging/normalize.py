@@ -80,6 +80,11 @@ def _fold_lookalikes(word: str) -> str:
 
 def _lower_keep_length(text: str) -> str:
     """Lower-case character by character, keeping characters whose lower form is longer."""
+    lowered = text.lower()
+    # Same length: no character grew (and no Greek capital sigma, which str.lower() turns into
+    # a final sigma by context), so it equals the character-by-character result, at C speed.
+    if len(lowered) == len(text) and "\u03a3" not in text:
+        return lowered
     out = []
     for ch in text:
         low = ch.lower()
