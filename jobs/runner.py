@@ -265,7 +265,7 @@ def _busy_message(conn: psycopg.Connection[Any], name: str) -> str:
     if held is None:
         return "another run of this source is in progress"
     since = held.acquired_at.astimezone(ALMATY).strftime("%Y-%m-%d %H:%M")
-    run = f"run {held.run_id}, " if held.run_id else ""
+    run = f"run {held.run_id}, " if held.run_id else "starting, "
     return f"another run of this source is in progress ({run}{held.owner}, since {since})"
 
 

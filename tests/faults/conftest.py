@@ -55,7 +55,7 @@ def fault_environment(database_url: str, site: str, data_dir: Path) -> dict[str,
     return {**os.environ, "DATABASE_URL": database_url, "DOZOR_SITE_MIRROR": site,
             "DOZOR_DATA_DIR": str(data_dir), "DOZOR_DOWNLOAD_DELAY": "0",
             # Short enough for drips to fail fast, long enough for a loaded CI machine.
-            "DOZOR_DOWNLOAD_TIMEOUT": "1.5",
+            "DOZOR_DOWNLOAD_TIMEOUT": "2.5",
             "DOZOR_SOURCE_MODULES": ",".join(dict.fromkeys(modules)), **FAST_LEASES}
 
 

@@ -101,7 +101,9 @@ def test_faults_the_crawl_rides_out_leave_an_ok_run(phases: Phases) -> None:
 def test_a_429_is_asked_again_only_after_its_retry_after(phases: Phases, host: str) -> None:
     asked = [r for r in phases.log if r.host == host and not r.url.endswith("robots.txt")]
     assert [r.status for r in asked[:2]] == [429, 200]
-    assert asked[1].t - (asked[0].t_end or asked[0].t) >= 1.0
+    # Arrival to arrival: the server answers at once, and its t_end is taken after the write
+    # (a loaded machine can pause its thread in between).
+    assert asked[1].t - asked[0].t >= 1.0
 
 
 @pytest.mark.parametrize("source_id", SOURCES)
