@@ -32,7 +32,7 @@ from crawler.items import Article, RawPage
 from crawler.politeness import record_error
 from crawler.spiders.news import NewsSpider
 from crawler.tagging.apply import ArticleAnalysis, analyse_article
-from jobs.runner import run_reason
+from jobs.verdicts import run_reason
 from storage.articles import known_urls, store_articles
 from storage.db import connect, resolve_database_url
 from storage.leases import Lease, check, held, release, source_lease

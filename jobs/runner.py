@@ -41,6 +41,7 @@ from crawler.errors import (
 from crawler.extract.dates import ALMATY
 from crawler.sources import get_source
 from jobs.logs import bound_run_id, forward_line
+from jobs.verdicts import ending_detail, judge_run, run_reason
 from storage.db import connect
 from storage.leases import (
     Lease,
@@ -62,7 +63,6 @@ STOP_POLL_S = 0.5
 # A crawl's progress, as the spider logs it in text or JSON lines: "backfill zakon_kz: listing
 # page 3, 20 links, oldest 2025-04-03 …" (crawler/spiders/news.py).
 PROGRESS_LINE = re.compile(r"(backfill [a-z0-9_]+: [^\"\n]*)")
-FAILED_STATUSES = ("failed", "timeout", "killed", "lost")
 
 # One event per crawl this process supervises; stop_running_crawls() sets them all.
 _stop_requests: set[threading.Event] = set()
@@ -123,22 +123,6 @@ def check_window(since: date | None, until: date | None, today: date | None = No
     if since and since > today:
         raise DateWindowError(f"--since {since} is in the future (today is {today} in"
                               " Asia/Almaty): there is nothing to collect yet")
-
-
-def judge_run(counts: dict[str, int], exit_code: int | None, ending: str | None) -> str:
-    """A run's status from what it stored and reported, not from the crawler's exit code."""
-    if ending in ("timeout", "lost"):
-        return ending
-    if ending == "stopped" or (exit_code is not None and exit_code < 0):
-        return "killed"
-    read = sum(counts.get(k, 0) for k in ("new", "updated", "unchanged", "skipped"))
-    trouble = sum(counts.get(k, 0) for k in ("failed", "rejected", "discovery_failed"))
-    if exit_code not in (0, None):
-        return "partial" if read else "failed"
-    if trouble == 0:
-        return "ok"
-    # Links read (stored, or known already) while others failed: the site was read, in part.
-    return "partial" if read else "failed"
 
 
 def crawl_command(
@@ -311,7 +295,7 @@ def _supervise(
             stderr_tail = stderr.text()
         report = _read_report(stats_file)
     status = judge_run(report["counts"] if report else {}, exit_code, ending)
-    detail = _ending_detail(ending, exit_code, limit, keeper.lost, report, stderr_tail)
+    detail = ending_detail(ending, exit_code, limit, keeper.lost, report, stderr_tail)
     unarchived = int(((report or {}).get("stats") or {}).get("dozor/archive_failed") or 0)
     if unarchived and status == "ok":
         # Stored, but without the evidence reprocessing and the archived page need.
@@ -323,50 +307,6 @@ def _supervise(
              run_id, request.source_id, status, run.found, run.new, run.updated, run.failed,
              run.rejected)
     return RunOutcome(run, status, run.reason)
-
-
-def _ending_detail(
-    ending: str | None, exit_code: int | None, limit: int, lost: str | None,
-    report: dict[str, Any] | None, stderr_tail: str,
-) -> str | None:
-    """What the runner saw of how the crawl ended, when that is news to the operator."""
-    if ending == "timeout":
-        return f"stopped after {limit} s"
-    if ending == "stopped":
-        return "stopped: the scheduler shut down"
-    if ending == "lost":
-        return f"lost its lease: {lost}; the crawl was stopped"
-    if exit_code is not None and exit_code < 0:
-        name = signal.Signals(-exit_code).name
-        why = " (kill -9, or the out-of-memory killer)" if name == "SIGKILL" else ""
-        return f"the crawl process was killed by {name}{why}"
-    if report is None:
-        return f"crawl exited {exit_code} without a report: {stderr_tail[-300:]}"
-    return None
-
-
-def run_reason(run: CrawlRun, detail: str | None) -> str | None:
-    """One line for the operator on a run that is not 'ok': why, and what was kept."""
-    if run.status == "ok":
-        return None
-    kept = f"{run.new} new and {run.updated} updated articles kept"
-    unsettled = next((e["message"].split(" ")[0] for e in run.errors
-                      if e.get("kind") == "unfinished"), None)
-    if unsettled:
-        kept += f"; {unsettled} links left for the next run"
-    if detail:
-        return f"{detail}; {kept}"
-    first = next((e for e in run.errors if e.get("kind") not in ("runner", "unfinished")), None)
-    troubles = []
-    if run.failed or run.rejected:
-        troubles.append(f"{run.failed + run.rejected} of {run.found} article links failed")
-    if run.discovery_failed:
-        troubles.append(f"{run.discovery_failed} feeds, sitemaps or listing pages failed")
-    why = ", ".join(troubles) or "nothing could be read"
-    if first:
-        url = f" ({first['url']})" if first.get("url") else ""
-        why += f"; first: {first.get('kind')}: {first.get('message')}{url}"
-    return f"{why}; {kept}"
 
 
 def _wait(
@@ -414,11 +354,6 @@ def _record_end(
         log.warning("run %d: lost the database connection (%s); reconnecting to record the run",
                     run_id, first_line(exc))
     return write()
-
-
-def store_refused(run: CrawlRun | None) -> bool:
-    """Whether the database refused some of a run's writes (down, full or read-only)."""
-    return run is not None and any(e.get("kind") == "store" for e in run.errors)
 
 
 class _StderrTail:

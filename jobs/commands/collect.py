@@ -14,16 +14,11 @@ from crawler.errors import DateWindowError
 from crawler.extract.dates import ALMATY
 from crawler.sources import Source, all_sources
 from jobs.logs import say
-from jobs.runner import (
-    FAILED_STATUSES,
-    RunOutcome,
-    check_window,
-    exit_on_termination,
-    store_refused,
-)
+from jobs.runner import RunOutcome, check_window, exit_on_termination
 from jobs.sources_doc import sources_markdown
 from jobs.tasks import collect as run_collect
 from jobs.tasks import prepare_database
+from jobs.verdicts import FAILED_STATUSES, store_refused
 from storage.db import connect, redact_url
 from storage.health import source_health
 

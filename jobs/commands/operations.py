@@ -15,7 +15,7 @@ import click
 from crawler.config import load_config
 from crawler.sources import all_sources, get_source
 from jobs.logs import configure_logging
-from jobs.runner import CrawlRequest, RunOutcome, exit_on_termination, run_crawl, store_refused
+from jobs.runner import CrawlRequest, RunOutcome, exit_on_termination, run_crawl
 from jobs.scheduler import (
     ALMATY,
     build_scheduler,
@@ -24,6 +24,7 @@ from jobs.scheduler import (
     source_trigger,
 )
 from jobs.tasks import group_after_crawl, prepare_database
+from jobs.verdicts import store_refused
 from storage.db import connect
 from storage.health import health_warnings, source_health
 from storage.leases import all_leases, break_lease, source_lease
