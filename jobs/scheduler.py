@@ -219,7 +219,7 @@ class SchedulerLease:
             self.lease = heartbeat(self.conn, self.lease, self.ttl_s)
         except LeaseLostError as exc:
             raise SchedulerError(f"this scheduler lost its lease: {exc}") from exc
-        except (psycopg.OperationalError, DatabaseUnavailableError) as exc:
+        except (psycopg.Error, DatabaseUnavailableError) as exc:
             # Jobs cannot run without the database either; the lease is kept on its return.
             log.warning("scheduler heartbeat failed: %s", first_line(exc))
             self.conn = None

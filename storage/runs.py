@@ -193,14 +193,18 @@ def close_run(
 def close_orphaned_runs(
     conn: psycopg.Connection[Any], source_id: str, current_run_id: int | None = None,
 ) -> list[CrawlRun]:
-    """Close a source's 'running' rows other than the current run as 'lost', with true counts.
+    """Close a source's 'running' crawl rows other than the current run as 'lost', with true
+    counts.
 
-    Call only while holding the source's lease: any other 'running' row is then one whose
-    processes ended without recording it, or lost the lease and have not recorded it yet.
+    Call only while holding the source's lease: another 'running' row that ran under a lease
+    (or, from before leases, was a runner's: it has a pid) is then one whose processes ended
+    without recording it, or lost the lease and have not recorded it yet. Rows of jobs that do
+    not take the source's lease are left to them.
     """
     rows = conn.execute(
         "SELECT id FROM crawl_runs WHERE source_id = %s AND status = 'running'"
-        " AND id IS DISTINCT FROM %s ORDER BY id", (source_id, current_run_id),
+        " AND id IS DISTINCT FROM %s AND (lease_token IS NOT NULL OR pid IS NOT NULL)"
+        " ORDER BY id", (source_id, current_run_id),
     ).fetchall()
     closed = []
     for (run_id,) in rows:

@@ -559,8 +559,8 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("dozor/skipped")
             return
         if unreachable:
+            # Failed with its host, whose robots.txt error is in the run's errors once.
             self.crawler.stats.inc_value("dozor/failed")
-            record_error(self.crawler, "fetch", url, f"not fetched: {unreachable}")
             return
         message = self._failure_message(failure)
         if self._is_oversize(failure):

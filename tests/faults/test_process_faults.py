@@ -216,7 +216,8 @@ def test_three_missed_slots_give_one_run_and_sigterm_records_it_killed(
 @fault("`kill -9` of `dozor schedule` mid-crawl",
        "the crawl stops within a heartbeat and records its run `killed` (“its runner … died”);"
        " the source's lease is free at once, the scheduler's expires",
-       "restart the service (systemd/compose do); nothing is lost")
+       "restart the service: it starts once the dead one's lease expires (DOZOR_LEASE_TTL,"
+       " 90 s; a restart before that is refused and retried by systemd/compose)")
 def test_a_scheduler_killed_mid_crawl_leaves_a_true_record_and_a_free_lease(
     dozor: Processes,
 ) -> None:
