@@ -27,7 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from serve.evaluate import CORPUS_DIR, run_evaluation
 
-FLOORED = {"dozor": ("all", "kk", "ru"), "dozor_and": ("all", "kk", "ru")}
+# The bundled corpus judges only same-language articles: its floors hold the same-language
+# search (with cross-language terms, the other language takes places it does not judge).
+FLOORED = {"dozor_samelang": ("all", "kk", "ru"), "dozor_and": ("all", "kk", "ru")}
 
 
 def main() -> None:

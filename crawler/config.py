@@ -30,6 +30,7 @@ class Config:
     crawl_timeout_s: int
     download_timeout_s: float  # seconds one request may take before it is retried or dropped
     download_delay_s: float  # least seconds between two requests to one host
+    wayback_delay_s: float  # least seconds between two requests to web.archive.org
     log_format: str  # "text" | "json"
     extra_source_modules: tuple[str, ...]  # more modules declaring SOURCE (test sites)
     # A run holds its source's lease (storage/leases.py) for this long past its last heartbeat,
@@ -92,6 +93,9 @@ def load_config() -> Config:
         crawl_timeout_s=_int_env("DOZOR_CRAWL_TIMEOUT", 3600),
         download_timeout_s=_float_env("DOZOR_DOWNLOAD_TIMEOUT", 30.0),
         download_delay_s=_float_env("DOZOR_DOWNLOAD_DELAY", 1.0),
+        # The Internet Archive allows its CDX server 60 requests a minute per address and
+        # blocks for an hour those who go on past its 429s; 1.5 s keeps well under that.
+        wayback_delay_s=_float_env("DOZOR_WAYBACK_DELAY", 1.5),
         log_format=log_format,
         extra_source_modules=modules,
         lease_ttl_s=ttl_s,

@@ -36,6 +36,7 @@ class RawPage:
     run_id: int | None = None
     link: DiscoveredLink | None = None
     warc_record: str | None = None  # "<file>#<offset>" of the archived response, when archived
+    revisit: bool = False  # fetched again to catch an edit (crawler/revisits.py), not new
 
 
 @dataclass(slots=True)

@@ -170,7 +170,9 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
             if delay:
                 host = urlparse_cached(request).hostname or netloc
                 capped = min(float(delay), MAX_CRAWL_DELAY_S)
-                host_delays(self.crawler).crawl_delay[host] = capped
+                delays = host_delays(self.crawler)
+                # A floor set before (the Wayback delay) is never lowered by robots.txt.
+                delays.crawl_delay[host] = max(capped, delays.crawl_delay.get(host, 0.0))
                 restart_host_clock(self.crawler, request)  # the first gap counts too
                 log.info("robots.txt of %s asks Crawl-delay %s s; using %s s", host, delay, capped)
 

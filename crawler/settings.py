@@ -60,7 +60,11 @@ DOWNLOADER_MIDDLEWARES = {
 }
 # Storing is glue between crawler/ and storage/, so it lives in jobs/: named here as text, the
 # crawler package never imports storage (storage builds on crawler's items, not back).
-ITEM_PIPELINES = {"jobs.pipeline.StorePipeline": 300}
+ITEM_PIPELINES = {
+    # Revisits of stored articles first: it takes them, so they never count as new links.
+    "jobs.revisits.RevisitPipeline": 250,
+    "jobs.pipeline.StorePipeline": 300,
+}
 
 # Feeds and sitemaps are re-read daily; conditional requests (ETag / Last-Modified) are sent
 # by the spider itself from what the previous run stored, not by Scrapy's disk cache.

@@ -1,4 +1,5 @@
-"""One crawl in this process: `python -m jobs.crawl <source> --run-id N [--since D --until D]`.
+"""One crawl in this process: `python -m jobs.crawl <source> --run-id N [--since D --until D]
+[--from wayback]`.
 
 Run by jobs.runner as a subprocess: Scrapy's reactor cannot be restarted inside one process,
 and a hanging or crashing spider must not take the scheduler down with it.
@@ -30,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--until")
     parser.add_argument("--stats-file")
     parser.add_argument("--lease-token", type=int)
+    parser.add_argument("--from", dest="origin", choices=("site", "wayback"), default="site")
     args = parser.parse_args(argv)
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     settings = get_project_settings()
@@ -48,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings.get("LOG_LEVEL"), load_config().log_format, run_id=args.run_id)
     process = CrawlerProcess(settings)
     spider_args = {"source": args.source, "run_id": args.run_id, "since": args.since,
-                   "until": args.until}
+                   "until": args.until, "origin": args.origin}
     process.crawl("news", **{k: v for k, v in spider_args.items() if v is not None})
     # The reactor CrawlerProcess installed (imported only now: importing it earlier would
     # install Twisted's default one instead).

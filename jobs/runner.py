@@ -104,6 +104,7 @@ class CrawlRequest:
     since: date | None = None
     until: date | None = None
     mode: str = "daily"
+    origin: str = "site"  # or "wayback": the Internet Archive's captures of the site
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +138,8 @@ def crawl_command(
         command += ["--since", request.since.isoformat()]
     if request.until:
         command += ["--until", request.until.isoformat()]
+    if request.origin != "site":
+        command += ["--from", request.origin]
     return command
 
 

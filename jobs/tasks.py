@@ -43,7 +43,7 @@ def prepare_database(config: Config | None = None) -> str:
 def collect(
     source_ids: Sequence[str] = (), *, since: date | None = None, until: date | None = None,
     include_paused: bool = False, on_result: Callable[[Source, RunOutcome], None] | None = None,
-    on_progress: Callable[[str], None] | None = None,
+    on_progress: Callable[[str], None] | None = None, origin: str = "site",
 ) -> list[tuple[Source, RunOutcome]]:
     """One collection pass over the given sources (every source when empty), paused ones
     left out unless `include_paused`.
@@ -57,19 +57,22 @@ def collect(
     url = prepare_database(config)
     # An operator's pause holds for `collect --source` too; `dozor run` runs a paused source.
     paused = set() if include_paused else _paused(url)
-    mode = "replay" if config.replay_warcs else ("backfill" if since else "daily")
+    mode = ("replay" if config.replay_warcs else "wayback" if origin == "wayback"
+            else "backfill" if since else "daily")
     results = []
     for source in sources:
         if source.id in paused:
             outcome = RunOutcome(None, "paused", f"paused: `dozor resume {source.id}`, or"
                                  f" `dozor collect --source {source.id} --include-paused`")
         else:
-            outcome = run_crawl(CrawlRequest(source.id, since, until, mode), config, url,
+            outcome = run_crawl(CrawlRequest(source.id, since, until, mode, origin), config, url,
                                 on_progress=on_progress)
             group_after_crawl(url, outcome)
         results.append((source, outcome))
         if on_result:
             on_result(source, outcome)
+    from serve.alerts.run import after_collection  # saved-search alerts; logs, never raises
+    after_collection(url)
     return results
 
 
@@ -82,6 +85,8 @@ def crawl_source(source_id: str) -> str:
         return "paused"
     outcome = run_crawl(CrawlRequest(source_id, mode="scheduled"), config, url)
     group_after_crawl(url, outcome)
+    from serve.alerts.run import after_collection  # saved-search alerts; logs, never raises
+    after_collection(url)
     log.info("scheduled crawl of %s: %s", source_id, outcome.status,
              extra={"run_id": outcome.run.id if outcome.run else None})
     return outcome.status

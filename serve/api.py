@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 import psycopg
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from psycopg_pool import ConnectionPool, PoolTimeout
 from pydantic import BaseModel, Field
@@ -32,6 +32,7 @@ from crawler.errors import DatabaseUnavailableError, SearchQueryError
 from serve.connection import make_read_only, pool_kwargs
 from serve.feed import atom_feed
 from serve.highlight import Segment, hit_highlights
+from serve.history import HistoryOut, history_out
 from serve.labels import catalog
 from serve.search import (
     ALMATY,
@@ -44,7 +45,8 @@ from serve.search import (
     parse_when,
     search,
 )
-from serve.stats import DIMENSIONS, CountTable, count_by
+from serve.stats import ALL_DIMENSIONS, DIMENSIONS, CountTable, count_by, key_name
+from serve.workbench import UiCookie, UiParam, add_workbench_routes, request_ui
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,8 @@ class SegmentOut(BaseModel):
 
     text: str
     mark: bool = False
+    kind: Literal["hit", "evidence"] = Field(
+        "hit", description="hit: a word searched; evidence: a phrase that made a tag")
 
 
 class EvidenceOut(BaseModel):
@@ -110,6 +114,12 @@ class HitOut(BaseModel):
     article: str = Field(description="Path of the article with its tags in this API")
     partial: bool = Field(description="A close match: it holds every word of the query but"
                           " one (listed after the articles that hold them all)")
+    story_id: int | None = Field(None, description="The story (same news across outlets and"
+                                 " languages); null until grouped")
+    story_articles: int = Field(1, description="Articles of that story")
+    story_sources: list[str] = []
+    story_languages: list[str] = []
+    view: str = Field("", description="Path of the article page in this app")
 
 
 class SearchOut(BaseModel):
@@ -122,6 +132,9 @@ class SearchOut(BaseModel):
     page_size: int
     items: list[HitOut]
     next: str | None = Field(description="Path of the next page, if any")
+    unit: Literal["stories", "articles"] = Field(
+        "articles", description="What total counts: stories (one row per story) or articles")
+    also_searched: list[str] = Field([], description="Terms cross-language search added")
 
 
 class ArticleOut(BaseModel):
@@ -166,9 +179,13 @@ class StatsOut(BaseModel):
     """Counts of the matching articles per week (Asia/Almaty), region and source."""
 
     topics: list[str]
+    topic_names: dict[str, str] = {}
+    unit: Literal["stories", "articles"] = "articles"
+    day: list[CountOut] = []
     week: list[CountOut]
     region: list[CountOut]
     source: list[CountOut]
+    lang: list[CountOut] = []
 
 
 class NamedOut(BaseModel):
@@ -186,6 +203,7 @@ class CatalogOut(BaseModel):
     regions: list[NamedOut]
     languages: list[NamedOut]
     sources: list[NamedOut]
+    agencies: list[NamedOut] = []
     max_query_chars: int
     max_page_size: int
 
@@ -246,7 +264,7 @@ Conn = Annotated[psycopg.Connection[Any], Depends(read_connection)]
 
 
 def _segments(segments: list[Segment]) -> list[SegmentOut]:
-    return [SegmentOut(text=s.text, mark=s.mark) for s in segments]
+    return [SegmentOut(text=s.text, mark=s.mark, kind=s.kind) for s in segments]  # type: ignore[arg-type]
 
 
 def _local(moment: datetime | None) -> datetime | None:
@@ -262,7 +280,9 @@ def hit_out(hit: Hit, page_parsed: Any) -> HitOut:
         published=_local(hit.published_at), topics=list(hit.topics),
         subtopics=list(hit.subtopics), regions=list(hit.regions), rank=hit.rank,
         evidence=list(dict.fromkeys(e.phrase for t in hit.tags for e in t.evidence)),
-        article=f"/api/articles/{hit.id}", partial=hit.partial,
+        article=f"/api/articles/{hit.id}", partial=hit.partial, story_id=hit.story_id,
+        story_articles=hit.story_articles, story_sources=list(hit.story_sources),
+        story_languages=list(hit.story_languages), view=f"/article/{hit.id}",
     )
 
 
@@ -303,10 +323,8 @@ def article_out(row: dict[str, Any]) -> ArticleOut:
     )
 
 
-def _counts_out(table: CountTable) -> list[CountOut]:
-    names = catalog()
-    kind = {"region": "regions"}.get(table.dimension, "")
-    return [CountOut(key=r.key, name=names.name(kind, r.key) if kind else r.key,
+def _counts_out(table: CountTable, ui: str = "en") -> list[CountOut]:
+    return [CountOut(key=r.key, name=key_name(table.dimension, r.key, ui),
                      articles=r.articles, by_topic=r.by_topic) for r in table.rows]
 
 
@@ -368,6 +386,7 @@ def create_app(database_url: str, *, pool_size: int = 4, pool_timeout: float = 1
     )
     _add_error_handlers(app)
     _add_routes(app)
+    add_workbench_routes(app, database_url, FiltersDep, Conn, QueryText)
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
 
     @app.middleware("http")
@@ -425,10 +444,15 @@ def _add_routes(app: FastAPI) -> None:
         close_matches: Annotated[bool, Query(
             description="Complete a relevance-ordered page that the articles holding every"
             " word do not fill with articles holding every word but one (partial=true)")] = True,
+        cross_language: Annotated[bool, Query(
+            description="Russian words also find Kazakh articles and back")] = True,
+        stories: Annotated[bool, Query(
+            description="One row per story (republications and language versions once)")] = True,
     ) -> SearchOut:
         """Articles matching a query and filters, best first (or newest/oldest first)."""
         offset = (page - 1) * page_size
-        request_ = SearchRequest(q, filters, order, page_size, offset, close_matches)
+        request_ = SearchRequest(q, filters, order, page_size, offset, close_matches,
+                                 cross_language, stories)
         result = search(conn, request_, with_body=True)
         full = sum(1 for h in result.hits if not h.partial)
         # Beyond the counted total, a full page means there may be more.
@@ -439,7 +463,9 @@ def _add_routes(app: FastAPI) -> None:
             next_page = f"/api/search?{params}&page={page + 1}".replace("?&", "?")
         return SearchOut(total=result.total, total_exact=result.total_exact, page=page,
                          page_size=page_size,
-                         items=[hit_out(h, result.parsed) for h in result.hits], next=next_page)
+                         items=[hit_out(h, result.parsed) for h in result.hits], next=next_page,
+                         unit="stories" if stories else "articles",
+                         also_searched=list(result.parsed.also))
 
     @app.get("/api/articles/{article_id}", response_model=ArticleOut, tags=["search"])
     def one_article(conn: Conn, article_id: int) -> ArticleOut:
@@ -449,43 +475,68 @@ def _add_routes(app: FastAPI) -> None:
             raise HTTPException(status_code=404, detail="no such article")
         return article_out(row)
 
+    @app.get("/api/articles/{article_id}/history", response_model=HistoryOut, tags=["search"])
+    def article_versions(conn: Conn, article_id: int) -> HistoryOut:
+        """The texts an article has had (revisits, re-sent feeds), the changes, its removal."""
+        found = history_out(conn, article_id)
+        if found is None:
+            raise HTTPException(status_code=404, detail="no such article")
+        return found
+
     @app.get("/api/stats", response_model=StatsOut, tags=["statistics"])
     def statistics(
-        conn: Conn, filters: FiltersDep, q: QueryText = "",
-        by: Annotated[list[Literal["week", "region", "source"]], Query(
-            max_length=len(DIMENSIONS),
-            description="The counts wanted (repeatable); default all three")] = [],  # noqa: B006
+        conn: Conn, request: Request, filters: FiltersDep, q: QueryText = "",
+        by: Annotated[list[Literal["day", "week", "region", "source", "lang"]], Query(
+            max_length=5,  # each count once at most
+            description="The counts wanted (repeatable); default week, region and source")
+        ] = [],  # noqa: B006
+        stories: Annotated[bool, Query(description="Count stories, not articles")] = True,
+        cross_language: bool = True, ui: UiParam = None, cookie: UiCookie = None,
     ) -> StatsOut:
-        """Matching articles per week (Asia/Almaty, weeks start on Monday), region, source."""
-        tables = {d: count_by(conn, d, q, filters) for d in DIMENSIONS if not by or d in by}
+        """Matching stories (or articles) per day or week (Asia/Almaty, weeks from Monday),
+        region, source and language."""
+        lang = request_ui(request, ui, cookie)
+        wanted = [d for d in ALL_DIMENSIONS if d in by] or list(DIMENSIONS)
+        tables = {d: count_by(conn, d, q, filters, stories=stories,
+                              cross_language=cross_language) for d in wanted}
+        names = catalog()
         return StatsOut(
-            topics=list(catalog().topics),
-            **{d: _counts_out(tables[d]) if d in tables else [] for d in DIMENSIONS},
+            topics=list(names.topics),
+            topic_names={t: names.name("topics", t, lang) for t in names.topics},
+            unit="stories" if stories else "articles",
+            **{d: _counts_out(tables[d], lang) if d in tables else [] for d in ALL_DIMENSIONS},
         )
 
     @app.get("/api/catalog", response_model=CatalogOut, tags=["search"])
-    def filter_values(conn: Conn) -> CatalogOut:
-        """The topics, subtopics, regions, languages and sources the filters accept."""
+    def filter_values(conn: Conn, request: Request, ui: UiParam = None,
+                      cookie: UiCookie = None) -> CatalogOut:
+        """The topics, subtopics, regions, languages and sources the filters accept, with
+        names in the interface language (?ui=kk|ru|en, else Accept-Language)."""
+        lang = request_ui(request, ui, cookie)
         names = catalog()
         sources = [NamedOut(id=str(r[0]), name=str(r[1]))
                    for r in conn.execute("SELECT id, name FROM sources ORDER BY id")]
 
         def named(kind: str, ids: tuple[str, ...]) -> list[NamedOut]:
-            return [NamedOut(id=i, name=names.name(kind, i)) for i in ids]
+            return [NamedOut(id=i, name=names.name(kind, i, lang)) for i in ids]
 
+        regions = sorted(named("regions", names.regions), key=lambda n: n.name)
         return CatalogOut(
             topics=named("topics", names.topics), subtopics=named("subtopics", names.subtopics),
-            regions=named("regions", names.regions),
-            languages=named("languages", names.languages), sources=sources,
+            regions=regions, languages=named("languages", names.languages), sources=sources,
+            agencies=named("agencies", tuple(names.names.get("agencies", {}))),
             max_query_chars=MAX_QUERY_CHARS, max_page_size=MAX_PAGE_SIZE,
         )
 
     @app.get("/feeds/search.atom", tags=["feeds"], response_class=Response,
              responses={200: {"content": {"application/atom+xml": {}}}})
     def search_feed(conn: Conn, request: Request, filters: FiltersDep,
-                    q: QueryText = "") -> Response:
-        """An Atom feed of the newest articles matching a saved query (the query string)."""
-        result = search(conn, SearchRequest(q, filters, "newest", FEED_ENTRIES, 0),
+                    q: QueryText = "", cross_language: bool = True,
+                    stories: bool = True) -> Response:
+        """An Atom feed of the newest articles matching a saved query (the query string):
+        one entry per story, cross-language terms included, as on the page."""
+        result = search(conn, SearchRequest(q, filters, "newest", FEED_ENTRIES, 0,
+                                            cross_language=cross_language, stories=stories),
                         with_body=True, count=False)
         params = _query_string(request)
         query = f"?{params}" if params else ""
@@ -499,10 +550,6 @@ def _add_routes(app: FastAPI) -> None:
             article_api=f"{base}/api/articles/",
         )
         return Response(body, media_type="application/atom+xml; charset=utf-8")
-
-    @app.get("/", include_in_schema=False)
-    def web_page() -> FileResponse:
-        return FileResponse(WEB_DIR / "index.html", media_type="text/html; charset=utf-8")
 
     @app.get("/healthz", include_in_schema=False)
     def health(conn: Conn) -> dict[str, str]:

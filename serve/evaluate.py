@@ -1,12 +1,19 @@
 """Recall@10 and MRR@10 of Dozor's search against plain PostgreSQL baselines, on a judged corpus.
 
-The corpus and judgments are tests/fixtures/search/{corpus,queries}.jsonl (written by
-generate_corpus.py there; relevance by construction of facts, not by any stemmer). Every
-system answers the same queries over the same stored articles, in the same run:
+The bundled corpus and judgments are tests/fixtures/search/{corpus,queries}.jsonl (written by
+generate_corpus.py there; relevance by construction of facts, not by any stemmer); any other
+folder with the same two files can be given (`dozor eval-search --corpus DIR`): corpus.jsonl
+lines `{id, lang, url, title, body}` (source_id and published_at optional), queries.jsonl
+lines `{id, query, lang, relevant, relevant_other_lang}`. With `relevant_other_lang`, each
+system also answers each query restricted to the query's language (judged on `relevant`:
+same-language) and to the other languages (judged on `relevant_other_lang`: cross-language).
+Every system answers the same queries over the same stored articles, in the same run:
 
 - dozor:   serve.search as the API and web page run it: Dozor's stems in the index and in
-           the query, articles with every word first, then close matches (all words but one);
-- dozor_and: the same, articles with every word only (what exports and feeds hold);
+           the query, cross-language terms, articles with every word first, then close
+           matches (all words but one);
+- dozor_samelang: the same without cross-language terms;
+- dozor_and: articles with every word only, no cross-language terms (exports and feeds);
 - simple:  to_tsvector('simple', title || body) @@ plainto_tsquery('simple', q), no stemming;
 - russian: the same with PostgreSQL's 'russian' configuration (Snowball, Russian stop words);
 - trigram: pg_trgm word_similarity(q, title || body), best 10, when the extension is there.
@@ -16,11 +23,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 
@@ -29,7 +38,7 @@ from crawler.errors import DozorError
 from crawler.items import Article, content_hash
 from crawler.tagging.apply import analyse_article
 from crawler.tagging.normalize import normalize_text
-from serve.search import SearchRequest, search
+from serve.search import Filters, SearchRequest, search
 from storage.articles import store_article
 
 CORPUS_DIR = PROJECT_ROOT / "tests" / "fixtures" / "search"
@@ -55,7 +64,9 @@ BASELINES: dict[str, str] = {
         " LIMIT %(k)s"
     ),
 }
-SYSTEMS = ("dozor", "dozor_and", "simple", "russian", "trigram")
+SYSTEMS = ("dozor", "dozor_samelang", "dozor_and", "simple", "russian", "trigram")
+# A system answers a query, optionally restricted to some article languages.
+Runner = Callable[[psycopg.Connection[Any], str, "list[str] | None"], list[str]]
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,7 @@ class Judged:
     lang: str
     kind: str
     relevant: frozenset[str]
+    relevant_other: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -104,21 +116,23 @@ class EvaluationReport:
         return self.figures[system][group]
 
     def format_table(self) -> str:
-        """A plain-text table: system x group, Recall@10 / MRR@10."""
+        """A plain-text table: one line per group of queries, Recall@10 and MRR@10 per system."""
+        systems = list(self.figures)
         groups = list(next(iter(self.figures.values())))
         lines = [
             f"Search evaluation: {self.articles} articles, {self.queries} judged queries,"
             f" corpus sha256 {self.corpus_sha256[:12]}",
-            f"{'system':<10}" + "".join(f"{g:>22}" for g in groups),
-            f"{'':<10}" + "".join(f"{'R@10   MRR@10 (n)':>22}" for _ in groups),
+            "Recall@10 / MRR@10 per group of queries (n queries); dozor is what the API runs",
+            f"{'group':<16}{'n':>4}" + "".join(f"{s:>16}" for s in systems),
         ]
-        for system, by_group in self.figures.items():
+        for group in groups:
+            n = self.figures[systems[0]][group].n
             cells = "".join(
-                f"{f.recall_at_k:>10.3f} {f.mrr_at_k:>6.3f} ({f.n:>3})" for f in by_group.values()
-            )
-            lines.append(f"{system:<10}{cells}")
+                f"{self.figures[s][group].recall_at_k:>9.3f} {self.figures[s][group].mrr_at_k:.3f}"
+                for s in systems)
+            lines.append(f"{group:<16}{n:>4}{cells}")
         for system, reason in self.unavailable.items():
-            lines.append(f"{system:<10} not measured: {reason}")
+            lines.append(f"{system}: not measured: {reason}")
         return "\n".join(lines)
 
     def to_json(self) -> str:
@@ -142,19 +156,57 @@ def corpus_sha256(folder: Path = CORPUS_DIR) -> str:
     return digest.hexdigest()
 
 
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    """The objects of a JSON Lines file; a broken line is an error naming its number."""
+    if not path.is_file():
+        raise DozorError(f"no {path.name} in {path.parent}")
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise DozorError(f"{path}:{number}: not JSON ({exc.msg})") from None
+    return rows
+
+
 def load_corpus(folder: Path = CORPUS_DIR) -> tuple[list[dict[str, Any]], list[Judged]]:
-    """The articles and the judged queries."""
-    if not (folder / "corpus.jsonl").is_file():
-        raise DozorError(f"no search evaluation corpus in {folder}; run from a source checkout")
-    lines = (folder / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
-    docs = [json.loads(line) for line in lines if line.strip()]
-    judged = [
-        Judged(q["id"], q["query"], q["lang"], q["kind"], frozenset(q["relevant"]))
-        for q in (json.loads(line) for line in
-                  (folder / "queries.jsonl").read_text(encoding="utf-8").splitlines()
-                  if line.strip())
-    ]
+    """The articles and the judged queries (checked: ids known, fields present)."""
+    docs = _jsonl(folder / "corpus.jsonl")
+    ids = set()
+    for number, doc in enumerate(docs, start=1):
+        missing = [f for f in ("id", "lang", "title", "body") if f not in doc]
+        if missing:
+            raise DozorError(f"corpus.jsonl document {number} lacks {', '.join(missing)}")
+        doc["id"] = str(doc["id"])
+        ids.add(doc["id"])
+    judged = []
+    for q in _jsonl(folder / "queries.jsonl"):
+        missing = [f for f in ("id", "query", "lang", "relevant") if f not in q]
+        if missing:
+            raise DozorError(f"queries.jsonl query {q.get('id', '?')} lacks {', '.join(missing)}")
+        relevant = frozenset(map(str, q["relevant"]))
+        other = frozenset(map(str, q.get("relevant_other_lang") or ()))
+        unknown = (relevant | other) - ids
+        if unknown:
+            raise DozorError(f"query {q['id']}: unknown documents {sorted(unknown)[:5]}")
+        judged.append(Judged(str(q["id"]), q["query"], q["lang"], q.get("kind", ""),
+                             relevant, other))
     return docs, judged
+
+
+# A corpus document without a date is dated from this moment back, a minute per line, so
+# that "newest first" among equals keeps the file's order.
+UNDATED_FROM = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def _source_of(doc: dict[str, Any]) -> str:
+    """The source id of a corpus document: given, else from its URL's host, else 'eval'."""
+    if doc.get("source_id"):
+        return str(doc["source_id"])
+    host = urlsplit(str(doc.get("url") or "")).hostname or "eval"
+    return re.sub(r"[^a-z0-9]+", "_", host.lower().removeprefix("www.")).strip("_")[:64] or "eval"
 
 
 def store_corpus(conn: psycopg.Connection[Any], docs: list[dict[str, Any]]) -> None:
@@ -163,12 +215,13 @@ def store_corpus(conn: psycopg.Connection[Any], docs: list[dict[str, Any]]) -> N
         cur.executemany(
             "INSERT INTO sources (id, name, home, languages, kind) VALUES (%s, %s, %s,"
             " '{kk,ru}', 'newsroom') ON CONFLICT (id) DO NOTHING",
-            [(s, s, f"https://{s}.example") for s in sorted({d["source_id"] for d in docs})],
+            [(s, s, f"https://{s}.example") for s in sorted({_source_of(d) for d in docs})],
         )
-    for doc in docs:
-        published = datetime.fromisoformat(doc["published_at"])
+    for number, doc in enumerate(docs):
+        published = (datetime.fromisoformat(doc["published_at"]) if doc.get("published_at")
+                     else UNDATED_FROM - timedelta(minutes=number))
         article = Article(
-            source_id=doc["source_id"], url=EVAL_HOST + doc["id"], title=doc["title"],
+            source_id=_source_of(doc), url=EVAL_HOST + doc["id"], title=doc["title"],
             body=doc["body"], lang=doc["lang"], languages=(doc["lang"],),
             published_at=published, fetched_at=published, date_source="jsonld",
             body_normalized=normalize_text(doc["body"]),
@@ -177,21 +230,24 @@ def store_corpus(conn: psycopg.Connection[Any], docs: list[dict[str, Any]]) -> N
         store_article(conn, article, analyse_article(article), None)
 
 
-def _dozor(conn: psycopg.Connection[Any], query: str) -> list[str]:
-    page = search(conn, SearchRequest(query, limit=K, close_matches=True), count=False)
-    return [h.url for h in page.hits]
+def _dozor(close: bool, cross: bool) -> Runner:
+    def run(conn: psycopg.Connection[Any], query: str, langs: list[str] | None) -> list[str]:
+        filters = Filters(langs=tuple(langs or ()))
+        request = SearchRequest(query, filters, limit=K, close_matches=close,
+                                cross_language=cross)
+        return [h.url for h in search(conn, request, count=False).hits]
+
+    return run
 
 
-def _dozor_and(conn: psycopg.Connection[Any], query: str) -> list[str]:
-    page = search(conn, SearchRequest(query, limit=K), count=False)
-    return [h.url for h in page.hits]
-
-
-def _baseline(name: str) -> Callable[[psycopg.Connection[Any], str], list[str]]:
+def _baseline(name: str) -> Runner:
     statement = BASELINES[name]
 
-    def run(conn: psycopg.Connection[Any], query: str) -> list[str]:
-        return [str(r[0]) for r in conn.execute(statement, {"q": query, "k": K})]
+    def run(conn: psycopg.Connection[Any], query: str, langs: list[str] | None) -> list[str]:
+        where = " AND a.lang = ANY(%(langs)s)" if langs else ""
+        text = (statement.replace(" ORDER BY", where + " ORDER BY", 1) if " WHERE " in statement
+                else statement.replace(" ORDER BY", " WHERE true" + where + " ORDER BY", 1))
+        return [str(r[0]) for r in conn.execute(text, {"q": query, "k": K, "langs": langs})]
 
     return run
 
@@ -206,33 +262,71 @@ def _trigram_available(conn: psycopg.Connection[Any]) -> str | None:
     return None
 
 
+def _add(groups: dict[str, Figures], group: str, found: list[str],
+         relevant: frozenset[str]) -> tuple[int, int]:
+    """Count one query's answer into a group: relevant found in the first K, and of how many."""
+    hits = [i for i, doc in enumerate(found[:K]) if doc in relevant]
+    figures = groups.setdefault(group, Figures())
+    figures.n += 1
+    figures.recall += len(hits) / len(relevant)
+    figures.rr += 1.0 / (hits[0] + 1) if hits else 0.0
+    return len(hits), len(relevant)
+
+
+def _score_query(conn: psycopg.Connection[Any], run: Runner, q: Judged,
+                 groups: dict[str, Figures], cross: bool) -> str:
+    """Run one query through a system into the groups; say what it missed ('' if nothing)."""
+
+    def answer(langs: list[str] | None) -> list[str]:
+        return [u.removeprefix(EVAL_HOST) for u in run(conn, q.query, langs)]
+
+    if not cross:
+        found_all = answer(None)
+        for group in ("all", q.lang, q.kind):
+            found, total = _add(groups, group, found_all, q.relevant)
+        return f"found {found} of {total}" if found < total else ""
+    missed = ""
+    if q.relevant:
+        same = answer([q.lang])
+        for group in ("same-language", f"{q.lang} same"):
+            found, total = _add(groups, group, same, q.relevant)
+        if found < total:
+            missed += f"same-language {found} of {total} "
+    if q.relevant_other:
+        other = answer([lg for lg in ("kk", "ru", "en") if lg != q.lang])
+        for group in ("cross-language", f"{q.lang} cross"):
+            found, total = _add(groups, group, other, q.relevant_other)
+        if found < total:
+            missed += f"cross-language {found} of {total}"
+    if q.relevant | q.relevant_other:
+        _add(groups, "both", answer(None), q.relevant | q.relevant_other)
+    return missed.strip()
+
+
 def evaluate(conn: psycopg.Connection[Any], judged: list[Judged], *, articles: int,
              sha256: str) -> EvaluationReport:
     """Run every judged query through every system over the articles stored in `conn`."""
     report = EvaluationReport(sha256, articles, len(judged))
-    systems: dict[str, Callable[[psycopg.Connection[Any], str], list[str]]] = {
-        "dozor": _dozor, "dozor_and": _dozor_and}
+    systems: dict[str, Runner] = {
+        "dozor": _dozor(True, True), "dozor_samelang": _dozor(True, False),
+        "dozor_and": _dozor(False, False)}
     for name in ("simple", "russian", "trigram"):
         reason = _trigram_available(conn) if name == "trigram" else None
         if reason:
             report.unavailable[name] = reason
         else:
             systems[name] = _baseline(name)
+    languages = sorted({q.lang for q in judged})
+    cross = any(q.relevant_other for q in judged)
     for name, run in systems.items():
         groups: dict[str, Figures] = {}
         for q in judged:
-            found = [u.removeprefix(EVAL_HOST) for u in run(conn, q.query)][:K]
-            hits = [i for i, doc in enumerate(found) if doc in q.relevant]
-            recall = len(hits) / len(q.relevant)
-            rr = 1.0 / (hits[0] + 1) if hits else 0.0
-            for group in ("all", q.lang, q.kind):
-                figures = groups.setdefault(group, Figures())
-                figures.n += 1
-                figures.recall += recall
-                figures.rr += rr
-            if name == "dozor" and recall < 1.0:
-                report.misses.append(f"{q.id} {q.query!r}: found {len(hits)} of {len(q.relevant)}")
-        order = ["all", "kk", "ru", "crime+city", "crime+victim", "company"]
+            missed = _score_query(conn, run, q, groups, cross)
+            if name == "dozor" and missed:
+                report.misses.append(f"{q.id} {q.query!r}: {missed}")
+        order = (["same-language", "cross-language", "both"]
+                 + [f"{lg} {k}" for lg in languages for k in ("same", "cross")]
+                 if cross else ["all", "kk", "ru", "crime+city", "crime+victim", "company"])
         report.figures[name] = {g: groups[g] for g in order if g in groups}
     return report
 

@@ -30,6 +30,7 @@ class Segment:
 
     text: str
     mark: bool = False
+    kind: str = "hit"  # what a mark is: "hit" (a word searched) or "evidence" (why tagged)
 
 
 def query_spans(text: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
@@ -49,7 +50,8 @@ def evidence_spans(evidence: list[EvidenceSpan], field: str) -> list[tuple[int, 
     return sorted({(e.start, e.end) for e in evidence if e.field == field and e.end > e.start})
 
 
-def _segments(text: str, spans: list[tuple[int, int]], start: int, end: int) -> list[Segment]:
+def _segments(text: str, spans: list[tuple[int, int]], start: int, end: int,
+              kind: str = "hit") -> list[Segment]:
     """Text[start:end] cut into plain and marked segments."""
     out: list[Segment] = []
     pos = start
@@ -59,23 +61,24 @@ def _segments(text: str, spans: list[tuple[int, int]], start: int, end: int) -> 
         s, e = max(s, pos), min(e, end)
         if s > pos:
             out.append(Segment(text[pos:s]))
-        out.append(Segment(text[s:e], mark=True))
+        out.append(Segment(text[s:e], mark=True, kind=kind))
         pos = e
     if pos < end:
         out.append(Segment(text[pos:end]))
     return out
 
 
-def mark_all(text: str | None, spans: list[tuple[int, int]]) -> list[Segment]:
+def mark_all(text: str | None, spans: list[tuple[int, int]], kind: str = "hit") -> list[Segment]:
     """A whole short text (a title) with its spans marked."""
     if not text:
         return []
     nfc = unicodedata.normalize("NFC", text)
-    return _segments(nfc, sorted(spans), 0, len(nfc))
+    return _segments(nfc, sorted(spans), 0, len(nfc), kind)
 
 
 def snippet(
-    text: str | None, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS
+    text: str | None, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS,
+    kind: str = "hit",
 ) -> list[Segment]:
     """About `width` characters of a text around its densest run of marked spans."""
     if not text:
@@ -95,7 +98,7 @@ def snippet(
     if end < len(nfc):
         space = nfc.rfind(" ", start, end)
         end = space if space > start else end
-    segments = _segments(nfc, spans, start, end)
+    segments = _segments(nfc, spans, start, end, kind)
     if start > 0:
         segments.insert(0, Segment(ELLIPSIS))
     if end < len(nfc):
@@ -111,8 +114,13 @@ def plain(segments: list[Segment]) -> str:
 def hit_highlights(hit: Hit, parsed: ParsedQuery) -> tuple[list[Segment], list[Segment]]:
     """A hit's title and body snippet, the query's words marked (else its tag evidence)."""
     evidence = [e for tag in hit.tags for e in tag.evidence]
-    title_spans = query_spans(hit.title or "", parsed) or evidence_spans(evidence, "title")
+    title_spans, title_kind = query_spans(hit.title or "", parsed), "hit"
+    if not title_spans:
+        title_spans, title_kind = evidence_spans(evidence, "title"), "evidence"
+    title = mark_all(hit.title, title_spans, title_kind)
     if not hit.body:
-        return mark_all(hit.title, title_spans), snippet(hit.lead, [])
-    body_spans = query_spans(hit.body, parsed) or evidence_spans(evidence, "text")
-    return mark_all(hit.title, title_spans), snippet(hit.body, body_spans)
+        return title, snippet(hit.lead, [])
+    body_spans, body_kind = query_spans(hit.body, parsed), "hit"
+    if not body_spans:
+        body_spans, body_kind = evidence_spans(evidence, "text"), "evidence"
+    return title, snippet(hit.body, body_spans, kind=body_kind)

@@ -1,4 +1,8 @@
-"""The ids analysts filter by (topics, subtopics, regions, languages) and their readable names."""
+"""The ids analysts filter by (topics, subtopics, regions, agencies, languages) and their names.
+
+labels.toml holds the English names; the Kazakh and Russian ones come from the gettext
+catalogues (serve/locale), the kind of id being the message context.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,17 @@ from functools import cache
 from pathlib import Path
 
 from crawler.tagging.rules import load_vocabulary
+from serve.i18n import messages
 
 LABELS_PATH = Path(__file__).with_name("labels.toml")
 LANGUAGES = ("kk", "ru", "en")
+
+
+@cache
+def read_labels() -> dict[str, dict[str, str]]:
+    """labels.toml: {kind: {id: English name}}."""
+    names = tomllib.loads(LABELS_PATH.read_text(encoding="utf-8"))
+    return {kind: dict(values) for kind, values in names.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,9 +35,12 @@ class Catalog:
     languages: tuple[str, ...]
     names: dict[str, dict[str, str]]
 
-    def name(self, kind: str, value: str) -> str:
-        """The readable name of a topic, subtopic, region or language id (the id if unnamed)."""
-        return self.names.get(kind, {}).get(value, value)
+    def name(self, kind: str, value: str, lang: str = "en") -> str:
+        """The readable name of an id in a UI language (the id itself if unnamed)."""
+        english = self.names.get(kind, {}).get(value)
+        if english is None:
+            return value
+        return messages(lang).label(kind, english)
 
 
 @cache
@@ -35,11 +50,10 @@ def catalog() -> Catalog:
     subtopics = {t.payload.subtopic for t in vocab.terms if t.payload.group == "topic"}
     subtopics |= {rule.subtopic for rule in vocab.near_rules}
     regions = {t.payload.label for t in vocab.terms if t.payload.group == "region"}
-    names = tomllib.loads(LABELS_PATH.read_text(encoding="utf-8"))
     return Catalog(
         topics=tuple(t.name for t in vocab.topics),
         subtopics=tuple(sorted(s for s in subtopics if s)),
         regions=tuple(sorted(regions)),
         languages=LANGUAGES,
-        names={kind: dict(values) for kind, values in names.items()},
+        names=read_labels(),
     )

@@ -129,7 +129,8 @@ class SearchRequest:
     """A search: text (may be empty: filters only), filters, order and the page wanted.
 
     With `close_matches`, a relevance-ordered page that the articles holding every word do
-    not fill is completed with articles holding every word but one, marked `partial`.
+    not fill is completed with articles holding every word but one, marked `partial`. The
+    API, the page and the commands set `cross_language` and `stories` unless asked not to.
     """
 
     text: str = ""
@@ -138,6 +139,10 @@ class SearchRequest:
     limit: int = 20
     offset: int = 0
     close_matches: bool = False
+    # Russian words also find Kazakh articles and back (serve/crosslang.toml)
+    cross_language: bool = False
+    # One row per story: republications and language versions shown once (the earliest)
+    stories: bool = False
 
 
 def _check_values(kind: str, values: Iterable[str], known: Iterable[str]) -> None:
@@ -198,6 +203,7 @@ class ParsedQuery:
     prefixes: tuple[str, ...] = ()  # wanted prefixes ("алаяқ*")
     relaxed: str | None = None  # every wanted word but one (None: fewer than two words)
     any_word: str | None = None  # any wanted word: ranks the close matches
+    also: tuple[str, ...] = ()  # terms cross-language search added ("алаяқ", "ҰҚТ")
 
     def marks(self, stem: str, word: str) -> bool:
         """Whether a word of an article (its stem and normalised form) is one asked for."""
@@ -226,6 +232,7 @@ class _Item:
     or_previous: bool
     stopword: bool = False
     stems: tuple[str, ...] = ()
+    unit: tuple[frozenset[str], ...] | None = None  # per-word stems, for cross-language
 
 
 def _item_expr(
@@ -255,12 +262,14 @@ def _item_expr(
     return parts[0] if len(parts) == 1 else "(" + " <-> ".join(parts) + ")"
 
 
-def parse_query(text: str) -> ParsedQuery:
+def parse_query(text: str, cross_language: bool = False) -> ParsedQuery:
     """Read a query: words (all required), "a phrase", -excluded, a OR b, prefix*.
 
     Each word becomes the OR of its possible stems (Kazakh and Russian when its letters do not
     decide), the same stems the index holds; a phrase keeps its words adjacent and in order.
     Function words ("в", "және") are dropped outside phrases unless nothing else is left.
+    With `cross_language`, words the bilingual vocabulary knows also ask for their other
+    terms ("мошенники" for "алаяқ", "ОПГ" for "ҰҚТ"), listed in `also`.
     """
     if len(text) > MAX_QUERY_CHARS:
         raise SearchQueryError(f"the query is longer than {MAX_QUERY_CHARS} characters")
@@ -285,10 +294,15 @@ def parse_query(text: str) -> ParsedQuery:
             continue
         stopword = (word is not None and not prefix and not negated
                     and normalize_text(phrase or "") in stopwords)
-        items.append(_Item(expr, negated, or_next, stopword, tuple(stems)))
+        unit = None if negated or prefix else tuple(
+            token_stems(t.text) for t in tokenize(normalize_text(phrase or "")))
+        items.append(_Item(expr, negated, or_next, stopword, tuple(stems), unit or None))
         or_next = False
     if any(not item.stopword for item in items):
         items = [item for item in items if not item.stopword]
+    also: tuple[str, ...] = ()
+    if cross_language:
+        items, also = _cross_language(items)
     if len(items) > MAX_QUERY_WORDS:
         raise SearchQueryError(f"the query has more than {MAX_QUERY_WORDS} words")
     if not items:
@@ -314,7 +328,50 @@ def parse_query(text: str) -> ParsedQuery:
         ]
         relaxed = " & ".join(["(" + " | ".join(leave_one_out) + ")", *negative])
         any_word = " | ".join(positive)
-    return ParsedQuery(tsquery, wanted, tuple(dict.fromkeys(prefixes)), relaxed, any_word)
+    return ParsedQuery(tsquery, wanted, tuple(dict.fromkeys(prefixes)), relaxed, any_word, also)
+
+
+def _cross_language(items: list[_Item]) -> tuple[list[_Item], tuple[str, ...]]:
+    """Items with the vocabulary's other terms ORed in, and the terms added."""
+    from serve.crosslang import expand
+
+    def in_or(i: int) -> bool:
+        return items[i].or_previous or (i + 1 < len(items) and items[i + 1].or_previous)
+
+    # A run of words may match a term of several words; a word joined by OR only a term alone.
+    expansions = expand([None if in_or(i) else item.unit for i, item in enumerate(items)])
+    expansions += [
+        type(e)(i, i + 1, e.added)
+        for i, item in enumerate(items) if in_or(i) and item.unit
+        for e in expand([item.unit])
+    ]
+    if not expansions:
+        return items, ()
+    by_start = {e.start: e for e in expansions}
+    out: list[_Item] = []
+    also: list[str] = []
+    i = 0
+    while i < len(items):
+        expansion = by_start.get(i)
+        if expansion is None:
+            out.append(items[i])
+            i += 1
+            continue
+        group = items[expansion.start:expansion.end]
+        typed = group[0].expr if len(group) == 1 else (
+            "(" + " & ".join(item.expr for item in group) + ")")
+        # Terms with the same stems ("алаяқ", "алаяқтық") are one alternative, shown once.
+        alternatives: dict[str, str] = {}
+        for term in expansion.added:
+            alternatives.setdefault(term.tsquery(_lexeme), term.text)
+        alternatives.pop(typed, None)
+        stems = {s for item in group for s in item.stems}
+        stems.update(s for term in expansion.added for s in term.stems())
+        out.append(_Item("(" + " | ".join([typed, *alternatives]) + ")", False,
+                         group[0].or_previous, False, tuple(sorted(stems))))
+        also += alternatives.values()
+        i = expansion.end
+    return out, tuple(dict.fromkeys(also))
 
 
 # ---------------------------------------------------------------------------------------
@@ -364,6 +421,24 @@ FROM (
 ORDER BY rank DESC, c.published_at DESC NULLS LAST, c.id DESC
 LIMIT %(limit)s OFFSET %(offset)s
 """
+# One row per story, by relevance: within the pool, each story's earliest matching article
+# (a sibling older than the pool cannot hide it; the pool is nearly always every match).
+PAGE_BY_RELEVANCE_STORIES = """
+SELECT c.id, c.published_at, ts_rank_cd(c.search_vector, %(rank_tsquery)s::tsquery) AS rank
+FROM (
+    SELECT DISTINCT ON (coalesce(p.story_id, -p.id)) p.id, p.published_at, p.search_vector
+    FROM (
+        SELECT a.id, a.published_at, a.search_vector, a.story_id
+        FROM articles a
+        WHERE {where}
+        ORDER BY a.published_at DESC NULLS LAST, a.id DESC
+        LIMIT %(rank_pool)s
+    ) p
+    ORDER BY coalesce(p.story_id, -p.id), p.published_at ASC NULLS LAST, p.id ASC
+) c
+ORDER BY rank DESC, c.published_at DESC NULLS LAST, c.id DESC
+LIMIT %(limit)s OFFSET %(offset)s
+"""
 PAGE_BY_DATE = """
 SELECT a.id, a.published_at, NULL::real AS rank
 FROM articles a
@@ -385,9 +460,12 @@ ORDER_OUTER: dict[str, str] = {
 # with their tags. `{body}` is the body or NULL: exports do not need it.
 SEARCH_SQL = """
 SELECT a.id, a.source_id, a.url, a.title, a.lead, a.lang, a.languages, a.published_at,
-       a.regions, p.rank, {body} AS body, coalesce(tg.tags, '[]') AS tags
+       a.regions, p.rank, {body} AS body, coalesce(tg.tags, '[]') AS tags,
+       a.story_id, st.article_count AS story_articles, st.sources AS story_sources,
+       st.languages AS story_languages
 FROM ({page}) p
 JOIN articles a ON a.id = p.id
+LEFT JOIN stories st ON st.id = a.story_id
 LEFT JOIN LATERAL (
     SELECT jsonb_agg(jsonb_build_object(
                'topic', t.topic, 'score', t.score, 'subtopics', t.subtopics,
@@ -397,17 +475,39 @@ LEFT JOIN LATERAL (
 ORDER BY {order_outer}
 """
 
+# One row per story: an article is shown only when no earlier article of its story (undated
+# last, then by id) matches the same conditions, given as {others} over `b`.
+STORY_LEAD = """({a}.story_id IS NULL OR NOT EXISTS (
+    SELECT FROM articles b
+    WHERE b.story_id = {a}.story_id AND b.id <> {a}.id
+      AND (coalesce(b.published_at, 'infinity'), b.id)
+          < (coalesce({a}.published_at, 'infinity'), {a}.id)
+      AND {others}))"""
+
 COUNT_SQL = """
 SELECT count(*) FROM (SELECT FROM articles a WHERE {where} LIMIT %(count_limit)s) AS matches
 """
+# Stories among the first count_limit matching articles: exact below the limit, as above.
+COUNT_STORIES_SQL = """
+SELECT count(DISTINCT story) FROM (
+    SELECT coalesce(a.story_id, -a.id) AS story FROM articles a WHERE {where}
+    LIMIT %(count_limit)s) AS matches
+"""
+
+
+def _condition(name: str, alias: str) -> str:
+    """A CONDITIONS fragment about the articles row called `alias`."""
+    return re.sub(r"\ba\.", alias + ".", CONDITIONS[name])
 
 
 def where_clause(
-    parsed: ParsedQuery, filters: Filters, *, relaxed: bool = False
+    parsed: ParsedQuery, filters: Filters, *, relaxed: bool = False, stories: bool = False,
+    alias: str = "a",
 ) -> tuple[sql.Composed, dict[str, Any]]:
     """The WHERE conditions and parameters of a query text and filters.
 
-    With `relaxed`, the text condition is "every word but one, not all of them".
+    With `relaxed`, the text condition is "every word but one, not all of them"; with
+    `stories`, only the earliest matching article of each story is kept.
     """
     names = ["stored_ok"]
     params: dict[str, Any] = {}
@@ -434,7 +534,11 @@ def where_clause(
         if moment is not None:
             names.append(name)
             params[name] = moment
-    where = sql.SQL(" AND ").join(sql.SQL(CONDITIONS[n]) for n in names)
+    where = sql.SQL(" AND ").join(sql.SQL(_condition(n, alias)) for n in names)
+    if stories:
+        others = sql.SQL(" AND ").join(sql.SQL(_condition(n, "b")) for n in names)
+        lead = sql.SQL(STORY_LEAD.replace("{a}", alias)).format(others=others)
+        return sql.Composed([where, sql.SQL(" AND "), lead]), params
     return sql.Composed([where]), params
 
 
@@ -481,6 +585,10 @@ class Hit:
     tags: tuple[Tag, ...]
     body: str | None = None
     partial: bool = False  # a close match: every word of the query but one
+    story_id: int | None = None
+    story_articles: int = 1  # articles of its story (outlets, languages, republications)
+    story_sources: tuple[str, ...] = ()
+    story_languages: tuple[str, ...] = ()
 
     @property
     def topics(self) -> tuple[str, ...]:
@@ -507,17 +615,17 @@ def tags_from_json(raw: Iterable[dict[str, Any]]) -> tuple[Tag, ...]:
     """Tags from the JSON the queries aggregate (or article_tags rows as dicts)."""
     return tuple(
         Tag(
-            topic=str(t["topic"]),
-            score=float(t["score"]),
-            subtopics=tuple(t["subtopics"] or ()),
+            topic=str(tag["topic"]),
+            score=float(tag["score"]),
+            subtopics=tuple(tag["subtopics"] or ()),
             evidence=tuple(
                 EvidenceSpan(str(e.get("phrase", "")), str(e.get("rule", "")),
                              str(e.get("field", "")), int(e.get("start", 0)),
                              int(e.get("end", 0)))
-                for e in (t["evidence"] or ())
+                for e in (tag["evidence"] or ())
             ),
         )
-        for t in raw
+        for tag in raw
     )
 
 
@@ -529,20 +637,30 @@ def _hit(row: dict[str, Any], partial: bool = False) -> Hit:
         published_at=row["published_at"], regions=tuple(row["regions"] or ()),
         rank=float(row["rank"]) if row["rank"] is not None else None,
         tags=tags_from_json(row["tags"]), body=row["body"], partial=partial,
+        story_id=row["story_id"], story_articles=int(row["story_articles"] or 1),
+        story_sources=tuple(row["story_sources"] or (row["source_id"],)),
+        story_languages=tuple(row["story_languages"] or ((row["lang"],) if row["lang"] else ())),
     )
 
 
 def search_statement(
     request: SearchRequest, parsed: ParsedQuery, *, with_body: bool = False
 ) -> tuple[sql.Composed, sql.Composed, dict[str, Any]]:
-    """The page query of a request, its bare WHERE conditions and its parameters."""
+    """The page query of a request, its bare WHERE conditions and its parameters.
+
+    The bare conditions never hold the story condition: counts and the pool take every
+    matching article, and collapse stories themselves.
+    """
     where, params = where_clause(parsed, request.filters)
     order = request.order if parsed.tsquery or request.order != "relevance" else "newest"
     if order == "relevance":
-        page = sql.SQL(PAGE_BY_RELEVANCE).format(where=where)
+        pool = PAGE_BY_RELEVANCE_STORIES if request.stories else PAGE_BY_RELEVANCE
+        page = sql.SQL(pool).format(where=where)
         params.update(rank_tsquery=parsed.tsquery, rank_pool=RANK_POOL)
     else:
-        page = sql.SQL(PAGE_BY_DATE).format(where=where, order=sql.SQL(DATE_ORDERS[order]))
+        # Walking the date index, each row is checked for an earlier matching sibling.
+        leads, _ = where_clause(parsed, request.filters, stories=request.stories)
+        page = sql.SQL(PAGE_BY_DATE).format(where=leads, order=sql.SQL(DATE_ORDERS[order]))
     query = sql.SQL(SEARCH_SQL).format(
         body=sql.SQL("a.body" if with_body else "NULL::text"),
         page=page,
@@ -577,7 +695,7 @@ def search(
 ) -> SearchPage:
     """One page of articles matching a request, best first (or by date), and the total."""
     validate_request(request, max_limit=max_limit)
-    parsed = parse_query(request.text)
+    parsed = parse_query(request.text, request.cross_language)
     query, where, params = search_statement(request, parsed, with_body=with_body)
     order = request.order if parsed.tsquery or request.order != "relevance" else "newest"
     with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
@@ -595,27 +713,32 @@ def search(
         # Counted at least past this page, so that the total is never below what is shown.
         count_limit = max(COUNT_LIMIT, request.offset + request.limit + 1)
         params["count_limit"] = count_limit
-        row = conn.execute(sql.SQL(COUNT_SQL).format(where=where), params).fetchone()
+        counting = COUNT_STORIES_SQL if request.stories else COUNT_SQL
+        row = conn.execute(sql.SQL(counting).format(where=where), params).fetchone()
         total = int(row[0]) if row else 0
         exact = total < count_limit
     wanted_more = request.limit - len(hits)
     if (request.close_matches and order == "relevance" and parsed.relaxed and wanted_more > 0
             and (hits or request.offset == 0)):
-        hits += close_matches(conn, parsed, request.filters, wanted_more, with_body)
+        shown = {h.story_id for h in hits if h.story_id is not None}
+        hits += [h for h in close_matches(conn, parsed, request.filters, wanted_more, with_body,
+                                          stories=request.stories)
+                 if not (request.stories and h.story_id in shown)]
     return SearchPage(hits, total, exact, parsed)
 
 
 def close_matches(
     conn: psycopg.Connection[Any], parsed: ParsedQuery, filters: Filters, limit: int,
-    with_body: bool,
+    with_body: bool, *, stories: bool = False,
 ) -> list[Hit]:
     """Up to `limit` articles holding every word of the query but one, best first."""
     where, params = where_clause(parsed, filters, relaxed=True)
     # The same page query as a relevance search, ranked by how well any word matches, over
     # the newest CLOSE_MATCH_POOL articles with every word but one.
+    pool = PAGE_BY_RELEVANCE_STORIES if stories else PAGE_BY_RELEVANCE
     query = sql.SQL(SEARCH_SQL).format(
         body=sql.SQL("a.body" if with_body else "NULL::text"),
-        page=sql.SQL(PAGE_BY_RELEVANCE).format(where=where),
+        page=sql.SQL(pool).format(where=where),
         order_outer=sql.SQL(ORDER_OUTER["relevance"]),
     )
     params.update(rank_tsquery=parsed.any_word, rank_pool=CLOSE_MATCH_POOL, limit=limit,

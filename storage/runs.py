@@ -118,11 +118,13 @@ def record_progress(
 
 
 def stored_by_run(conn: psycopg.Connection[Any], run_id: int) -> tuple[int, int]:
-    """(new, updated): articles this run inserted, and articles it last changed."""
+    """(new, updated): articles this run inserted, and articles it last changed from a link it
+    found (a revisit's new version is counted apart, under the run's dozor/revisit/* stats)."""
     row = conn.execute(
         "SELECT (SELECT count(*) FROM articles WHERE first_run_id = %(run)s),"
-        " (SELECT count(*) FROM articles WHERE last_run_id = %(run)s"
-        "  AND first_run_id IS DISTINCT FROM %(run)s)",
+        " (SELECT count(*) FROM articles a JOIN crawl_runs r ON r.id = a.last_run_id"
+        "  WHERE a.last_run_id = %(run)s AND a.first_run_id IS DISTINCT FROM %(run)s"
+        "  AND (a.last_revisited_at IS NULL OR a.last_revisited_at < r.started_at))",
         {"run": run_id},
     ).fetchone()
     assert row is not None

@@ -145,7 +145,58 @@ SEEDED_SOURCE_IDS = ("zakon_kz", "tengrinews_kz", "polisia_kz", "kazpravda_kz")
 
 def empty_tables(conn: psycopg.Connection[Any]) -> None:
     """Remove every article (and its tags) and run, and the sources the registry lacks."""
-    conn.execute("TRUNCATE articles, article_tags, article_versions, crawl_runs CASCADE")
+    conn.execute("TRUNCATE articles, article_tags, article_versions, crawl_runs, stories,"
+                 " saved_searches CASCADE")
     all_sources.cache_clear()
     extra = [s for s in SEEDED_SOURCE_IDS if s not in all_sources()]
     conn.execute("DELETE FROM sources WHERE id = ANY(%s)", (extra,))
+
+
+# One story told three times: a Financial Monitoring Agency release on Zakon.kz in Kazakh and
+# in Russian (the same numeric id in both URLs, as the site numbers its editions) and the
+# Russian text republished word for word by Tengrinews. `group_stories` makes it one story.
+STORY_SEED = [
+    (SeedArticle(
+        "story_kk_afm_pyramid", "zakon_kz", "kk", 2, time(10, 0),
+        "ҚМА Қарағандыда 1,2 миллиард теңге тартқан қаржы пирамидасын жапты",
+        "Қаржылық мониторинг агенттігі Қарағанды облысында қаржы пирамидасының қызметін "
+        "тоқтатты. Ұйымдастырушылар 3 200 салымшыдан 1,2 миллиард теңге тартқан. ҚР ҚК "
+        "217-бабы бойынша қылмыстық іс қозғалды, 4 күдікті ұсталды.",
+    ), "https://www.zakon.kz/kk/6473921-afm-piramida.html"),
+    (SeedArticle(
+        "story_ru_afm_pyramid", "zakon_kz", "ru", 2, time(10, 5),
+        "АФМ закрыло финансовую пирамиду в Караганде, привлёкшую 1,2 миллиарда тенге",
+        "Агентство по финансовому мониторингу пресекло деятельность финансовой пирамиды в "
+        "Карагандинской области. Организаторы привлекли 1,2 миллиарда тенге от 3 200 "
+        "вкладчиков. Возбуждено уголовное дело по статье 217 УК РК, задержаны 4 подозреваемых.",
+    ), "https://www.zakon.kz/6473921-afm-piramida.html"),
+    (SeedArticle(
+        "story_ru_afm_pyramid_repost", "tengrinews_kz", "ru", 2, time(11, 30),
+        "АФМ закрыло финансовую пирамиду в Караганде, привлёкшую 1,2 миллиарда тенге",
+        "Агентство по финансовому мониторингу пресекло деятельность финансовой пирамиды в "
+        "Карагандинской области. Организаторы привлекли 1,2 миллиарда тенге от 3 200 "
+        "вкладчиков. Возбуждено уголовное дело по статье 217 УК РК, задержаны 4 подозреваемых.",
+    ), "https://tengrinews.kz/kazakhstan_news/afm-piramida-karaganda-563201/"),
+]
+
+
+def store_story_seed(conn: psycopg.Connection[Any], now: datetime | None = None
+                     ) -> dict[str, int]:
+    """Store STORY_SEED and group every stored article into stories; return ids by key."""
+    from storage.stories import group_stories
+
+    now = now or seed_now()
+    ids: dict[str, int] = {}
+    for seed, url in STORY_SEED:
+        article = Article(
+            source_id=seed.source_id, url=url, title=seed.title, body=seed.body, lang=seed.lang,
+            languages=(seed.lang,), published_at=published_at(seed, now), fetched_at=now,
+            date_source="jsonld", body_normalized=normalize_text(seed.body),
+            content_hash=content_hash(seed.title, seed.body),
+        )
+        store_article(conn, article, analyse_article(article), None)
+        row = conn.execute("SELECT id FROM articles WHERE url = %s", (url,)).fetchone()
+        assert row is not None
+        ids[seed.key] = int(row[0])
+    group_stories(conn)
+    return ids

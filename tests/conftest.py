@@ -17,6 +17,8 @@ from psycopg import sql
 from crawler.sources import all_sources
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Commands print in the user's language (LANG); tests read English unless they ask otherwise.
+os.environ["DOZOR_UI_LANG"] = "en"
 # Test-only sources with golden pages under tests/fixtures/sites: test_sources.py reads every
 # golden case at collection, so these are registered for the whole session (crawls inherit it).
 SESSION_SOURCE_MODULES = ("tests.source_badpages",)

@@ -39,7 +39,7 @@ def url_of(key: str) -> str:
 
 
 def test_search_finds_kazakh_forms_and_marks_them(api: httpx.Client) -> None:
-    response = api.get("/api/search", params={"q": "алаяқтарды"})
+    response = api.get("/api/search", params={"q": "алаяқтарды", "cross_language": "false"})
     assert response.status_code == 200
     body = response.json()
     assert body["total"] == 2 and body["total_exact"] and body["next"] is None
@@ -68,12 +68,14 @@ def test_filters_and_pages(api: httpx.Client) -> None:
 
 
 def test_close_matches_are_marked_partial(api: httpx.Client) -> None:
-    body = api.get("/api/search", params={"q": "мошенники Караганда лжесотрудник"}).json()
+    body = api.get("/api/search", params={"q": "мошенники Караганда лжесотрудник",
+                                          "cross_language": "false"}).json()
     assert body["total"] == 0
     assert [(i["url"], i["partial"]) for i in body["items"]] == [
         (url_of("ru_phone_karaganda"), True)]
     strict = api.get("/api/search", params={"q": "мошенники Караганда лжесотрудник",
-                                            "close_matches": "false"}).json()
+                                            "close_matches": "false",
+                                            "cross_language": "false"}).json()
     assert strict["items"] == []
 
 
@@ -104,12 +106,14 @@ def test_statistics(api: httpx.Client) -> None:
     fraud_only = api.get("/api/stats", params={"topic": "fraud"}).json()
     assert {r["key"] for r in fraud_only["source"]} == {"zakon_kz", "tengrinews_kz", "polisia_kz"}
     assert sum(w["by_topic"].get("fraud", 0) for w in fraud_only["week"]) == 5
-    weekly = api.get("/api/stats", params={"by": "week", "q": "алаяқ"}).json()
+    weekly = api.get("/api/stats", params={"by": "week", "q": "алаяқ",
+                                           "cross_language": "false"}).json()
     assert sum(w["articles"] for w in weekly["week"]) == 2 and weekly["region"] == []
 
 
 def test_atom_feed_of_a_saved_query_reads_in_a_feed_reader(api: httpx.Client) -> None:
-    response = api.get("/feeds/search.atom", params={"q": "мошенники", "topic": "fraud"})
+    response = api.get("/feeds/search.atom", params={"q": "мошенники", "topic": "fraud",
+                                                     "cross_language": "false"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/atom+xml")
     feed = feedparser.parse(response.content)
@@ -123,8 +127,8 @@ def test_atom_feed_of_a_saved_query_reads_in_a_feed_reader(api: httpx.Client) ->
     assert entry.published_parsed is not None and "мошенник" in entry.summary
     assert {t.term for t in entry.tags} == {"fraud", "region:karaganda"}
     self_link = next(link.href for link in feed.feed.links if link.rel == "self")
-    assert self_link.endswith("/feeds/search.atom?q=%D0%BC%D0%BE%D1%88%D0%B5%D0%BD%D0%BD%D0%B8"
-                              "%D0%BA%D0%B8&topic=fraud")
+    assert self_link.endswith("/feeds/search.atom?cross_language=false&q=%D0%BC%D0%BE%D1%88%D0"
+                              "%B5%D0%BD%D0%BD%D0%B8%D0%BA%D0%B8&topic=fraud")
     empty = feedparser.parse(api.get("/feeds/search.atom", params={"q": "жоқсөз"}).content)
     assert not empty.bozo and empty.entries == []
 

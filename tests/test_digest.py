@@ -23,7 +23,7 @@ def title(key: str) -> str:
 
 
 def run_digest(env: dict[str, str], *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(dozor, ["digest", *args], env=env)
+    result = CliRunner().invoke(dozor, ["digest", *args], env={"DOZOR_UI_LANG": "en", **env})
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.stdout, result.stderr
@@ -34,7 +34,7 @@ def test_yesterdays_digest_in_markdown(database_url: str, seeded: dict[str, int]
     assert code == 0
     yesterday = (seed_now() - timedelta(days=1)).date()
     assert out.startswith(f"# Dozor digest, {yesterday.isoformat()} (Asia/Almaty)\n")
-    assert "3 articles: Fraud 2, Organized crime 1." in out
+    assert "Stories: 3 (articles: 3). Fraud 2, Organized crime 1." in out
     fraud, ocg = out.split("## Fraud (2)")[1].split("## Organized crime (1)")
     assert "### Karaganda Region (2)" in fraud
     assert title("kk_phone_karaganda") in fraud and title("ru_phone_karaganda") in fraud
@@ -48,10 +48,10 @@ def test_yesterdays_digest_in_markdown(database_url: str, seeded: dict[str, int]
 def test_an_older_day_and_a_quiet_day(database_url: str, seeded: dict[str, int]) -> None:
     three_days_ago = (seed_now() - timedelta(days=3)).date().isoformat()
     _, out, _ = run_digest({"DATABASE_URL": database_url}, "--date", three_days_ago)
-    assert "1 article: Fraud 0, Organized crime 1." in out
+    assert "Stories: 1 (articles: 1). Fraud 0, Organized crime 1." in out
     assert title("kk_ocg_almaty") in out and "(zakon_kz" not in out
     _, quiet, _ = run_digest({"DATABASE_URL": database_url}, "--date", "2020-01-01")
-    assert "No new fraud or organized-crime articles that day." in quiet
+    assert "No new fraud or organized-crime stories that day." in quiet
 
 
 class _Collect(HTMLParser):
@@ -83,7 +83,7 @@ def test_html_digest_to_a_file(
     target = tmp_path / "digest.html"
     code, _, err = run_digest({"DATABASE_URL": database_url}, "--format", "html",
                               "--output", str(target))
-    assert code == 0 and "(3 articles) written to" in err
+    assert code == 0 and "(3 stories) written to" in err
     page = _Collect()
     page.feed(target.read_text(encoding="utf-8"))
     assert page.headings[1:] == ["Fraud (2)", "Karaganda Region (2)", "Organized crime (1)",

@@ -8,6 +8,8 @@ from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url as w3lib_canonicalize_url
 
+from crawler.sources import Source
+
 # Parameters that only say who sent the reader; dropped. Meaningful ones stay: gov.kz's
 # "?lang=ru" picks the language of ".../news/details/1159000?lang=ru".
 TRACKING_PARAMS = frozenset(
@@ -82,3 +84,23 @@ def is_same_site(url: str, source_home: str, allowed_hosts: Iterable[str] = ()) 
         return False
     hosts = {url_host(source_home), *(h.lower() for h in allowed_hosts)}
     return host in {h.removeprefix("www.") for h in hosts if h}
+
+
+def article_spelling(url: str, pattern: re.Pattern[str]) -> str | None:
+    """`url` if it is an article URL; else its spelling with the trailing slash toggled, if that
+    one is ("/news/a-1" on a site whose articles are "/news/a-1/"); else None."""
+    if pattern.search(url):
+        return url
+    parts = urlsplit(url)
+    if parts.path in ("", "/"):
+        return None
+    path = parts.path[:-1] if parts.path.endswith("/") else parts.path + "/"
+    toggled = urlunsplit(parts._replace(path=path))
+    return toggled if pattern.search(toggled) else None
+
+
+def source_hosts(source: Source) -> tuple[str, ...]:
+    """The hosts a source's pages live on: home, allowed hosts, feeds' and sitemaps' hosts."""
+    urls = [source.home, *(f.url for f in source.feeds), *(m.url for m in source.sitemaps)]
+    hosts = {urlsplit(u).hostname or "" for u in urls} | set(source.allowed_hosts)
+    return tuple(sorted(h for h in hosts if h))

@@ -99,6 +99,9 @@ class Source:
     kind: str = "newsroom"  # "newsroom" | "official" | "telegram"
     schedule: str = "0 6 * * *"  # cron, Asia/Almaty
     allowed_hosts: tuple[str, ...] = field(default=())  # hosts beyond `home`'s
+    # Links that look like articles but are left out on purpose (another edition, photo
+    # galleries): not counted as URL-shape drift (crawler/discovery/drift.py).
+    ignored_url_pattern: str | None = None
 
     @property
     def discovery_methods(self) -> tuple[str, ...]:
@@ -112,6 +115,11 @@ class Source:
             ("archive", self.day_archives),
         )
         return tuple(name for name, entries in named if entries)
+
+    @property
+    def reads_pages(self) -> bool:
+        """Whether its articles are read from their pages (not gov.kz's app, not a channel)."""
+        return not (self.govkz_apis or self.telegram)
 
     def hints_for(self, fetched_at: datetime) -> Hints | None:
         """The newest hints valid for a page fetched at `fetched_at`."""

@@ -18,7 +18,9 @@ SOURCE = Source(
     home="https://www.inform.kz",
     languages=("ru", "kk"),
     article_url_pattern=(
-        r"^https://(www\.inform\.kz/ru/[a-z0-9-]+-[0-9a-f]{6}"
+        # 6 or 8 hex digits since 2023; before, "_a<id>", also for Kazakh under /kz/.
+        r"^https://(www\.inform\.kz/ru/[a-z0-9-]+-[0-9a-f]{6,8}"
+        r"|www\.inform\.kz/(ru|kz)/[a-z0-9-]+_a\d{6,8}"
         r"|kaz\.inform\.kz/news/[a-z0-9-]+-[0-9a-f]{6,8}/)$"
     ),
     feeds=(
@@ -31,5 +33,7 @@ SOURCE = Source(
     ),
     hints=(Hints(body_selector="div.article__description, div.article__body-text"),),
     allowed_hosts=("kaz.inform.kz",),
+    # The English edition and photo reports share the hosts: not collected, not drift.
+    ignored_url_pattern=r"^https://www\.inform\.kz/(en|ru/photo)/",
     schedule="0 */2 * * *",
 )

@@ -20,7 +20,10 @@ SOURCE = Source(
     name="Informburo.kz",
     home="https://informburo.kz",
     languages=("ru",),
-    article_url_pattern=r"^https://informburo\.kz/novosti/[a-z0-9-]+(\.html)?$",
+    # News, long reads, interviews, opinions and explainer cards share one shape.
+    article_url_pattern=(
+        r"^https://informburo\.kz/(novosti|stati|interview|mneniya|cards)/[a-z0-9-]+(\.html)?$"
+    ),
     listings=(Listing("https://informburo.kz/novosti?page={page}", lang="ru"),),
     hints=(Hints(body_selector="div.article", drop_selectors=(".read-more",)),),
 )

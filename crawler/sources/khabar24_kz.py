@@ -16,7 +16,8 @@ SOURCE = Source(
     name="Khabar 24 (24.kz)",
     home="https://24.kz",
     languages=("ru", "kk"),
-    article_url_pattern=r"^https://24\.kz/(ru|kz)/[a-z0-9_-]+/[a-z0-9_-]+/item/\d+-[a-z0-9-]+$",
+    # K2 items with or without "/item/": /ru/news/social/712013-... is as common.
+    article_url_pattern=r"^https://24\.kz/(ru|kz)/[a-z0-9_-]+/[a-z0-9_-]+/(item/)?\d+-[a-z0-9-]+$",
     feeds=(
         Feed("https://24.kz/ru/rss", lang="ru"),
         Feed("https://24.kz/kz/rss", lang="kk"),

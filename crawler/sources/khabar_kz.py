@@ -16,7 +16,8 @@ SOURCE = Source(
     name="Khabar",
     home="https://khabar.kz",
     languages=("ru", "kk"),
-    article_url_pattern=r"^https://khabar\.kz/(ru|kk)/news/\d+-[a-z0-9-]+$",
+    # Older K2 links carry a section: /ru/news/obshchestvo/item/48182-....
+    article_url_pattern=r"^https://khabar\.kz/(ru|kk)/news/([a-z0-9_-]+/item/)?\d+-[a-z0-9-]+$",
     sitemaps=(
         Sitemap("https://khabar.kz/ru/xml-karta", lang="ru"),
         Sitemap("https://khabar.kz/kk/xml-karta", lang="kk"),

@@ -1,7 +1,10 @@
 """The one generic spider: `scrapy crawl news -a source=zakon_kz [-a since=2025-01-01]`.
 
 It reads the source's declaration, discovers article links through each declared method,
-skips URLs already stored, and yields a RawPage per article for the pipeline.
+skips URLs already stored, and yields a RawPage per article for the pipeline. A daily run also
+revisits recent articles (crawler/spiders/revisiting.py); `-a origin=wayback` backfills the
+window from the Internet Archive instead of the site (crawler/spiders/wayback.py). Links on the
+source's hosts that look like articles but fail its pattern are counted (`dozor/off_pattern`).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -19,7 +22,9 @@ from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from crawler.config import load_config
 from crawler.discovery.documents import discover_document_links
+from crawler.discovery.drift import MAX_EXAMPLES, is_shape_drift, unmatched_article_links
 from crawler.discovery.feeds import discover_feed_links
 from crawler.discovery.govkz_api import (
     GOVKZ_TICKET_BODY,
@@ -34,7 +39,7 @@ from crawler.discovery.limits import maybe_gunzip
 from crawler.discovery.listings import discover_listing_links
 from crawler.discovery.sitemaps import parse_sitemap
 from crawler.discovery.telegram import parse_telegram_preview
-from crawler.discovery.urls import canonicalize_url
+from crawler.discovery.urls import article_spelling, canonicalize_url, source_hosts
 from crawler.errors import RejectedInputError
 from crawler.extract.dates import ALMATY
 from crawler.items import DiscoveredLink, RawPage
@@ -44,13 +49,21 @@ from crawler.politeness import (
     record_error,
     retry_after_seconds,
 )
+from crawler.revisits import DueRevisit
 from crawler.sources import GovKzApi, Listing, Source, TelegramChannel, get_source
+from crawler.spiders.pages import page_from_response, text_headers
+from crawler.spiders.revisiting import RevisitMixin
+from crawler.spiders.wayback import WaybackMixin
 
 # Backfill walks listings back page by page; this caps a listing whose dates never get older.
 MAX_BACKFILL_PAGES = 2000
 # Methods whose links already carry the full text: the page itself is not fetched
 # (gov.kz article pages are a JavaScript app; a Telegram post is its own page).
 SELF_CONTAINED_VIA = ("api", "telegram")
+# Where a run reads a source from: the site itself, or the Internet Archive's captures of it.
+ORIGINS = ("site", "wayback")
+# Distinct off-pattern URLs counted per run (a site that changed every URL has thousands).
+MAX_OFF_PATTERN_KEPT = 1000
 
 T = TypeVar("T")
 
@@ -64,14 +77,6 @@ def _status(failure: Failure) -> int | None:
     """The HTTP status of a failed request's response, if it got one."""
     response = getattr(failure.value, "response", None)
     return int(response.status) if response is not None else None
-
-
-def _text_headers(response: Response) -> dict[str, str]:
-    """Response headers as plain strings, last value of each."""
-    return {
-        (k.decode("latin-1") if isinstance(k, bytes) else k).lower(): v.decode("latin-1")
-        for k, values in response.headers.items() for v in values[-1:]
-    }
 
 
 def page_from_link(
@@ -89,19 +94,6 @@ def page_from_link(
     )
 
 
-def article_spelling(url: str, pattern: re.Pattern[str]) -> str | None:
-    """`url` if it is an article URL; else its spelling with the trailing slash toggled, if that
-    one is ("/news/a-1" on a site whose articles are "/news/a-1/"); else None."""
-    if pattern.search(url):
-        return url
-    parts = urlsplit(url)
-    if parts.path in ("", "/"):
-        return None
-    path = parts.path[:-1] if parts.path.endswith("/") else parts.path + "/"
-    toggled = urlunsplit(parts._replace(path=path))
-    return toggled if pattern.search(toggled) else None
-
-
 def _parse_day(value: str | None, name: str) -> date | None:
     if not value:
         return None
@@ -111,14 +103,14 @@ def _parse_day(value: str | None, name: str) -> date | None:
         raise ValueError(f"{name} must be a date like 2025-01-31, got {value!r}") from None
 
 
-class NewsSpider(scrapy.Spider):
+class NewsSpider(WaybackMixin, RevisitMixin, scrapy.Spider):
     """Discovers and fetches one source's articles."""
 
     name = "news"
 
     def __init__(
         self, source: str, run_id: str | None = None, since: str | None = None,
-        until: str | None = None, **kwargs: Any,
+        until: str | None = None, origin: str = "site", **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.source: Source = get_source(source)
@@ -126,6 +118,17 @@ class NewsSpider(scrapy.Spider):
         self.since = _parse_day(since, "since")
         self.until = _parse_day(until, "until")
         self.backfill = self.since is not None
+        if origin not in ORIGINS:
+            raise ValueError(f"origin must be one of {', '.join(ORIGINS)}, got {origin!r}")
+        self.from_wayback = origin == "wayback"
+        if self.from_wayback and self.since is None:
+            raise ValueError("a Wayback backfill needs --since")
+        if self.from_wayback and self.until is None:
+            self.until = datetime.now(ALMATY).date()
+        self.revisits: list[DueRevisit] = []  # filled by the pipeline from PostgreSQL at open
+        self.revisiting = not (self.backfill or self.from_wayback or load_config().replay_warcs
+                               or not self.source.reads_pages)
+        self.off_pattern: dict[str, None] = {}
         self.article_pattern = re.compile(self.source.article_url_pattern)
         # m.<host> and <host> without "www." fold into the home's host: one row per article.
         self.main_host = urlsplit(self.source.home).hostname
@@ -163,7 +166,14 @@ class NewsSpider(scrapy.Spider):
     # -- start --------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if self.from_wayback:
+            for request in self.wayback_requests():
+                yield request
+            return
         for request in self.start_requests_list():
+            yield request
+        # After discovery: a run's new articles go first, its revisits fill in behind.
+        for request in self.revisit_requests():
             yield request
 
     def start_requests_list(self) -> Iterator[scrapy.Request]:
@@ -230,10 +240,7 @@ class NewsSpider(scrapy.Spider):
 
     def source_hosts(self) -> list[str]:
         """The hosts this source's documents live on (home, article and discovery hosts)."""
-        urls = [self.source.home, *(f.url for f in self.source.feeds),
-                *(m.url for m in self.source.sitemaps)]
-        hosts = {urlsplit(u).hostname or "" for u in urls} | set(self.source.allowed_hosts)
-        return sorted(h for h in hosts if h)
+        return list(source_hosts(self.source))
 
     def _remember_validators(self, response: Response) -> None:
         etag = response.headers.get(b"ETag")
@@ -248,12 +255,12 @@ class NewsSpider(scrapy.Spider):
     def _body(self, response: Response) -> bytes | None:
         """The document bytes, gunzipped with a cap; None (and a count) when refused."""
         try:
-            return maybe_gunzip(response.body, response.url, _text_headers(response))
+            return maybe_gunzip(response.body, response.url, text_headers(response))
         except RejectedInputError as exc:
             self._reject(response.url, str(exc), article=False)
             return None
 
-    def _reject(self, url: str, message: str, *, article: bool) -> None:
+    def _reject(self, url: str, message: str, *, article: bool = False) -> None:
         """A refused document: an article link's outcome, or a failed discovery document."""
         self.logger.error("rejected %s: %s", url, message)
         # Feeds, sitemaps and listings are no article links: they stay out of found's sum.
@@ -311,6 +318,8 @@ class NewsSpider(scrapy.Spider):
             response.text, response.url, self.source.article_url_pattern, link_selector,
             lang, datetime.now(ALMATY),
         )
+        for url in unmatched_article_links(response.body, response.url, self.source):
+            self._count_off_pattern(url)
         yield from self.follow_links(links)
         oldest = _oldest(links)
         if listing is None:
@@ -419,20 +428,42 @@ class NewsSpider(scrapy.Spider):
 
     # -- articles -----------------------------------------------------------------------
 
-    def follow_links(self, links: list[DiscoveredLink]) -> Iterator[Any]:
-        """A request (or a ready RawPage) per new in-window article link."""
+    def accepted_links(
+        self, links: list[DiscoveredLink],
+    ) -> Iterator[tuple[str, DiscoveredLink]]:
+        """(canonical URL, link) of each new in-window article link; the others counted."""
         for link in links:
+            canonical = canonicalize_url(link.url, self.main_host)
             # The source's article pattern settles a trailing slash the link got wrong.
-            url = article_spelling(canonicalize_url(link.url, self.main_host), self.article_pattern)
-            if url is None or url in self.seen:
+            url = article_spelling(canonical, self.article_pattern)
+            if url is None:
+                if is_shape_drift(canonical, self.source):
+                    self._count_off_pattern(canonical)
                 continue
-            if not self.in_window(link):
+            if url in self.seen or not self.in_window(link):
                 continue
             self.seen.add(url)
             self.crawler.stats.inc_value("dozor/found")
             if url in self.known:
                 self.crawler.stats.inc_value("dozor/skipped")
                 continue
+            yield url, link
+
+    def _count_off_pattern(self, url: str) -> None:
+        """A link on the source's hosts that looks like an article but fails its pattern."""
+        if url in self.off_pattern or len(self.off_pattern) >= MAX_OFF_PATTERN_KEPT:
+            return
+        self.off_pattern[url] = None
+        stats = self.crawler.stats
+        stats.set_value("dozor/off_pattern", len(self.off_pattern))
+        if len(self.off_pattern) <= MAX_EXAMPLES:
+            stats.set_value("dozor/off_pattern_examples", list(self.off_pattern))
+            self.logger.warning("%s looks like a %s article but fails its article_url_pattern",
+                                url, self.source.id)
+
+    def follow_links(self, links: list[DiscoveredLink]) -> Iterator[Any]:
+        """A request (or a ready RawPage) per new in-window article link."""
+        for url, link in self.accepted_links(links):
             if link.via in SELF_CONTAINED_VIA and link.body_html:
                 yield self._page_from_link(url, link)
                 continue
@@ -447,13 +478,7 @@ class NewsSpider(scrapy.Spider):
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         """One article response as a RawPage, and requests for the PDFs it publishes."""
-        yield RawPage(
-            source_id=self.source.id, url=response.meta["canonical_url"],
-            fetched_url=response.url, status=response.status,
-            headers=_text_headers(response), body=response.body,
-            fetched_at=datetime.now(UTC), run_id=self.run_id, link=response.meta.get("link"),
-            warc_record=response.meta.get("warc_record"),
-        )
+        yield page_from_response(response, self.source.id, self.run_id)
         if isinstance(response, TextResponse):
             yield from self.follow_documents(response)
 

@@ -12,7 +12,7 @@ import click
 from crawler.config import load_config
 from crawler.errors import DateWindowError
 from crawler.extract.dates import ALMATY
-from crawler.sources import Source, all_sources
+from crawler.sources import Source, all_sources, get_source
 from jobs.logs import say
 from jobs.runner import RunOutcome, check_window, exit_on_termination
 from jobs.sources_doc import sources_markdown
@@ -21,6 +21,7 @@ from jobs.tasks import prepare_database
 from jobs.verdicts import FAILED_STATUSES, store_refused
 from storage.db import connect, redact_url
 from storage.health import source_health
+from storage.history import run_history_figures
 
 SUMMARY_HEADER = (
     f"{'source':<22} {'status':<8} {'found':>6} {'new':>5} {'updated':>7} {'failed':>6}"
@@ -57,17 +58,22 @@ def _command_name() -> str:
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Backfill up to this date.")
 @click.option("--replay", "replay", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Replay responses from these WARC files instead of the network.")
+@click.option("--from", "origin", type=click.Choice(["site", "wayback"]), default="site",
+              show_default=True,
+              help="wayback: backfill --since/--until from the Internet Archive's captures.")
 @click.option("--include-paused", is_flag=True,
               help="Collect paused sources too (they are skipped otherwise, named or not).")
 def collect(
     sources: tuple[str, ...], since: object, until: object, replay: tuple[str, ...],
-    include_paused: bool,
+    origin: str, include_paused: bool,
 ) -> None:
     """Collect new articles from the sources into PostgreSQL and print a summary.
 
     Exits 0 when every source was read (ok or partial), 1 when some failed, 2 on a usage error
     or when PostgreSQL is unavailable or refused to store articles (full, read-only).
     """
+    if origin == "wayback":
+        sources = _wayback_sources(sources, since)
     if replay:
         os.environ["DOZOR_REPLAY_WARCS"] = os.pathsep.join(str(Path(p).resolve()) for p in replay)
     since_day = since.date() if since is not None else None  # type: ignore[attr-defined]
@@ -88,8 +94,10 @@ def collect(
         say(line, log_format, prefix="  … ")
 
     results = run_collect(sources, since=since_day, until=until_day,
-                          include_paused=include_paused, on_result=show, on_progress=progress)
+                          include_paused=include_paused, on_result=show, on_progress=progress,
+                          origin=origin)
     config = load_config()
+    _show_revisits([o.run.id for _, o in results if o.run])
     where = redact_url(config.database_url) if config.database_url else "the embedded PostgreSQL"
     new = sum(o.run.new for _, o in results if o.run)
     failed = [o for _, o in results if o.status in FAILED_STATUSES]
@@ -113,6 +121,34 @@ def collect(
     if failed:
         # Some source failed (or was killed, timed out, lost its lease): a monitor must know.
         raise SystemExit(1)
+
+
+def _wayback_sources(sources: tuple[str, ...], since: object) -> tuple[str, ...]:
+    """The sources a Wayback backfill can read: those whose articles are pages."""
+    if since is None:
+        raise click.UsageError("--from wayback needs --since (and takes --until): the window"
+                               " of captures to read")
+    named = [get_source(s) for s in sources] or list(all_sources().values())
+    unreadable = [s.id for s in named if not s.reads_pages]
+    if sources and unreadable:
+        raise click.UsageError(f"{', '.join(unreadable)} publish through an API or a channel,"
+                               " not pages the Internet Archive captures: backfill them with"
+                               " --since/--until from the source itself")
+    return tuple(s.id for s in named if s.reads_pages)
+
+
+def _show_revisits(run_ids: list[int]) -> None:
+    """One line on the revisits the runs made (recent articles asked for again)."""
+    if not run_ids:
+        return
+    with connect(prepare_database()) as conn:
+        figures = run_history_figures(conn, run_ids).values()
+    revisits = sum(f.revisits for f in figures)
+    if revisits:
+        click.echo(f"\nrevisited {revisits} recent articles: {sum(f.changed for f in figures)}"
+                   f" changed, {sum(f.removed for f in figures)} removed,"
+                   f" {sum(f.unchanged for f in figures)} unchanged"
+                   " (`dozor history URL` shows the versions)")
 
 
 @click.command()

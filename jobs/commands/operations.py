@@ -27,6 +27,7 @@ from jobs.tasks import group_after_crawl, prepare_database
 from jobs.verdicts import store_refused
 from storage.db import connect
 from storage.health import health_warnings, source_health
+from storage.history import RunHistoryFigures, latest_drift
 from storage.leases import all_leases, break_lease, source_lease
 from storage.runs import CrawlRun, recent_runs
 from storage.sources import paused_source_ids, set_paused
@@ -193,6 +194,7 @@ def status() -> None:
     url = prepare_database()
     with connect(url) as conn:
         rows = source_health(conn)
+        drift = latest_drift(conn)
     now = datetime.now(UTC)
     click.echo(f"{'source':<20} {'last run (Asia/Almaty)':<28} {'last success':<16}"
                f" {'new 7d':>6} {'not ok 7d':>9}")
@@ -210,6 +212,8 @@ def status() -> None:
         click.echo(f"{health.source_id:<20} {last:<28} {_almaty(health.last_success_at):<16}"
                    f" {health.new_7d:>6} {not_ok:>9}")
         warnings = health_warnings(health, now)
+        if health.source_id in drift:
+            warnings.append(drift_warning(drift[health.source_id]))
         warned += bool(warnings)
         for warning in warnings:
             click.echo(f"{'':<20} ! {warning}")
@@ -248,6 +252,16 @@ def break_lease_command(source_id: str) -> None:
     run = f"run {broken.run_id} of " if broken.run_id else ""
     click.echo(f"{source_id}: lease broken ({run}{broken.owner}, token {broken.token}); its crawl"
                " stops at its next heartbeat")
+
+
+def drift_warning(figures: RunHistoryFigures) -> str:
+    """The warning for links that look like a source's articles but fail its pattern."""
+    count = figures.off_pattern
+    links = ("1 link on its hosts looks like an article but fails" if count == 1 else
+             f"{count} links on its hosts look like articles but fail")
+    example = figures.off_pattern_examples[0] if figures.off_pattern_examples else ""
+    return (f"{links} its article_url_pattern (run {figures.run_id}), e.g. {example}: has"
+            " the site changed its URL shape? (left out on purpose: its ignored_url_pattern)")
 
 
 COMMANDS = [schedule, run, pause, resume, runs, status, leases, break_lease_command]

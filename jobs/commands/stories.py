@@ -10,6 +10,7 @@ from psycopg.rows import class_row
 
 from crawler.extract.dates import ALMATY
 from jobs.tasks import prepare_database
+from serve.i18n import cli_language, messages
 from storage.db import connect
 from storage.stories import group_stories
 
@@ -39,9 +40,11 @@ def dedup() -> None:
     """Group articles not yet in a story (collect does this after every crawl)."""
     with connect(prepare_database(), autocommit=True) as conn:
         report = group_stories(conn)
-    click.echo(f"grouped {report.articles} articles: {report.new_stories} new stories,"
-               f" {report.exact} exact and {report.near} near duplicates of earlier ones,"
-               f" {report.translations} translation pairs, {report.merged_stories} stories merged")
+    click.echo(messages(cli_language())(
+        "grouped {articles} articles: {new} new stories, {exact} exact and {near} near"
+        " duplicates of earlier ones, {pairs} translation pairs, {merged} stories merged",
+        articles=report.articles, new=report.new_stories, exact=report.exact,
+        near=report.near, pairs=report.translations, merged=report.merged_stories))
 
 
 @click.command()
@@ -50,13 +53,15 @@ def dedup() -> None:
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 def stories(since: datetime | None, limit: int) -> None:
     """Stories told by several articles: when, how many, which outlets and languages."""
+    t = messages(cli_language())
     start = since.replace(tzinfo=ALMATY) if since else None
     with connect(prepare_database()) as conn, conn.cursor(row_factory=class_row(Story)) as cur:
         rows = cur.execute(SHARED_STORIES, {"since": start, "limit": limit}).fetchall()
-    click.echo(f"{'story':>6} {'first published':<16} {'n':>3} {'languages':<9} sources / title")
+    heads = [t("story"), t("first published"), t("languages"), t("sources / title")]
+    click.echo(f"{heads[0]:>6} {heads[1]:<16} {'n':>3} {heads[2]:<9} {heads[3]}")
     for story in rows:
         first = story.first_published_at
-        when = f"{first.astimezone(ALMATY):%Y-%m-%d %H:%M}" if first else "undated"
+        when = f"{first.astimezone(ALMATY):%Y-%m-%d %H:%M}" if first else t("undated")
         click.echo(f"{story.id:>6} {when:<16} {story.article_count:>3}"
                    f" {','.join(story.languages):<9} {','.join(story.sources)}: {story.title}")
 

@@ -10,8 +10,10 @@ Saved sites live in tests/fixtures/sites/<source_id>/<host>/<path>; a request fo
     language (gov.kz's news API answers ru and kk on one URL, by Accept-Language);
   - a host saved by several sources (www.gov.kz, one folder per agency) is looked up in each.
 ETag and Last-Modified are sent for every file, and If-None-Match / If-Modified-Since answered
-with 304, as real feeds do. Failure endpoints live under the pseudo-host `/_fail/` and any
-host `fail.<name>` (`https://fail.polite.test/retry-after/a?key=a&fail=1&after=2`); a host
+with 304, as real feeds do. Host web.archive.org answers like the Wayback Machine's CDX server
+and captures (tests/mockserver/wayback.py). Failure endpoints live under the pseudo-host
+`/_fail/` and any host `fail.<name>`
+(`https://fail.polite.test/retry-after/a?key=a&fail=1&after=2`); a host
 `<failure>.fail.test` fails every path, robots.txt included (`drop.fail.test`). `GET /_log`
 lists every request: path, User-Agent, conditional headers, status and times.
 """
@@ -33,6 +35,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from tests.mockserver.wayback import capture_answer, cdx_answer
 
 SITES_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "sites"
 # Every saved file claims this modification time, so validators are stable across checkouts.
@@ -174,6 +178,9 @@ class Handler(BaseHTTPRequestHandler):
             # A whole host misbehaving on every path, robots.txt included: drop.fail.test.
             self._failure("/" + host.split(".")[0], parse_qs(parts.query))
             return
+        if host == "web.archive.org" and rest.startswith(("/cdx/", "/web/")):
+            self._wayback(rest, parts.query)
+            return
         host_dirs = self.hosts.get(host)
         if not host_dirs:
             message = f"no saved site for host {host}".encode()
@@ -195,15 +202,20 @@ class Handler(BaseHTTPRequestHandler):
     def _serve_file(self, path: Path) -> None:
         body = path.read_bytes()
         etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
-        last_modified = formatdate(FIXED_MTIME, usegmt=True)
-        if self.headers.get("If-None-Match") == etag:
+        extra_file = path.with_name(path.name + ".headers.json")
+        extra = json.loads(extra_file.read_text("utf-8")) if extra_file.is_file() else {}
+        # ":status" answers another status with the file (a 301 with its Location, say);
+        # a "Last-Modified" of its own stands for a page edited after the others.
+        status = int(extra.pop(":status", 200))
+        last_modified = extra.get("Last-Modified") or formatdate(FIXED_MTIME, usegmt=True)
+        if status == 200 and self.headers.get("If-None-Match") == etag:
             self._send(304, b"", {"ETag": etag})
             return
         since = self.headers.get("If-Modified-Since")
-        if since and not self.headers.get("If-None-Match"):
+        if status == 200 and since and not self.headers.get("If-None-Match"):
             try:
-                if parsedate_to_datetime(since).timestamp() >= FIXED_MTIME:
-                    self._send(304, b"", {"Last-Modified": last_modified})
+                if parsedate_to_datetime(since) >= parsedate_to_datetime(last_modified):
+                    self._send(304, b"", {"Last-Modified": last_modified, "ETag": etag})
                     return
             except (TypeError, ValueError):
                 pass
@@ -214,10 +226,17 @@ class Handler(BaseHTTPRequestHandler):
         headers = {"Content-Type": content_type, "ETag": etag, "Last-Modified": last_modified}
         if name.endswith(".gz"):
             headers["Content-Type"] = "application/x-gzip"
-        extra = path.with_name(path.name + ".headers.json")
-        if extra.is_file():
-            headers.update(json.loads(extra.read_text("utf-8")))
-        self._send(200, body, headers)
+        headers.update(extra)
+        self._send(status, body, headers)
+
+    def _wayback(self, rest: str, query: str) -> None:
+        """The Wayback Machine's CDX server and captures (tests/mockserver/wayback.py)."""
+        if rest.startswith("/cdx/"):
+            status, body, content_type = cdx_answer(parse_qs(query))
+            self._send(status, body, {"Content-Type": content_type})
+        else:
+            status, body, headers = capture_answer(rest + (f"?{query}" if query else ""))
+            self._send(status, body, headers)
 
     def _failure(self, rest: str, query: dict[str, list[str]]) -> None:
         """Endpoints that misbehave the way real servers do; a client hanging up is no error."""
@@ -328,8 +347,10 @@ def serve(port: int = 0, sites_dir: Path = SITES_DIR) -> ThreadingHTTPServer:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--sites", type=Path, default=SITES_DIR,
+                        help="Serve these saved sites (a test's own, to change between runs).")
     args = parser.parse_args()
-    server = serve(args.port)
+    server = serve(args.port, args.sites)
     host, port = server.server_address[:2]
     print(f"http://{host}:{port}", flush=True)
     try:

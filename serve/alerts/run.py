@@ -1,0 +1,138 @@
+"""One alert pass: every active saved search, what is new for it, sent and logged.
+
+Called at the end of every collection (`jobs.tasks`), and by `dozor alerts run`. A saved
+search whose every channel failed keeps its watermark, so the next pass tries again; what
+was sent is logged per story and never sent twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import psycopg
+
+from serve.alerts.deliver import AlertDeliveryError, compose, send_email, send_webhook
+from serve.alerts.find import AlertItem, new_matches, not_delivered, sent_today, spikes
+from serve.alerts.saved import SavedSearch, list_saved
+
+log = logging.getLogger(__name__)
+
+RECORD_SQL = """
+INSERT INTO alert_deliveries (saved_search_id, alert_key, article_id, status, channels)
+VALUES (%(id)s, %(key)s, %(article)s, %(status)s, %(channels)s)
+ON CONFLICT (saved_search_id, alert_key) DO NOTHING
+"""
+FINISH_SQL = """
+UPDATE saved_searches SET last_run_at = %(now)s, last_error = %(error)s,
+       checked_until = CASE WHEN %(advance)s THEN %(now)s ELSE checked_until END
+WHERE id = %(id)s
+"""
+
+
+@dataclass
+class SearchOutcome:
+    """What one saved search got in a pass."""
+
+    name: str
+    sent: int = 0
+    held_back: int = 0
+    channels: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class AlertReport:
+    """What an alert pass did."""
+
+    searches: list[SearchOutcome] = field(default_factory=list)
+
+    @property
+    def sent(self) -> int:
+        """Items sent over all saved searches."""
+        return sum(s.sent for s in self.searches)
+
+    @property
+    def failed(self) -> int:
+        """Saved searches with a delivery error."""
+        return sum(1 for s in self.searches if s.error)
+
+
+def run_alerts(conn: psycopg.Connection[Any], now: datetime | None = None, *,
+               dry_run: bool = False) -> AlertReport:
+    """Check every active saved search and send what is new (autocommit connection)."""
+    report = AlertReport()
+    moment = now or _db_now(conn)
+    for saved in list_saved(conn, active_only=True):
+        report.searches.append(_run_one(conn, saved, moment, dry_run))
+    return report
+
+
+def _db_now(conn: psycopg.Connection[Any]) -> datetime:
+    row = conn.execute("SELECT now()").fetchone()
+    assert row is not None
+    return row[0]  # type: ignore[no-any-return]
+
+
+def _run_one(conn: psycopg.Connection[Any], saved: SavedSearch, now: datetime,
+             dry_run: bool) -> SearchOutcome:
+    outcome = SearchOutcome(saved.name)
+    found: list[AlertItem] = (spikes(conn, saved, now) if saved.kind == "spikes"
+                              else new_matches(conn, saved, now))
+    found = not_delivered(conn, saved.id, found)
+    room = max(0, saved.daily_cap - sent_today(conn, saved.id, now))
+    to_send, held = found[:room], found[room:]
+    outcome.held_back = len(held)
+    if dry_run or not found:
+        outcome.sent = len(to_send) if dry_run else 0
+        if not dry_run:
+            conn.execute(FINISH_SQL, {"now": now, "error": None, "advance": True, "id": saved.id})
+        return outcome
+    errors: list[str] = []
+    if to_send:
+        message = compose(saved, to_send, len(held))
+        if saved.email:
+            try:
+                send_email(saved.email, message)
+                outcome.channels.append("email")
+            except AlertDeliveryError as exc:
+                errors.append(str(exc))
+        if saved.webhook:
+            try:
+                send_webhook(saved.webhook, message)
+                outcome.channels.append("webhook")
+            except AlertDeliveryError as exc:
+                errors.append(str(exc))
+    delivered = bool(outcome.channels) or not to_send
+    outcome.error = "; ".join(errors) or None
+    with conn.transaction():
+        if delivered:
+            for item, status in [*((i, "sent") for i in to_send), *((i, "capped") for i in held)]:
+                conn.execute(RECORD_SQL, {"id": saved.id, "key": item.key,
+                                          "article": item.article_id, "status": status,
+                                          "channels": outcome.channels if status == "sent"
+                                          else []})
+            outcome.sent = len(to_send)
+        conn.execute(FINISH_SQL, {"now": now, "error": outcome.error, "advance": delivered,
+                                  "id": saved.id})
+    if outcome.error:
+        log.error("alerts of saved search %r: %s", saved.name, outcome.error)
+    return outcome
+
+
+def after_collection(database_url: str) -> AlertReport | None:
+    """The alert pass at the end of a collection; a failure is logged, never raised."""
+    from storage.db import connect
+
+    try:
+        with connect(database_url, autocommit=True) as conn:
+            report = run_alerts(conn)
+    except Exception:
+        # Alerts must never cost a collection its result; `dozor alerts run` retries.
+        log.exception("alert pass after collection failed")
+        return None
+    if report.sent or report.failed:
+        log.info("alerts: %d items sent, %d saved searches failed", report.sent, report.failed)
+    return report
