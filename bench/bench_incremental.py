@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from crawler.config import PROJECT_ROOT, load_config
 from crawler.sources import Source, all_sources
 from jobs.tasks import collect
-from storage.db import resolve_database_url
+from storage.db import drop_database, resolve_database_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,9 +114,7 @@ def main() -> None:
     finally:
         mock.terminate()
         mock.wait(timeout=10)
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(name)))
+        drop_database(server, name)  # and its per-database roles
     report(rows)
 
 

@@ -32,7 +32,7 @@ from bench_incremental import server_log
 from crawler.config import PROJECT_ROOT, load_config
 from crawler.sources import all_sources
 from jobs.tasks import collect
-from storage.db import resolve_database_url
+from storage.db import drop_database, resolve_database_url
 from storage.history import run_history_figures
 
 
@@ -79,9 +79,7 @@ def main() -> None:
     finally:
         mock.terminate()
         mock.wait(timeout=10)
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(name)))
+        drop_database(server, name)  # and its per-database roles
     stored, first_requests, second_requests, revisits, not_modified, changed, removed = totals
     print(f"\n{stored} articles stored by pass 1 ({first_requests} requests); pass 2, two hours"
           f" later: {second_requests} requests, of which {revisits} revisits"

@@ -38,6 +38,7 @@ from warcio.warcwriter import WARCWriter
 from crawler.config import load_config
 from crawler.errors import DozorError
 from crawler.items import DiscoveredLink
+from crawler.politeness import record_error
 
 log = logging.getLogger(__name__)
 
@@ -311,9 +312,12 @@ class WarcArchiveMiddleware:
         try:
             request.meta["warc_record"] = self._archive().write(exchange)
         except OSError as exc:
-            # A full disk must not stop the crawl; the article is stored without evidence.
+            # A full disk must not stop the crawl; the article is stored without evidence, and
+            # the run's record says so (its first such error; the runner counts them all).
             log.error("could not archive %s: %s", request.url, exc)
             self.crawler.stats.inc_value("dozor/archive_failed")
+            if self.crawler.stats.get_value("dozor/archive_failed") == 1:
+                record_error(self.crawler, "archive", request.url, f"not archived: {exc}")
         else:
             self.crawler.stats.inc_value("dozor/archived")
         return response

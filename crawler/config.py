@@ -33,6 +33,13 @@ class Config:
     wayback_delay_s: float  # least seconds between two requests to web.archive.org
     log_format: str  # "text" | "json"
     extra_source_modules: tuple[str, ...]  # more modules declaring SOURCE (test sites)
+    # A run holds its source's lease (storage/leases.py) for this long past its last heartbeat,
+    # and heartbeats this often; a crawl that lost its lease stops within one heartbeat.
+    lease_ttl_s: float = 90.0
+    heartbeat_s: float = 10.0
+    backoff_base_s: float = 2.0  # 429/5xx without Retry-After: base, 2x base, 4x base … seconds
+    store_batch: int = 50  # articles written per transaction
+    public_url: str | None = None  # the API's public address, for absolute links in feeds
 
     @property
     def archive_dir(self) -> Path:
@@ -73,6 +80,10 @@ def load_config() -> Config:
         Path(p) for p in os.environ.get("DOZOR_REPLAY_WARCS", "").split(os.pathsep) if p
     )
     modules = tuple(m for m in os.environ.get("DOZOR_SOURCE_MODULES", "").split(",") if m)
+    ttl_s, heartbeat_s = _float_env("DOZOR_LEASE_TTL", 90.0), _float_env("DOZOR_HEARTBEAT", 10.0)
+    if heartbeat_s <= 0 or ttl_s < 2 * heartbeat_s:
+        raise ConfigError(f"DOZOR_LEASE_TTL ({ttl_s} s) must be at least twice DOZOR_HEARTBEAT"
+                          f" ({heartbeat_s} s), and the heartbeat positive")
     return Config(
         database_url=os.environ.get("DATABASE_URL") or None,
         data_dir=data_dir,
@@ -87,4 +98,16 @@ def load_config() -> Config:
         wayback_delay_s=_float_env("DOZOR_WAYBACK_DELAY", 1.5),
         log_format=log_format,
         extra_source_modules=modules,
+        lease_ttl_s=ttl_s,
+        heartbeat_s=heartbeat_s,
+        backoff_base_s=_float_env("DOZOR_BACKOFF_BASE", 2.0),
+        store_batch=max(1, _int_env("DOZOR_STORE_BATCH", 50)),
+        public_url=_public_url(),
     )
+
+
+def _public_url() -> str | None:
+    raw = os.environ.get("DOZOR_PUBLIC_URL") or None
+    if raw is not None and not raw.startswith(("http://", "https://")):
+        raise ConfigError(f"DOZOR_PUBLIC_URL must be an http(s) URL, got {raw!r}")
+    return raw

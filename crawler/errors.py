@@ -32,6 +32,15 @@ class SchedulerError(DozorError):
     """Raised when the scheduler cannot run (bad cron, second scheduler), from `jobs.scheduler`."""
 
 
+class LeaseLostError(DozorError):
+    """Raised when a run no longer holds its lease (expired and taken, or broken), from
+    `storage.leases`; the run must stop writing."""
+
+
+class DateWindowError(DozorError):
+    """Raised when --since/--until give an empty or future window, from `jobs.runner`."""
+
+
 def first_line(exc: BaseException) -> str:
     """An exception's first message line, or its type name when it has none: for one-line logs."""
     lines = str(exc).strip().splitlines()

@@ -31,7 +31,9 @@ log = logging.getLogger(__name__)
 # A Retry-After longer than this is not waited for inside a run: the next run tries again.
 MAX_RETRY_AFTER_S = 600.0
 MAX_CRAWL_DELAY_S = 120.0  # a robots.txt asking for more is capped: one page per 2 min
-BACKOFF_BASE_S = 2.0  # 429/5xx without Retry-After: 2, 4, 8 … seconds between requests
+# 429/5xx without Retry-After: 2, 4, 8 … seconds between requests (DOZOR_BACKOFF_BASE sets the
+# first wait; tests shorten it).
+BACKOFF_BASE_S = 2.0
 BACKOFF_MAX_S = 60.0
 
 
@@ -80,10 +82,15 @@ def apply_delay_floor(crawler: Crawler, request: Request) -> None:
         slot.delay = max(slot.delay, floor)
 
 
-def slowdown_wait(response: Response, attempt: int) -> float:
+def slowdown_wait(response: Response, attempt: int, base_s: float = BACKOFF_BASE_S) -> float:
     """Seconds to leave a host alone after a 429/5xx: its Retry-After, else 2, 4, 8 … s."""
     wait = retry_after_seconds(response.headers.get(b"Retry-After"))
-    return wait if wait is not None else min(BACKOFF_BASE_S**attempt, BACKOFF_MAX_S)
+    return wait if wait is not None else min(base_s * 2 ** (attempt - 1), BACKOFF_MAX_S)
+
+
+def backoff_base(crawler: Crawler) -> float:
+    """The first backoff wait of this crawl (DOZOR_BACKOFF_BASE_S setting)."""
+    return crawler.settings.getfloat("DOZOR_BACKOFF_BASE_S", BACKOFF_BASE_S)
 
 
 def hold_host(crawler: Crawler, request: Request, wait: float) -> None:
@@ -117,7 +124,8 @@ class FlooredAutoThrottle(AutoThrottle):
         # A signal handler runs before the downloader sends the host's next queued request;
         # a middleware's process_response would run after it, one request too late.
         if response.status in self.slowdown_codes and not request.meta.get("dont_retry"):
-            wait = slowdown_wait(response, int(request.meta.get("retry_times", 0)) + 1)
+            wait = slowdown_wait(response, int(request.meta.get("retry_times", 0)) + 1,
+                                 backoff_base(self.crawler))
             if wait <= MAX_RETRY_AFTER_S:
                 hold_host(self.crawler, request, wait)
         apply_delay_floor(self.crawler, request)
@@ -178,7 +186,7 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
         message = f"{reason}: {netloc} skipped this run (RFC 9309: treat as disallow all)"
         log.error(message)
         self.crawler.stats.inc_value("dozor/robots_refused_hosts")
-        self.crawler.stats.inc_value("dozor/failed")  # a whole host unread is a failure
+        self.crawler.stats.inc_value("dozor/discovery_failed")  # a whole host unread
         record_error(self.crawler, "robots", f"https://{netloc}/robots.txt", message)
         pending = self._parsers.get(netloc)
         refusal = _DisallowAll(reason)
@@ -187,6 +195,10 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
             pending.callback(refusal)
 
     def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
+        if isinstance(rp, _DisallowAll):
+            # Refused because robots.txt could not be read, not because it forbids the page:
+            # the spider counts such an article as failed, not skipped.
+            request.meta["dozor_robots_unreachable"] = rp.reason
         super().process_request_2(rp, request)
         apply_delay_floor(self.crawler, request)
 
@@ -222,7 +234,8 @@ class RetryAfterMiddleware(RetryMiddleware):
     ) -> Request | Response:
         if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
             return response
-        wait = slowdown_wait(response, int(request.meta.get("retry_times", 0)) + 1)
+        wait = slowdown_wait(response, int(request.meta.get("retry_times", 0)) + 1,
+                             backoff_base(self.crawler))
         if wait > MAX_RETRY_AFTER_S:
             # The response goes on to the request's errback, which records it with the reason.
             log.warning("%s answered %d with Retry-After %.0f s, past the %.0f s cap: not waiting",

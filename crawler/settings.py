@@ -39,8 +39,14 @@ DOWNLOAD_TIMEOUT = _config.download_timeout_s
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 
+# A redirect loop or an endless chain costs 10 requests, not Scrapy's 20; real chains are
+# two or three hops (http -> https -> www).
+REDIRECT_MAX_TIMES = 10
+
 RETRY_ENABLED = True
 RETRY_TIMES = 3
+# The first wait after a 429/5xx without Retry-After (then doubled); DOZOR_BACKOFF_BASE.
+DOZOR_BACKOFF_BASE_S = _config.backoff_base_s
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 
 DOWNLOADER_MIDDLEWARES = {
@@ -64,7 +70,11 @@ ITEM_PIPELINES = {
 # by the spider itself from what the previous run stored, not by Scrapy's disk cache.
 HTTPCACHE_ENABLED = False
 COOKIES_ENABLED = True  # gov.kz's API wants the cookie ticket set by its k6 POST
+# No remote control of a crawl: the telnet console and Scrapy 2.19's remote-control HTTP
+# endpoint both run Python sent to them (a code-execution door on loopback), and the latter
+# writes a job file with its token that a killed crawl leaves behind.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"

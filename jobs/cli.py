@@ -11,16 +11,19 @@ import click
 
 import jobs.commands
 from crawler.errors import DozorError
+from jobs.logs import configure_logging, log_format_of_environment, say
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", is_flag=True, help="Log progress to standard error.")
 def dozor(verbose: bool) -> None:
-    """Dozor: Kazakhstan's law-enforcement news on fraud and organized crime."""
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    """Dozor: Kazakhstan's law-enforcement news on fraud and organized crime.
+
+    Exit codes: 0 all went well; 1 some sources failed (or `status` warns); 2 a usage error or
+    the store (PostgreSQL) unavailable; 128+N when stopped by signal N (143: SIGTERM).
+    """
+    # One line per event, JSON when DOZOR_LOG_FORMAT=json: -v included.
+    configure_logging(logging.INFO if verbose else logging.WARNING, log_format_of_environment())
 
 
 def _register_commands() -> None:
@@ -40,13 +43,16 @@ def main() -> None:
     try:
         dozor.main(standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+        say("aborted", log_format_of_environment(), level="ERROR")
         sys.exit(130)
     except click.ClickException as exc:
-        exc.show()
+        if log_format_of_environment() == "json":
+            say(exc.format_message(), "json", level="ERROR")
+        else:
+            exc.show()
         sys.exit(exc.exit_code)
     except DozorError as exc:
-        click.echo(f"dozor: {exc}", err=True)
+        say(str(exc), log_format_of_environment(), level="ERROR", prefix="dozor: ")
         sys.exit(2)
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TextIO
+from datetime import UTC, datetime
+from typing import Any, TextIO
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -67,6 +70,39 @@ def configure_logging(
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    # Python warnings and uncaught exceptions as log records too: with JSON logs, every line
+    # on standard error is one JSON object.
+    logging.captureWarnings(True)
+    if log_format == "json":
+        sys.excepthook = _log_uncaught
+
+
+def _log_uncaught(kind: type[BaseException], value: BaseException, tb: Any) -> None:
+    logging.getLogger("dozor").critical("uncaught %s: %s", kind.__name__, value,
+                                        exc_info=(kind, value, tb))
+
+
+def log_format_of_environment() -> str:
+    """DOZOR_LOG_FORMAT, or 'text' when unset or invalid (the error says so elsewhere)."""
+    value = os.environ.get("DOZOR_LOG_FORMAT", "text")
+    return value if value in ("text", "json") else "text"
+
+
+def say(message: str, log_format: str, *, level: str = "INFO", prefix: str = "",
+        stream: TextIO | None = None) -> None:
+    """A line for the operator on standard error: `prefix + message` as text, or one JSON
+    object (progress of a backfill, the one-line error of a failed command)."""
+    out = stream or sys.stderr
+    out.write((_json_line(message, level, "dozor") if log_format == "json" else prefix + message)
+              + "\n")
+    out.flush()
+
+
+def _json_line(message: str, level: str, logger: str, run_id: int | None = None) -> str:
+    """One log record as the JSON formatter writes it (same fields, same time format)."""
+    return json.dumps({"time": datetime.now(UTC).astimezone().strftime(TIME_FORMAT),
+                       "level": level, "logger": logger, "run_id": run_id, "message": message},
+                      ensure_ascii=False)
 
 
 @contextmanager
@@ -77,3 +113,25 @@ def bound_run_id(run_id: int) -> Iterator[None]:
         yield
     finally:
         CURRENT_RUN_ID.reset(token)
+
+
+def forward_line(
+    line: str, log_format: str, run_id: int | None = None, stream: TextIO | None = None,
+) -> None:
+    """Pass a line a crawl wrote on to our standard error; with JSON logs, a line that is not a
+    JSON object (a traceback, a library's print) is wrapped into one, so every line parses."""
+    out = stream or sys.stderr
+    text = line.rstrip("\r\n")
+    if log_format == "json" and text and not _is_json_object(text):
+        text = _json_line(text, "INFO", "crawl.stderr", run_id)
+    out.write(text + "\n")
+    out.flush()
+
+
+def _is_json_object(text: str) -> bool:
+    if not text.startswith("{"):
+        return False
+    try:
+        return isinstance(json.loads(text), dict)
+    except ValueError:
+        return False

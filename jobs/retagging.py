@@ -21,9 +21,8 @@ from psycopg.rows import class_row
 
 from crawler.tagging.apply import analyse_text
 from crawler.tagging.rules import rules_version
-from storage.articles import StoredText
 from storage.db import connect
-from storage.tags import TagWrite, iter_texts_to_retag, topics_in_force, write_tags
+from storage.tags import StoredText, TagWrite, iter_texts_to_retag, topics_in_force, write_tags
 
 RETAG_BATCH = 1000
 RETAG_WORKERS = 2

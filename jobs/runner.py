@@ -1,4 +1,12 @@
-"""Run one source's crawl as a subprocess, under a per-source lock, and record how it went."""
+"""Run one source's crawl as a subprocess, under the source's lease, and record how it went.
+
+A run holds its source's lease (storage/leases.py) from before its row is opened until it is
+closed: one run per source at a time, across processes, machines and PostgreSQL restarts. The
+runner heartbeats the lease while it waits for the crawl; the crawl checks the lease's token in
+every transaction that writes (jobs/pipeline.py). A run that cannot show PostgreSQL a heartbeat
+before its lease could expire, or whose lease was broken, stops its crawl and is recorded
+'lost'; its record, like every run's, counts what the database holds (storage/runs.py).
+"""
 
 from __future__ import annotations
 
@@ -16,34 +24,67 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from types import FrameType
 from typing import IO, Any
 
 import psycopg
 
 from crawler.config import PROJECT_ROOT, Config
-from crawler.errors import DatabaseUnavailableError, first_line
+from crawler.errors import (
+    DatabaseUnavailableError,
+    DateWindowError,
+    LeaseLostError,
+    first_line,
+)
+from crawler.extract.dates import ALMATY
 from crawler.sources import get_source
-from jobs.logs import bound_run_id
+from jobs.logs import bound_run_id, forward_line
+from jobs.verdicts import ending_detail, judge_run, run_reason
 from storage.db import connect
-from storage.runs import CrawlRun, close_orphaned_runs, finish_run, record_counts, start_run
+from storage.leases import (
+    Lease,
+    acquire,
+    heartbeat,
+    holder,
+    owner_name,
+    release,
+    set_run,
+    source_lease,
+)
+from storage.runs import CrawlRun, close_orphaned_runs, close_run, start_run
 from storage.sources import save_validators
 
 log = logging.getLogger(__name__)
 
-# Advisory lock keys: (namespace, hashtext(source_id)); the namespace keeps them apart
-# from other users of advisory locks in a shared database.
-LOCK_NAMESPACE = 7305
 # How often a supervised crawl checks for a stop request (the scheduler shutting down).
 STOP_POLL_S = 0.5
 # A crawl's progress, as the spider logs it in text or JSON lines: "backfill zakon_kz: listing
-# page 3, 20 links, oldest 2025-04-03" (crawler/spiders/news.py).
+# page 3, 20 links, oldest 2025-04-03 …" (crawler/spiders/news.py).
 PROGRESS_LINE = re.compile(r"(backfill [a-z0-9_]+: [^\"\n]*)")
 
 # One event per crawl this process supervises; stop_running_crawls() sets them all.
 _stop_requests: set[threading.Event] = set()
 _stop_requests_lock = threading.Lock()
+
+
+class Terminated(SystemExit):
+    """Raised in the main thread when `dozor collect` or `dozor run` gets SIGTERM or SIGHUP:
+    the runner stops the crawl and records the run 'killed' before the process exits."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(128 + signum)
+        self.signame = signal.Signals(signum).name
+
+
+def exit_on_termination() -> None:
+    """Turn SIGTERM and SIGHUP into Terminated, so a stopped command records its run."""
+    def terminate(signum: int, _frame: FrameType | None) -> None:
+        raise Terminated(signum)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, terminate)
 
 
 def stop_running_crawls() -> int:
@@ -75,25 +116,24 @@ class RunOutcome:
     message: str | None = None
 
 
-def judge_run(counts: dict[str, int], exit_code: int | None, timed_out: bool) -> str:
-    """A run's status from what it stored and reported, not from the crawler's exit code."""
-    if timed_out:
-        return "timeout"
-    if exit_code is not None and exit_code < 0:
-        return "killed"
-    stored = counts.get("new", 0) + counts.get("updated", 0) + counts.get("unchanged", 0)
-    trouble = counts.get("failed", 0) + counts.get("rejected", 0)
-    if exit_code not in (0, None):
-        return "failed" if stored == 0 else "partial"
-    if trouble == 0:
-        return "ok"
-    return "partial" if stored > 0 else "failed"
+def check_window(since: date | None, until: date | None, today: date | None = None) -> None:
+    """Refuse a backfill window that is empty or starts in the future (nothing to collect)."""
+    today = today or datetime.now(ALMATY).date()
+    if since and until and since > until:
+        raise DateWindowError(f"--since {since} is after --until {until}: the window is empty")
+    if since and since > today:
+        raise DateWindowError(f"--since {since} is in the future (today is {today} in"
+                              " Asia/Almaty): there is nothing to collect yet")
 
 
-def crawl_command(request: CrawlRequest, run_id: int, stats_file: Path) -> list[str]:
+def crawl_command(
+    request: CrawlRequest, run_id: int, stats_file: Path, lease_token: int | None = None,
+) -> list[str]:
     """The subprocess command line for one crawl."""
     command = [sys.executable, "-m", "jobs.crawl", request.source_id, "--run-id", str(run_id),
                "--stats-file", str(stats_file)]
+    if lease_token is not None:
+        command += ["--lease-token", str(lease_token)]
     if request.since:
         command += ["--since", request.since.isoformat()]
     if request.until:
@@ -111,121 +151,178 @@ def _read_report(stats_file: Path) -> dict[str, Any] | None:
     return data
 
 
-def _first_error(report: dict[str, Any] | None, stderr_tail: str) -> str | None:
-    if report and report.get("errors"):
-        first = report["errors"][0]
-        return f"{first.get('kind')}: {first.get('message')} ({first.get('url')})"
-    lines = [ln for ln in stderr_tail.splitlines() if ln.strip()]
-    return lines[-1][:300] if lines else None
+class LeaseKeeper:
+    """A run's lease and the connection the runner keeps it on, re-opened after a restart."""
+
+    def __init__(self, database_url: str, conn: psycopg.Connection[Any], lease: Lease,
+                 config: Config) -> None:
+        self.database_url = database_url
+        self._conn: psycopg.Connection[Any] | None = conn
+        self.lease = lease
+        self.ttl_s = config.lease_ttl_s
+        self.heartbeat_s = config.heartbeat_s
+        # The lease is surely ours until this monotonic time: the database measures its expiry
+        # from a heartbeat it answered after we sent it. A heartbeat is left to stop the crawl.
+        self._safe_until = time.monotonic() + self.ttl_s - self.heartbeat_s
+        self._next_beat = time.monotonic() + self.heartbeat_s
+        self.lost: str | None = None
+
+    @property
+    def conn(self) -> psycopg.Connection[Any]:
+        """The connection, re-opened if the server went away (raises if it is still away)."""
+        if self._conn is None or self._conn.closed or self._conn.broken:
+            self._conn = connect(self.database_url, autocommit=True)
+        return self._conn
+
+    def beat_if_due(self) -> str | None:
+        """Heartbeat when due; the reason the lease is lost, or None while it is ours."""
+        now = time.monotonic()
+        if self.lost or now < self._next_beat:
+            return self.lost
+        self._next_beat = now + self.heartbeat_s
+        try:
+            self.lease = heartbeat(self.conn, self.lease, self.ttl_s)
+            self._safe_until = now + self.ttl_s - self.heartbeat_s
+        except LeaseLostError as exc:
+            self.lost = str(exc)
+        except (psycopg.Error, DatabaseUnavailableError) as exc:
+            # Down, restarting, read-only or full: the lease is ours until _safe_until.
+            log.warning("heartbeat of %s failed: %s", self.lease.name, first_line(exc))
+            if time.monotonic() >= self._safe_until:
+                silent = self.ttl_s - self.heartbeat_s
+                self.lost = (f"no heartbeat reached PostgreSQL for {silent:.0f} s"
+                             f" ({first_line(exc)})")
+        return self.lost
+
+    def release(self) -> None:
+        """Give the lease back; a lost connection or lease needs nothing more."""
+        with contextlib.suppress(psycopg.Error, DatabaseUnavailableError):
+            release(self.conn, self.lease)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
 
 
 def run_crawl(
     request: CrawlRequest, config: Config, database_url: str, *, timeout_s: int | None = None,
     on_progress: Callable[[str], None] | None = None,
 ) -> RunOutcome:
-    """Crawl one source in a subprocess unless another run of it holds the lock.
+    """Crawl one source in a subprocess unless another run of it holds the source's lease.
 
     `on_progress` gets the crawl's progress lines as they come ("backfill zakon_kz: listing
-    page 3, 20 links, oldest 2025-04-03"), from another thread.
+    page 3, 20 links, oldest 2025-04-03 …"), from another thread.
     """
     get_source(request.source_id)  # a clear error for an unknown id, before any row is written
+    check_window(request.since, request.until)
     conn = connect(database_url, autocommit=True)
     try:
-        locked = conn.execute(
-            "SELECT pg_try_advisory_lock(%s, hashtext(%s))", (LOCK_NAMESPACE, request.source_id)
-        ).fetchone()
-        if not locked or not locked[0]:
-            return RunOutcome(None, "skipped", "another run of this source is in progress")
-        try:
-            # Holding the lock, any 'running' row of this source is one whose runner died.
-            close_orphaned_runs(conn, request.source_id)
-            return _run_locked(conn, request, config, database_url, timeout_s, on_progress)
-        except psycopg.OperationalError as exc:
-            raise DatabaseUnavailableError(
-                f"lost PostgreSQL during the run of {request.source_id}: {first_line(exc)}"
-            ) from exc
-        finally:
-            # A lost connection has released the lock already.
-            with contextlib.suppress(psycopg.OperationalError):
-                conn.execute(
-                    "SELECT pg_advisory_unlock(%s, hashtext(%s))",
-                    (LOCK_NAMESPACE, request.source_id),
-                )
-    finally:
+        name = source_lease(request.source_id)
+        lease = acquire(conn, name, owner_name(), config.lease_ttl_s)
+        if lease is None:
+            return RunOutcome(None, "skipped", _busy_message(conn, name))
+    except psycopg.Error as exc:
         conn.close()
+        raise DatabaseUnavailableError(
+            f"PostgreSQL failed before the run of {request.source_id}: {first_line(exc)}"
+        ) from exc
+    keeper = LeaseKeeper(database_url, conn, lease, config)
+    try:
+        run_id = start_run(keeper.conn, request.source_id, request.mode, lease.token)
+        set_run(keeper.conn, lease, run_id)
+        # Holding the lease, any other 'running' row of this source is one whose processes
+        # ended without recording it.
+        close_orphaned_runs(keeper.conn, request.source_id, run_id)
+        with bound_run_id(run_id):
+            return _supervise(keeper, run_id, request, config, timeout_s, on_progress)
+    except (psycopg.Error, DatabaseUnavailableError) as exc:
+        # Lost, read-only or full: the run could not be recorded; the next run of the source
+        # closes its row with the counts the database holds.
+        raise DatabaseUnavailableError(
+            f"PostgreSQL failed during the run of {request.source_id}: {first_line(exc)}"
+            " (the next run of the source records this one)"
+        ) from exc
+    finally:
+        keeper.release()
+        keeper.close()
 
 
-def _run_locked(
-    conn: Any, request: CrawlRequest, config: Config, database_url: str, timeout_s: int | None,
-    on_progress: Callable[[str], None] | None = None,
-) -> RunOutcome:
-    run_id = start_run(conn, request.source_id, request.mode)
-    with bound_run_id(run_id):
-        return _supervise(conn, run_id, request, config, database_url, timeout_s, on_progress)
+def _busy_message(conn: psycopg.Connection[Any], name: str) -> str:
+    held = holder(conn, name)
+    if held is None:
+        return "another run of this source is in progress"
+    since = held.acquired_at.astimezone(ALMATY).strftime("%Y-%m-%d %H:%M")
+    run = f"run {held.run_id}, " if held.run_id else "starting, "
+    return f"another run of this source is in progress ({run}{held.owner}, since {since})"
 
 
 def _supervise(
-    conn: Any, run_id: int, request: CrawlRequest, config: Config, database_url: str,
+    keeper: LeaseKeeper, run_id: int, request: CrawlRequest, config: Config,
     timeout_s: int | None, on_progress: Callable[[str], None] | None = None,
 ) -> RunOutcome:
     limit = timeout_s or config.crawl_timeout_s
-    env = {**os.environ, "DATABASE_URL": database_url, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
+    env = {**os.environ, "DATABASE_URL": keeper.database_url,
+           "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
     with tempfile.TemporaryDirectory(prefix="dozor-run-") as tmp:
         stats_file = Path(tmp) / "report.json"
         log.info("run %d: crawling %s", run_id, request.source_id)
         process = subprocess.Popen(
-            crawl_command(request, run_id, stats_file), cwd=PROJECT_ROOT, env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+            crawl_command(request, run_id, stats_file, keeper.lease.token), cwd=PROJECT_ROOT,
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
         )
         assert process.stderr is not None
         stderr = _StderrTail(process.stderr, forward=log.isEnabledFor(logging.INFO),
+                             log_format=config.log_format, run_id=run_id,
                              on_progress=on_progress)
         stop_request = threading.Event()
         with _stop_requests_lock:
             _stop_requests.add(stop_request)
         try:
-            conn.execute("UPDATE crawl_runs SET pid = %s WHERE id = %s", (process.pid, run_id))
-            exit_code, ending = _wait(process, limit, stop_request)
+            keeper.conn.execute("UPDATE crawl_runs SET pid = %s WHERE id = %s",
+                                (process.pid, run_id))
+            exit_code, ending = _wait(process, limit, stop_request, keeper)
             if ending is not None:
-                exit_code = _stop(process)
-        except BaseException:
+                # A lost lease leaves no time to wait: the crawl's writes are refused already.
+                exit_code = _stop(process, keeper.heartbeat_s if ending == "lost" else 20.0)
+        except BaseException as exc:
             # SIGTERM/KeyboardInterrupt in the parent: stop the crawl, record it, re-raise.
             _stop(process)
-            # Reconnects if our connection is what broke; never masks the original exception.
-            with contextlib.suppress(Exception):
-                _record_end(conn, database_url, run_id, "killed", None,
-                            [{"kind": "runner", "url": "", "message": "stopped by the operator"}])
+            how = getattr(exc, "signame", None) or type(exc).__name__
+            with contextlib.suppress(Exception):  # never masks the original exception
+                _record_end(keeper, run_id, "killed", f"stopped: dozor received {how}",
+                            _read_report(stats_file), [])
             raise
         finally:
             with _stop_requests_lock:
                 _stop_requests.discard(stop_request)
             stderr_tail = stderr.text()
         report = _read_report(stats_file)
-    counts = report["counts"] if report else {}
-    status = "killed" if ending == "stopped" else judge_run(counts, exit_code, ending == "timeout")
-    extra: list[dict[str, Any]] = []
-    if ending == "timeout":
-        extra.append({"kind": "runner", "url": "", "message": f"stopped after {limit} s"})
-    elif ending == "stopped":
-        extra.append({"kind": "runner", "url": "", "message": "stopped: the scheduler shut down"})
-    elif report is None:
-        message = f"crawl exited {exit_code} without a report: {stderr_tail[-300:]}"
-        extra.append({"kind": "runner", "url": "", "message": message})
-    run = _record_end(conn, database_url, run_id, status, report, extra)
+    status = judge_run(report["counts"] if report else {}, exit_code, ending)
+    detail = ending_detail(ending, exit_code, limit, keeper.lost, report, stderr_tail)
+    unarchived = int(((report or {}).get("stats") or {}).get("dozor/archive_failed") or 0)
+    if unarchived and status == "ok":
+        # Stored, but without the evidence reprocessing and the archived page need.
+        status = "partial"
+        detail = f"{unarchived} responses not archived (disk full? see DOZOR_DATA_DIR)"
+    extra = [{"kind": "runner", "url": "", "message": detail}] if detail else []
+    run = _record_end(keeper, run_id, status, detail, report, extra)
     log.info("run %d: %s ended %s (found %d, new %d, updated %d, failed %d, rejected %d)",
              run_id, request.source_id, status, run.found, run.new, run.updated, run.failed,
              run.rejected)
-    return RunOutcome(run, status, _first_error(report, stderr_tail) if status != "ok" else None)
+    return RunOutcome(run, status, run.reason)
 
 
 def _wait(
     process: subprocess.Popen[bytes], limit_s: float, stop_request: threading.Event,
+    keeper: LeaseKeeper,
 ) -> tuple[int | None, str | None]:
-    """The crawl's exit code, or why it must be stopped: 'timeout' or 'stopped'."""
+    """The crawl's exit code, or why it must be stopped: 'timeout', 'stopped' or 'lost'."""
     deadline = time.monotonic() + limit_s
     while True:
         if stop_request.is_set():
             return None, "stopped"
+        if keeper.beat_if_due() is not None:
+            return None, "lost"
         left = deadline - time.monotonic()
         if left <= 0:
             return None, "timeout"
@@ -236,45 +333,49 @@ def _wait(
 
 
 def _record_end(
-    conn: Any, database_url: str, run_id: int, status: str, report: dict[str, Any] | None,
-    extra: list[dict[str, Any]],
+    keeper: LeaseKeeper, run_id: int, status: str, detail: str | None,
+    report: dict[str, Any] | None, extra: list[dict[str, Any]],
 ) -> CrawlRun:
-    """Write the run's counts and status; once more on a fresh connection if ours was lost."""
-    def write(target: Any) -> CrawlRun:
-        if report is not None:
-            # The child normally wrote these itself; write again in case its write failed.
-            record_counts(target, run_id, report["counts"], report.get("errors", []),
-                          report.get("stats"))
-            if status == "ok":
-                # Only a run that fetched everything it found may let the next one skip an
-                # unchanged feed (304): a stopped or failed run would lose its unfetched links.
-                for url, (etag, modified) in report.get("validators", {}).items():
-                    save_validators(target, url, etag, modified)
-        return finish_run(target, run_id, status, extra)
+    """Close the run with true counts and its reason; once more on a fresh connection."""
+    def write() -> CrawlRun:
+        conn = keeper.conn
+        run = close_run(conn, run_id, status, None, report=report, extra_errors=extra)
+        reason = run_reason(run, detail)
+        if reason:
+            conn.execute("UPDATE crawl_runs SET reason = %s WHERE id = %s", (reason, run_id))
+            run.reason = reason
+        if status == "ok" and report is not None:
+            # Only a run that fetched everything it found may let the next one skip an
+            # unchanged feed (304): a stopped or failed run would lose its unfetched links.
+            for url, (etag, modified) in report.get("validators", {}).items():
+                save_validators(conn, url, etag, modified)
+        return run
 
     try:
-        return write(conn)
-    except psycopg.OperationalError as exc:
+        return write()
+    except (psycopg.OperationalError, DatabaseUnavailableError) as exc:
         log.warning("run %d: lost the database connection (%s); reconnecting to record the run",
                     run_id, first_line(exc))
-    with connect(database_url, autocommit=True) as fresh:
-        return write(fresh)
+    return write()
 
 
 class _StderrTail:
     """The crawl's standard error: its tail kept for messages, each line passed on when logging.
 
     When the runner logs at INFO (the scheduler, `dozor -v`), the crawl's own log lines (already
-    formatted, with the run id) go to this process's standard error as they come.
+    formatted, with the run id) go to this process's standard error as they come; with JSON
+    logs, a line the crawl did not write as JSON (a crash's traceback) is wrapped into one.
     """
 
     def __init__(
-        self, stream: IO[bytes], *, forward: bool,
-        on_progress: Callable[[str], None] | None = None,
+        self, stream: IO[bytes], *, forward: bool, log_format: str = "text",
+        run_id: int | None = None, on_progress: Callable[[str], None] | None = None,
     ) -> None:
         self._on_progress = on_progress
         self._lines: deque[bytes] = deque(maxlen=200)
         self._forward = forward
+        self._log_format = log_format
+        self._run_id = run_id
         self._thread = threading.Thread(target=self._pump, args=(stream,), daemon=True,
                                         name="crawl-stderr")
         self._thread.start()
@@ -283,14 +384,14 @@ class _StderrTail:
         with stream:
             for line in stream:
                 self._lines.append(line)
+                text = line.decode("utf-8", "replace")
                 if self._on_progress is not None:
-                    progress = PROGRESS_LINE.search(line.decode("utf-8", "replace"))
+                    progress = PROGRESS_LINE.search(text)
                     if progress:
                         self._on_progress(progress.group(1).strip())
                 if self._forward:
                     try:
-                        sys.stderr.write(line.decode("utf-8", "replace"))
-                        sys.stderr.flush()
+                        forward_line(text, self._log_format, self._run_id)
                     except (OSError, ValueError):
                         self._forward = False  # our stderr is gone; keep the tail only
 
@@ -312,4 +413,3 @@ def _stop(process: subprocess.Popen[bytes], grace_s: float = 20.0) -> int | None
         except subprocess.TimeoutExpired:
             continue
     return process.poll()
-

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -29,10 +30,12 @@ from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import create_engine
 
-from crawler.errors import DatabaseUnavailableError, SchedulerError, first_line
+from crawler.config import load_config
+from crawler.errors import DatabaseUnavailableError, LeaseLostError, SchedulerError, first_line
 from crawler.sources import Source
-from jobs.runner import LOCK_NAMESPACE, stop_running_crawls
+from jobs.runner import stop_running_crawls
 from storage.db import CONNECT_TIMEOUT_S, connect, redact_url
+from storage.leases import SCHEDULER_LEASE, acquire, heartbeat, owner_name, release
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +54,9 @@ RETRY_AFTER_DATABASE_FAILURE = timedelta(minutes=10)
 JOBSTORE_RETRY_S = 10.0
 # Crawls at once. Each is its own process waiting on polite per-host delays, not on CPU.
 CRAWL_WORKERS = 4
-# Key of the lock one scheduler holds on its database (pg_try_advisory_lock(namespace, key)):
-# a second `dozor schedule` on the same job table would run every job twice.
-SCHEDULER_LOCK_KEY = 0
-SCHEDULER_LOCK_NAMESPACE = LOCK_NAMESPACE + 1
+# One scheduler per database holds the lease 'scheduler' (storage/leases.py): a second
+# `dozor schedule` on the same job table would run every job twice. A lease, not an advisory
+# lock: it survives a restart of PostgreSQL, which drops a session's advisory locks.
 
 
 class DozorScheduler(BackgroundScheduler):  # type: ignore[misc]  # APScheduler 3 is untyped
@@ -189,27 +191,63 @@ def stop_scheduler(scheduler: BackgroundScheduler) -> None:
         waiter.join(0.5)
 
 
-@contextmanager
-def scheduler_lock(database_url: str) -> Iterator[None]:
-    """Hold the one-scheduler-per-database lock while the block runs, or raise SchedulerError."""
-    conn = connect(database_url, autocommit=True)
-    try:
-        row = conn.execute("SELECT pg_try_advisory_lock(%s, %s)",
-                           (SCHEDULER_LOCK_NAMESPACE, SCHEDULER_LOCK_KEY)).fetchone()
-        if not row or not row[0]:
+class SchedulerLease:
+    """The one-scheduler-per-database lease, heartbeated by the scheduler's main loop."""
+
+    def __init__(self, database_url: str) -> None:
+        config = load_config()
+        self.database_url = database_url
+        self.ttl_s, self.heartbeat_s = config.lease_ttl_s, config.heartbeat_s
+        self.conn: psycopg.Connection[Any] | None = connect(database_url, autocommit=True)
+        lease = acquire(self.conn, SCHEDULER_LEASE, owner_name(), self.ttl_s)
+        if lease is None:
+            self.conn.close()
             raise SchedulerError(
                 f"another `dozor schedule` is already running on {redact_url(database_url)}"
             )
-        yield
+        self.lease = lease
+        self._next_beat = time.monotonic() + self.heartbeat_s
+
+    def keep(self) -> None:
+        """Heartbeat when due; SchedulerError once another scheduler holds the lease."""
+        if time.monotonic() < self._next_beat:
+            return
+        self._next_beat = time.monotonic() + self.heartbeat_s
+        try:
+            if self.conn is None or self.conn.broken:
+                self.conn = connect(self.database_url, autocommit=True)
+            self.lease = heartbeat(self.conn, self.lease, self.ttl_s)
+        except LeaseLostError as exc:
+            raise SchedulerError(f"this scheduler lost its lease: {exc}") from exc
+        except (psycopg.Error, DatabaseUnavailableError) as exc:
+            # Jobs cannot run without the database either; the lease is kept on its return.
+            log.warning("scheduler heartbeat failed: %s", first_line(exc))
+            self.conn = None
+
+    def release(self) -> None:
+        try:
+            conn = self.conn or connect(self.database_url, autocommit=True)
+            release(conn, self.lease)
+            conn.close()
+        except (psycopg.Error, DatabaseUnavailableError) as exc:
+            log.warning("could not release the scheduler's lease: %s", first_line(exc))
+
+
+@contextmanager
+def scheduler_lock(database_url: str) -> Iterator[SchedulerLease]:
+    """Hold the one-scheduler-per-database lease while the block runs, or raise SchedulerError."""
+    lease = SchedulerLease(database_url)
+    try:
+        yield lease
     finally:
-        conn.close()
+        lease.release()
 
 
 def run_scheduler(
     database_url: str, sources: Iterable[Source], stop: threading.Event, **options: Any,
 ) -> None:
     """Run every source's crawl on its schedule until `stop` is set, then shut down cleanly."""
-    with scheduler_lock(database_url):
+    with scheduler_lock(database_url) as lease:
         scheduler = build_scheduler(database_url, **options)
         scheduler.start(paused=True)
         try:
@@ -220,7 +258,7 @@ def run_scheduler(
                 log.info("%s next runs at %s", job.id, _when(job.next_run_time))
             # A timeout, so the signal handler that sets `stop` runs promptly.
             while not stop.wait(1.0):
-                pass
+                lease.keep()
             log.info("shutting down: no new crawls; stopping the running ones")
         finally:
             stop_scheduler(scheduler)

@@ -9,11 +9,11 @@ from datetime import date
 import psycopg
 
 from crawler.config import Config, load_config
-from crawler.errors import DozorError
+from crawler.errors import DatabaseUnavailableError, DozorError, first_line
 from crawler.sources import Source, all_sources, get_source
 from jobs.retagging import RetagReport, retag_database
-from jobs.runner import CrawlRequest, RunOutcome, run_crawl
-from storage.db import connect, resolve_database_url
+from jobs.runner import CrawlRequest, RunOutcome, check_window, run_crawl
+from storage.db import connect, redact_url, resolve_database_url
 from storage.migrate import migrate
 from storage.sources import paused_source_ids, sync_sources
 from storage.stories import group_stories
@@ -25,33 +25,42 @@ def prepare_database(config: Config | None = None) -> str:
     """The database URL (starting the embedded server if needed), migrated and synced."""
     config = config or load_config()
     url = resolve_database_url(config)
-    with connect(url) as conn:
-        migrate(conn)
-        sync_sources(conn, all_sources().values())
+    try:
+        with connect(url) as conn:
+            migrate(conn)
+            sync_sources(conn, all_sources().values())
+    except psycopg.Error as exc:
+        # Read-only (a standby after a failover), full, or gone between connect and write.
+        raise DatabaseUnavailableError(
+            f"PostgreSQL at {redact_url(url)} refused Dozor's writes: {first_line(exc)}"
+        ) from exc
     return url
 
 
 def collect(
     source_ids: Sequence[str] = (), *, since: date | None = None, until: date | None = None,
-    on_result: Callable[[Source, RunOutcome], None] | None = None,
+    include_paused: bool = False, on_result: Callable[[Source, RunOutcome], None] | None = None,
     on_progress: Callable[[str], None] | None = None, origin: str = "site",
 ) -> list[tuple[Source, RunOutcome]]:
-    """One collection pass over the given sources (all but the paused when empty).
+    """One collection pass over the given sources (every source when empty), paused ones
+    left out unless `include_paused`.
 
     `on_progress` gets each crawl's progress lines as they come (a backfill's listing pages).
     """
-    # Unknown ids fail before anything starts.
+    # Unknown ids and an empty window fail before anything starts.
     sources = [get_source(s) for s in source_ids] if source_ids else list(all_sources().values())
+    check_window(since, until)
     config = load_config()
     url = prepare_database(config)
-    # A paused source is collected only when named explicitly.
-    paused = set() if source_ids else _paused(url)
+    # An operator's pause holds for `collect --source` too; `dozor run` runs a paused source.
+    paused = set() if include_paused else _paused(url)
     mode = ("replay" if config.replay_warcs else "wayback" if origin == "wayback"
             else "backfill" if since else "daily")
     results = []
     for source in sources:
         if source.id in paused:
-            outcome = RunOutcome(None, "paused", f"`dozor resume {source.id}` to collect it")
+            outcome = RunOutcome(None, "paused", f"paused: `dozor resume {source.id}`, or"
+                                 f" `dozor collect --source {source.id} --include-paused`")
         else:
             outcome = run_crawl(CrawlRequest(source.id, since, until, mode, origin), config, url,
                                 on_progress=on_progress)

@@ -29,7 +29,7 @@ from crawler.archive import Exchange, WarcArchive
 from crawler.config import Config
 from crawler.discovery.drift import MAX_EXAMPLES, is_shape_drift
 from crawler.discovery.urls import canonicalize_url
-from crawler.errors import DatabaseUnavailableError, first_line
+from crawler.errors import DatabaseUnavailableError, LeaseLostError, first_line
 from crawler.extract.body import extract_article
 from crawler.items import RawPage
 from crawler.sources import Source, all_sources, get_source
@@ -42,10 +42,20 @@ from crawler.warc_import import (
     open_warc,
     read_warc,
 )
-from jobs.runner import LOCK_NAMESPACE, judge_run
+from jobs.verdicts import judge_run
 from storage.articles import store_article
 from storage.db import connect
 from storage.history import stored_fetch_times
+from storage.leases import (
+    Lease,
+    acquire,
+    check,
+    heartbeat,
+    owner_name,
+    release,
+    set_run,
+    source_lease,
+)
 from storage.runs import CrawlRun, close_orphaned_runs, finish_run, record_counts, start_run
 
 log = logging.getLogger(__name__)
@@ -69,6 +79,8 @@ class SourceImport:
     errors: list[dict[str, Any]] = field(default_factory=list)
     run: CrawlRun | None = None
     status: str = "running"
+    lease: Lease | None = None  # the source's lease: no crawl of it writes meanwhile
+    next_heartbeat: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +125,6 @@ class WarcImport:
         self.report = ImportReport()
         self.matcher = SourceMatcher(all_sources().values())
         self._conn: psycopg.Connection[Any] | None = None
-        self._locks: psycopg.Connection[Any] | None = None
         self._started = time.monotonic()
         self._last_progress = self._started  # the first line after PROGRESS_EVERY_S
 
@@ -132,23 +143,40 @@ class WarcImport:
         return state
 
     def _open_run(self, state: SourceImport) -> int:
-        """The source's import run, opened under its run lock at its first article."""
+        """The source's import run, opened under its lease at its first article."""
         if state.run_id is not None:
             return state.run_id
         source_id = state.source.id
-        if self._locks is None:
-            self._locks = connect(self.database_url, autocommit=True)
-        key = (LOCK_NAMESPACE, source_id)
-        row = self._locks.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", key).fetchone()
-        if not (row and row[0]):
-            log.warning("%s: a crawl of it is running; the import waits for it to end", source_id)
-            self._locks.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", key)
         conn = self._connection()
-        close_orphaned_runs(conn, source_id)  # we hold the lock: a 'running' row is orphaned
-        state.run_id = start_run(conn, source_id, IMPORT_MODE)
+        state.lease = self._take_lease(conn, source_id)
+        state.next_heartbeat = time.monotonic() + self.config.heartbeat_s
+        state.run_id = start_run(conn, source_id, IMPORT_MODE, state.lease.token)
+        set_run(conn, state.lease, state.run_id)
+        # We hold the lease: another 'running' row of the source is orphaned.
+        close_orphaned_runs(conn, source_id, state.run_id)
         state.archive = WarcArchive(self.config.archive_dir, source_id, state.run_id)
         state.stored_at = stored_fetch_times(conn, source_id)
         return state.run_id
+
+    def _take_lease(self, conn: psycopg.Connection[Any], source_id: str) -> Lease:
+        """The source's lease (storage/leases.py), waited for while a crawl of it runs."""
+        waited = False
+        while True:
+            lease = acquire(conn, source_lease(source_id), owner_name(), self.config.lease_ttl_s)
+            if lease is not None:
+                return lease
+            if not waited:
+                log.warning("%s: a crawl of it is running; the import waits for it to end",
+                            source_id)
+                waited = True
+            time.sleep(self.config.heartbeat_s)
+
+    def _keep_lease(self, state: SourceImport) -> None:
+        """Heartbeat the source's lease when due (a long import outlives its first TTL)."""
+        if state.lease is None or time.monotonic() < state.next_heartbeat:
+            return
+        state.next_heartbeat = time.monotonic() + self.config.heartbeat_s
+        state.lease = heartbeat(self._connection(), state.lease, self.config.lease_ttl_s)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -235,7 +263,16 @@ class WarcImport:
             self._error(state, "extract", item.url, f"{type(exc).__name__}: {exc}")
             return
         try:
-            outcome = store_article(self._connection(), article, analysis, run_id)
+            self._keep_lease(state)
+            conn = self._connection()
+            with conn.transaction():
+                assert state.lease is not None
+                check(conn, state.lease)  # fencing, as a crawl's writes
+                outcome = store_article(conn, article, analysis, run_id)
+        except LeaseLostError as exc:
+            state.counts["failed"] += 1
+            self._error(state, "lease", item.url, f"not stored: {exc}")
+            return
         except (psycopg.OperationalError, DatabaseUnavailableError) as exc:
             state.counts["failed"] += 1
             self._error(state, "store", item.url, f"database: {first_line(exc)}")
@@ -265,16 +302,19 @@ class WarcImport:
         for state in self.report.sources.values():
             if state.run_id is not None:
                 self._close_run(state, interrupted)
-        for conn in (self._conn, self._locks):
-            if conn is not None:
-                with contextlib.suppress(psycopg.Error):
-                    conn.close()
+        if self._conn is not None:
+            for state in self.report.sources.values():
+                if state.lease is not None:
+                    with contextlib.suppress(psycopg.Error):
+                        release(self._conn, state.lease)
+            with contextlib.suppress(psycopg.Error):
+                self._conn.close()
 
     def _close_run(self, state: SourceImport, interrupted: bool) -> None:
         assert state.run_id is not None and state.archive is not None
         state.archive.close()
         counts = {name: state.counts[name] for name in RUN_COUNTERS}
-        state.status = "killed" if interrupted else judge_run(counts, 0, False)
+        state.status = "killed" if interrupted else judge_run(counts, 0, None)
         stats: dict[str, Any] = {f"dozor/import/{k}": n for k, n in state.kinds.items()}
         stats["dozor/off_pattern"] = len(state.off_pattern)
         stats["dozor/off_pattern_examples"] = list(state.off_pattern)[:MAX_EXAMPLES]

@@ -2,10 +2,10 @@
 
     dozor serve --host 127.0.0.1 --port 8000    # then http://127.0.0.1:8000/ and /openapi.json
 
-Every connection is read-only (default_transaction_read_only, and the `dozor_analyst` role
-when the login may take it); only GET routes exist. Errors answer with a short message:
-400 for a query Dozor cannot read, 422 for a parameter out of range, 503 when the database
-is down, 500 otherwise, never a traceback or SQL.
+Every connection is read-only (default_transaction_read_only, and the database's reader role,
+`<database>_reader`, when the login may take it); only GET routes exist. Errors answer with a
+short message: 400 for a query Dozor cannot read, 422 for a parameter out of range, 503 when
+the database is down, 500 otherwise, never a traceback or SQL.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from fastapi.staticfiles import StaticFiles
 from psycopg_pool import ConnectionPool, PoolTimeout
 from pydantic import BaseModel, Field
 
+from crawler.config import load_config
 from crawler.errors import DatabaseUnavailableError, SearchQueryError
 from serve.connection import make_read_only, pool_kwargs
 from serve.corrections import add_correction_routes
@@ -488,6 +489,7 @@ def _add_routes(app: FastAPI) -> None:
     def statistics(
         conn: Conn, request: Request, filters: FiltersDep, q: QueryText = "",
         by: Annotated[list[Literal["day", "week", "region", "source", "lang"]], Query(
+            max_length=5,  # each count once at most
             description="The counts wanted (repeatable); default week, region and source")
         ] = [],  # noqa: B006
         stories: Annotated[bool, Query(description="Count stories, not articles")] = True,
@@ -539,11 +541,14 @@ def _add_routes(app: FastAPI) -> None:
                                             cross_language=cross_language, stories=stories),
                         with_body=True, count=False)
         params = _query_string(request)
-        base = str(request.base_url).rstrip("/")
+        query = f"?{params}" if params else ""
+        # Never the request's Host header (the client writes it): the configured address, or
+        # links relative to wherever the feed was read.
+        base = (load_config().public_url or "").rstrip("/")
         body = atom_feed(
             result, title=_feed_title(q, filters),
-            self_url=f"{base}/feeds/search.atom" + (f"?{params}" if params else ""),
-            alternate_url=f"{base}/" + (f"?{params}" if params else ""),
+            feed_id=f"tag:dozor,2025:feeds/search.atom{query}",
+            self_url=f"{base}/feeds/search.atom{query}", alternate_url=f"{base}/{query}",
             article_api=f"{base}/api/articles/",
         )
         return Response(body, media_type="application/atom+xml; charset=utf-8")

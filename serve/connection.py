@@ -12,17 +12,17 @@ from storage.db import CONNECT_TIMEOUT_S, connect
 
 log = logging.getLogger(__name__)
 
-# The NOLOGIN group role of migration 0005: SELECT on the tables and views, nothing else.
-ANALYST_ROLE = "dozor_analyst"
 # Set at connection start as well, so not even the first statement can write.
 READ_ONLY_OPTIONS = "-c default_transaction_read_only=on"
 
 
 def make_read_only(conn: psycopg.Connection[Any]) -> bool:
-    """Make every transaction of a connection read-only and act as the analyst role if allowed.
+    """Make every transaction of a connection read-only and act as the database's reader role.
 
-    Returns whether the role was taken: it is not when the migration could not create it
-    (no CREATEROLE) or this login is not a member of it; read-only transactions still hold.
+    The reader role (migration 0011, `<database>_reader`) reads the content tables and views,
+    never crawl internals. Returns whether the role was taken: it is not when the migration
+    could not create it (no CREATEROLE) or this login is not a member of it; read-only
+    transactions still hold.
     """
     conn.execute("SET default_transaction_read_only = on")
     # Searches are short: compiling a plan to machine code (JIT) costs more than it saves.
@@ -32,13 +32,13 @@ def make_read_only(conn: psycopg.Connection[Any]) -> bool:
     # and another in ten (800 ms instead of 100 ms measured on a million rows).
     conn.execute("SET plan_cache_mode = force_custom_plan")
     row = conn.execute(
-        "SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles WHERE rolname = %s",
-        (ANALYST_ROLE,),
+        "SELECT r.rolname, pg_has_role(current_user, r.oid, 'MEMBER') FROM pg_roles r"
+        " WHERE r.rolname = dozor_role_name('reader')"
     ).fetchone()
-    if row and row[0]:
-        conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(ANALYST_ROLE)))
+    if row and row[1]:
+        conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(str(row[0]))))
         return True
-    log.warning("role %s unavailable to this login: read-only transactions only", ANALYST_ROLE)
+    log.warning("the reader role is unavailable to this login: read-only transactions only")
     return False
 
 

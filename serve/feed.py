@@ -29,6 +29,12 @@ def _rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def is_web_link(url: str) -> bool:
+    """Whether a stored URL may be a link in the feed: http(s) only, never `javascript:` or
+    `data:` (a reader would run them)."""
+    return url.lower().startswith(("https://", "http://"))
+
+
 def _entry(feed: ET.Element, hit: Hit, page: SearchPage, article_api: str,
            fallback: datetime) -> None:
     """One entry: the article's URL as its id, title, date, summary, topics as categories."""
@@ -55,13 +61,18 @@ def _entry(feed: ET.Element, hit: Hit, page: SearchPage, article_api: str,
 
 
 def atom_feed(
-    page: SearchPage, *, title: str, self_url: str, alternate_url: str, article_api: str,
-    now: datetime | None = None,
+    page: SearchPage, *, title: str, feed_id: str, self_url: str, alternate_url: str,
+    article_api: str, now: datetime | None = None,
 ) -> bytes:
-    """The feed document, UTF-8. `self_url` (canonical query string) is also its id."""
+    """The feed document, UTF-8.
+
+    `feed_id` names the saved query whatever address the feed is read at; the links are
+    relative unless the caller knows the server's public address (never from a request's Host
+    header, which the client writes).
+    """
     now = now or datetime.now(UTC)
     feed = ET.Element(f"{{{ATOM_NS}}}feed")
-    _el(feed, "id", self_url)
+    _el(feed, "id", feed_id)
     _el(feed, "title", title, type="text")
     _el(feed, "subtitle", "Kazakhstan law-enforcement news on fraud and organized crime, "
         "collected by Dozor", type="text")
@@ -73,5 +84,6 @@ def atom_feed(
     _el(author, "name", "Dozor")
     _el(feed, "generator", "Dozor")
     for hit in page.hits:
-        _entry(feed, hit, page, article_api, now)
+        if is_web_link(hit.url):
+            _entry(feed, hit, page, article_api, now)
     return bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True))

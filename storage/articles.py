@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 import psycopg
-from psycopg.rows import class_row
 
 from crawler.items import Article
 from crawler.tagging.apply import ArticleAnalysis
@@ -128,30 +126,50 @@ def store_article(
     return outcome
 
 
-@dataclass(frozen=True, slots=True)
-class StoredText:
-    """What re-tagging reads of a stored article."""
+def store_articles(
+    conn: psycopg.Connection[Any], batch: Sequence[tuple[Article, ArticleAnalysis]],
+    run_id: int | None,
+) -> list[StoreOutcome]:
+    """Upsert a batch of articles and, for those whose content changed, their tags.
 
-    id: int
-    title: str | None
-    body: str | None
-    body_normalized: str | None
-    lang: str | None
-    languages: list[str]
-    rules_version: str | None
+    Call inside the transaction the batch commits in (the caller adds its own checks and
+    counters to it); statements go out pipelined, a few round trips for the whole batch.
+    """
+    outcomes: list[StoreOutcome] = []
+    start = 0
+    while start < len(batch):
+        # A URL met twice must see its first write: it starts the next sub-batch.
+        seen: set[str] = set()
+        end = start
+        while end < len(batch) and batch[end][0].url not in seen:
+            seen.add(batch[end][0].url)
+            end += 1
+        outcomes += _store_distinct(conn, batch[start:end], run_id)
+        start = end
+    return outcomes
 
 
-def iter_stored_texts(
-    conn: psycopg.Connection[Any], source_id: str | None = None, batch_size: int = 500
-) -> Iterator[list[StoredText]]:
-    """Stored articles in batches, through a server-side cursor (the table may be large)."""
-    with conn.transaction(), conn.cursor(
-        name="dozor_retag", row_factory=class_row(StoredText)
-    ) as cur:
-        cur.execute(
-            "SELECT id, title, body, body_normalized, lang, languages, rules_version"
-            " FROM articles WHERE %(s)s::text IS NULL OR source_id = %(s)s ORDER BY id",
-            {"s": source_id},
-        )
-        while batch := cur.fetchmany(batch_size):
-            yield batch
+def _store_distinct(
+    conn: psycopg.Connection[Any], batch: Sequence[tuple[Article, ArticleAnalysis]],
+    run_id: int | None,
+) -> list[StoreOutcome]:
+    for article, _ in batch:
+        if not article.content_hash:
+            raise ValueError(f"article {article.url} has no content hash; extract it first")
+    params = [article_params(a, run_id, analysis.search_terms) for a, analysis in batch]
+    outcomes: list[StoreOutcome] = []
+    changed: list[tuple[int, ArticleAnalysis]] = []
+    with conn.cursor() as cur:
+        cur.executemany(KEEP_PREVIOUS_VERSION, params)
+        cur.executemany(UPSERT_ARTICLE, params, returning=True)
+        for _, analysis in batch:
+            row = cur.fetchone()
+            if row is None:
+                outcomes.append("unchanged")
+            else:
+                outcomes.append("new" if row[1] else "updated")
+                changed.append((int(row[0]), analysis))
+            cur.nextset()
+    write_tags(conn, [TagWrite(article_id, analysis.tag_rows(), analysis.facts(),
+                               analysis.tags.rules_version) for article_id, analysis in changed])
+    return outcomes

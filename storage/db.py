@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import uuid
@@ -9,6 +10,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -90,6 +92,36 @@ def connect(url: str, *, autocommit: bool = False) -> psycopg.Connection[tuple[o
         ) from exc
 
 
+# The kinds of per-database role migration 0011 makes: <database>_analyst, <database>_reader.
+ROLE_KINDS = ("analyst", "reader")
+
+
+def database_role(database: str, kind: str) -> str:
+    """The name of a database's analyst or reader role, as SQL's dozor_role_name() gives it."""
+    if len(database.encode()) + 1 + len(kind) <= 63:
+        return f"{database}_{kind}"
+    # Role names stop at 63 bytes: a longer name is replaced by its digest.
+    digest = hashlib.md5(database.encode(), usedforsecurity=False).hexdigest()[:16]
+    return f"dozor_{digest}_{kind}"
+
+
+def role_name(conn: psycopg.Connection[Any], kind: str) -> str:
+    """This database's analyst or reader role name (whether or not the role exists)."""
+    row = conn.execute("SELECT dozor_role_name(%s)", (kind,)).fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def drop_database(server_url: str, name: str) -> None:
+    """Drop a database and its per-database roles (roles outlive the database otherwise)."""
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+            sql.Identifier(name)))
+        for kind in ROLE_KINDS:
+            admin.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(
+                sql.Identifier(database_role(name, kind))))
+
+
 @contextmanager
 def scratch_database(server_url: str, prefix: str, *, keep: bool = False) -> Iterator[str]:
     """A new, migrated database on the server of `server_url`, dropped afterwards (or kept)."""
@@ -105,6 +137,4 @@ def scratch_database(server_url: str, prefix: str, *, keep: bool = False) -> Ite
         yield url
     finally:
         if not keep:
-            with psycopg.connect(server_url, autocommit=True) as admin:
-                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(name)))
+            drop_database(server_url, name)

@@ -86,4 +86,8 @@ def migrate(conn: psycopg.Connection[tuple[object, ...]]) -> list[int]:
                 )
             log.info("applied migration %04d_%s", migration.version, migration.name)
             applied_now.append(migration.version)
+        if applied_now and conn.execute(
+                "SELECT to_regprocedure('dozor_refresh_role_grants()')").fetchone() != (None,):
+            # New tables and views reach the per-database roles (0012), under the lock.
+            conn.execute("SELECT dozor_refresh_role_grants()")
     return applied_now

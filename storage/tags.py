@@ -10,16 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
 from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
 from storage.corrections import apply_corrections
-
-if TYPE_CHECKING:
-    from storage.articles import StoredText
 
 _CREATE_STAGING = """
 CREATE TEMP TABLE IF NOT EXISTS staged_tags (
@@ -114,14 +111,25 @@ def topics_in_force(
     return tags, verdicts
 
 
+@dataclass(frozen=True, slots=True)
+class StoredText:
+    """What re-tagging reads of a stored article."""
+
+    id: int
+    title: str | None
+    body: str | None
+    body_normalized: str | None
+    lang: str | None
+    languages: list[str]
+    rules_version: str | None
+
+
 def iter_texts_to_retag(
     conn: psycopg.Connection[Any], source_id: str | None = None, *, shard: int = 0,
     shards: int = 1, batch_size: int = 1000,
 ) -> Iterator[list[StoredText]]:
     """Stored texts in batches through a server-side cursor, one shard (id % shards) of them:
     retag workers each read, tag and write their own shard."""
-    from storage.articles import StoredText  # storage.articles writes through this module
-
     with conn.transaction(), conn.cursor(
         name=f"dozor_retag_{shard}", row_factory=class_row(StoredText)
     ) as cur:

@@ -66,10 +66,9 @@ def database_url(pg_server_url: str, worker_id: str) -> Iterator[str]:
             os.environ.pop("DATABASE_URL", None)
         else:
             os.environ["DATABASE_URL"] = old
-        with psycopg.connect(pg_server_url, autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+        from storage.db import drop_database  # its per-database roles go with it
+
+        drop_database(pg_server_url, name)
 
 
 @pytest.fixture
@@ -127,6 +126,11 @@ def slow_site(crawl_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Ite
     from jobs.tasks import prepare_database
 
     monkeypatch.setenv("DOZOR_SOURCE_MODULES", "tests.slow_site")
+    # Each article stored as it comes (not in batches), heartbeats every half second: tests
+    # act between two of the slow site's articles.
+    monkeypatch.setenv("DOZOR_STORE_BATCH", "1")
+    monkeypatch.setenv("DOZOR_HEARTBEAT", "0.5")
+    monkeypatch.setenv("DOZOR_LEASE_TTL", "5")
     all_sources.cache_clear()
     prepare_database()  # its row in `sources`
     try:

@@ -58,9 +58,9 @@ def build_sample(output: Path) -> int:
     finally:
         mock.terminate()
         mock.wait(timeout=10)
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(name)))
+        from storage.db import drop_database
+
+        drop_database(server, name)  # and its per-database roles
     return output.stat().st_size
 
 

@@ -157,7 +157,8 @@ def test_the_api_reads_only(app_and_base: tuple[Any, str], api: httpx.Client) ->
     app, _ = app_and_base
     with app.state.pool.connection() as conn:
         assert conn.execute("SHOW default_transaction_read_only").fetchone() == ("on",)
-        assert conn.execute("SELECT current_user").fetchone() == ("dozor_analyst",)
+        assert conn.execute("SELECT current_user").fetchone() == (
+            conn.execute("SELECT dozor_role_name('reader')").fetchone()[0],)
         with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
             conn.execute("DELETE FROM articles")
 

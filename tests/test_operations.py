@@ -47,8 +47,12 @@ def test_pause_skips_a_source_until_named_and_run_history_and_status_show_each_r
     results = {source.id: outcome for source, outcome in collect()}
     assert results["zakon_kz"].status == "ok"
     assert results[slow_site].status == "paused"
-    assert results[slow_site].message == "`dozor resume slow_site` to collect it"
+    assert results[slow_site].message == (
+        "paused: `dozor resume slow_site`, or `dozor collect --source slow_site --include-paused`")
     assert crawl_source(slow_site) == "paused"
+    # Named, it is skipped too (as the pause message says), unless paused ones are included.
+    [(_, named)] = collect([slow_site])
+    assert named.status == "paused"
     assert db.execute("SELECT source_id FROM crawl_runs").fetchall() == [("zakon_kz",)]
 
     # Named explicitly, a paused source runs; this run hits its time limit and is stopped.
@@ -69,9 +73,9 @@ def test_pause_skips_a_source_until_named_and_run_history_and_status_show_each_r
 
     history = cli("runs", "--limit", "1").output.splitlines()
     assert history[0].split() == ["run", "source", "mode", "started", "took", "status", "found",
-                                  "new", "upd", "fail", "rej", "first", "error"]
+                                  "new", "upd", "fail", "rej", "reason"]
     assert history[1].split()[:2] == ["2", "slow_site"] and " timeout " in history[1]
-    assert "runner: stopped after 2 s" in history[1]
+    assert "stopped after 2 s;" in history[1]
     zakon = cli("runs", "--source", "zakon_kz").output.splitlines()[1:]
     assert len(zakon) == 1 and zakon[0].split()[:3] == ["1", "zakon_kz", "daily"]
     assert zakon[0].split()[6:12] == ["ok", "4", "4", "0", "0", "0"]
@@ -135,7 +139,7 @@ def test_status_warns_when_a_source_goes_quiet_fails_in_a_row_or_stops_extractin
     assert len(slow) == 3
 
 
-def test_a_crawl_that_loses_its_database_midway_is_judged_by_what_it_stored(
+def test_a_crawl_whose_connections_are_cut_midway_reconnects_and_loses_nothing(
     slow_site: str, db: psycopg.Connection[tuple[object, ...]],
 ) -> None:
     def stored() -> int:
@@ -156,15 +160,12 @@ def test_a_crawl_that_loses_its_database_midway_is_judged_by_what_it_stored(
         assert cut is not None and cut[0] >= 2
         [(_, outcome)] = crawl.result(timeout=60)
 
-    # The crawler exited 0, yet the run is not 'ok': an article could not be stored.
-    assert outcome.status == "partial", outcome
-    assert outcome.run is not None and outcome.run.failed >= 1
-    assert outcome.run.new == stored() < 4
-    status, finished_at, errors = db.execute(
-        "SELECT status, finished_at, errors FROM crawl_runs WHERE id = %s",
-        (outcome.run.id,)).fetchone()
-    assert (status, finished_at is not None) == ("partial", True)
-    assert any(e["kind"] == "store" and e["message"].startswith("database:") for e in errors)
+    # The crawl and its runner open new connections (the lease is a row, not a session's
+    # lock): the run goes on, and its record counts what the database holds.
+    assert outcome.status == "ok", outcome
+    assert outcome.run is not None and (outcome.run.new, outcome.run.failed) == (4, 0)
+    assert stored() == 4
+    # A database that stays away is the fault matrix's (tests/faults/test_database_faults.py).
 
 
 def test_a_command_with_the_database_down_says_so_in_one_line(unused_port: int) -> None:

@@ -18,6 +18,7 @@ from scrapy.utils.test import get_crawler
 from crawler.archive import Exchange, WarcArchive
 from crawler.replay import WarcReplayDownloadHandler
 from jobs.tasks import collect
+from storage.db import drop_database
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = PROJECT_ROOT / "docs" / "sample" / "zakon_kz.warc.gz"
@@ -84,10 +85,8 @@ def fresh_databases(pg_server_url: str) -> Iterator[Callable[[], str]]:
     try:
         yield make
     finally:
-        with psycopg.connect(pg_server_url, autocommit=True) as admin:
-            for name in names:
-                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(name)))
+        for name in names:
+            drop_database(pg_server_url, name)  # and its per-database roles
 
 
 def _replay_into(url: str, warcs: list[Path], monkeypatch: pytest.MonkeyPatch) -> list[Any]:

@@ -27,6 +27,7 @@ from crawler.tagging.apply import analyse_article
 from crawler.tagging.normalize import normalize_text
 from serve.api import create_app
 from storage.articles import store_article
+from storage.db import role_name
 from tests.analyst_seed import SEED, empty_tables, seed_now, store_seed, store_story_seed
 from tests.live_api import serve_app
 
@@ -278,14 +279,15 @@ def test_saved_searches_from_the_page_go_through_their_own_role(
             conn.execute("INSERT INTO alert_deliveries (saved_search_id, alert_key, status)"
                          " VALUES (1, 'x', 'sent')")
         conn.execute("RESET ROLE")
-        conn.execute("SET ROLE dozor_analyst")
+        # The analysts' role of this database (migration 0011).
+        conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(role_name(conn, "analyst"))))
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("SELECT * FROM saved_searches")
 
 
 def test_the_analyst_views_count_stories(database_url: str, seed: dict[str, int]) -> None:
     with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("SET ROLE dozor_analyst")
+        conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(role_name(conn, "analyst"))))
         articles = conn.execute("SELECT count(*) FROM analyst_articles").fetchone()
         stories = conn.execute("SELECT count(*) FROM analyst_stories").fetchone()
         assert articles == (len(SEED) + BULK + 3,) and stories == (len(SEED) + BULK + 1,)

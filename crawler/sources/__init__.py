@@ -136,9 +136,10 @@ def all_sources() -> dict[str, Source]:
     sources: dict[str, Source] = {}
     for name in names:
         module = importlib.import_module(name)
-        source = getattr(module, "SOURCE", None)
-        if isinstance(source, Source):
-            sources[source.id] = source
+        # One SOURCE per module; a test module may declare several as SOURCES.
+        for source in (getattr(module, "SOURCE", None), *getattr(module, "SOURCES", ())):
+            if isinstance(source, Source):
+                sources[source.id] = source
     return sources
 
 

@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
@@ -136,6 +138,13 @@ class NewsSpider(WaybackMixin, RevisitMixin, scrapy.Spider):
         self.new_validators: dict[str, tuple[str | None, str | None]] = {}
         self.started_at = datetime.now(UTC)
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.callback_failed, signal=signals.spider_error)
+        return spider
+
     # -- window -------------------------------------------------------------------------
 
     def _window(self) -> tuple[datetime | None, datetime | None]:
@@ -248,12 +257,14 @@ class NewsSpider(WaybackMixin, RevisitMixin, scrapy.Spider):
         try:
             return maybe_gunzip(response.body, response.url, text_headers(response))
         except RejectedInputError as exc:
-            self._reject(response.url, str(exc))
+            self._reject(response.url, str(exc), article=False)
             return None
 
-    def _reject(self, url: str, message: str) -> None:
+    def _reject(self, url: str, message: str, *, article: bool = False) -> None:
+        """A refused document: an article link's outcome, or a failed discovery document."""
         self.logger.error("rejected %s: %s", url, message)
-        self.crawler.stats.inc_value("dozor/rejected")
+        # Feeds, sitemaps and listings are no article links: they stay out of found's sum.
+        self.crawler.stats.inc_value("dozor/rejected" if article else "dozor/discovery_failed")
         record_error(self.crawler, "rejected", url, message)
 
     def _parse_document(self, response: Response, parse: Callable[[bytes], T]) -> T | None:
@@ -267,7 +278,7 @@ class NewsSpider(WaybackMixin, RevisitMixin, scrapy.Spider):
         try:
             result = parse(body)
         except RejectedInputError as exc:
-            self._reject(response.url, str(exc))
+            self._reject(response.url, str(exc), article=False)
             return None
         self._remember_validators(response)
         return result
@@ -330,11 +341,31 @@ class NewsSpider(WaybackMixin, RevisitMixin, scrapy.Spider):
 
     def _progress(self, where: str, links: int, oldest: datetime | None) -> None:
         """A backfill's progress line; `dozor collect --since` shows these as they come."""
-        if self.backfill:
-            self.logger.info(
-                "backfill %s: %s, %d links, oldest %s", self.source.id, where, links,
-                oldest.astimezone(ALMATY).date() if oldest else "undated",
-            )
+        if not self.backfill:
+            return
+        stats = self.crawler.stats
+        stored = sum(int(stats.get_value(f"dozor/{k}", 0) or 0)
+                     for k in ("new", "updated", "unchanged"))
+        self.logger.info(
+            "backfill %s: %s, %d links, oldest %s; %d found, %d stored so far%s",
+            self.source.id, where, links,
+            oldest.astimezone(ALMATY).date() if oldest else "undated",
+            int(stats.get_value("dozor/found", 0) or 0), stored, self._eta(oldest),
+        )
+
+    def _eta(self, oldest: datetime | None) -> str:
+        """How far back the walk has come through the window, and the time left at this pace."""
+        if oldest is None or self.since is None:
+            return ""
+        end = self.until or datetime.now(ALMATY).date()
+        span = (end - self.since).days + 1
+        done = min(max((end - oldest.astimezone(ALMATY).date()).days, 0), span)
+        if done <= 0:
+            return ""
+        elapsed = (datetime.now(UTC) - self.started_at).total_seconds()
+        left = elapsed * (span - done) / done
+        when = f"about {left / 60:.0f} min left" if left >= 90 else f"about {left:.0f} s left"
+        return f", {100 * done // span}% of the window, {when}"
 
     def _govkz_ticket_request(self, api: GovKzApi) -> scrapy.Request:
         # Since 2026 the news API answers 400 "notAllowed" unless the session first POSTs here.
@@ -365,10 +396,14 @@ class NewsSpider(WaybackMixin, RevisitMixin, scrapy.Spider):
         if is_govkz_not_allowed(response.status, response.body):
             message = "gov.kz API answered 400 notAllowed: the k6 ticket was not accepted"
             self.logger.error(message)
-            self.crawler.stats.inc_value("dozor/failed")
+            self.crawler.stats.inc_value("dozor/discovery_failed")
             record_error(self.crawler, "discovery", response.url, message)
             return
-        links = parse_govkz_news(response.body, api.project, api.lang)
+        try:
+            links = parse_govkz_news(response.body, api.project, api.lang)
+        except RejectedInputError as exc:
+            self._reject(response.url, str(exc), article=False)
+            return
         yield from self.follow_links(links)
         oldest = _oldest(links)
         self._progress(f"API {api.project} {api.lang} page {page + 1}", len(links), oldest)
@@ -457,7 +492,9 @@ class NewsSpider(WaybackMixin, RevisitMixin, scrapy.Spider):
                 continue
             self.seen.add(url)
             self.crawler.stats.inc_value("dozor/documents_found")
+            self.crawler.stats.inc_value("dozor/found")  # a document is an article link too
             if url in self.known:
+                self.crawler.stats.inc_value("dozor/skipped")
                 continue
             yield scrapy.Request(
                 document.url, callback=self.parse_article, errback=self.article_failed,
@@ -465,6 +502,34 @@ class NewsSpider(WaybackMixin, RevisitMixin, scrapy.Spider):
             )
 
     # -- failures -----------------------------------------------------------------------
+
+    def callback_failed(self, failure: Failure, response: Response) -> None:
+        """A parse callback raised (a bug, or input no parser refused cleanly): counted and
+        recorded, never only a line in the log."""
+        request = response.request
+        article_url = request.meta.get("canonical_url") if request is not None else None
+        error = failure.value
+        message = f"could not parse: {exception_summary(error) if error else failure}"
+        self.crawler.stats.inc_value("dozor/failed" if article_url else "dozor/discovery_failed")
+        record_error(self.crawler, "parse", article_url or response.url, message)
+
+    def request_dropped(self, request: scrapy.Request) -> None:
+        """A request the duplicate filter refused: one that redirected to a URL already asked
+        for. An article's is counted (a loop fails, a redirect onto another article is
+        skipped), so no found link goes without an outcome."""
+        chain = [*request.meta.get("redirect_urls", ()), request.url]
+        article_url = request.meta.get("canonical_url")
+        if request.url in chain[:-1]:
+            message = f"redirect loop: {' -> '.join(chain)}"
+            self.logger.warning("%s: %s", article_url or chain[0], message)
+            kind = "fetch" if article_url else "discovery"
+            self.crawler.stats.inc_value("dozor/failed" if article_url
+                                         else "dozor/discovery_failed")
+            record_error(self.crawler, kind, article_url or chain[0], message)
+        elif article_url:
+            # Two links, one page: the page was fetched (and counted) under the other link.
+            self.crawler.stats.inc_value("dozor/redirect_duplicates")
+            self.crawler.stats.inc_value("dozor/skipped")
 
     def _failure_message(self, failure: Failure) -> str:
         value = failure.value
@@ -475,6 +540,14 @@ class NewsSpider(WaybackMixin, RevisitMixin, scrapy.Spider):
                 return (f"HTTP {response.status} with Retry-After {wait:.0f} s, past the"
                         f" {MAX_RETRY_AFTER_S:.0f} s cap: not waited for; the next run tries again")
             return f"HTTP {response.status}"
+        if isinstance(value, IgnoreRequest) and "max redirections" in str(value):
+            request = failure.request  # type: ignore[attr-defined]
+            chain = [*request.meta.get("redirect_urls", ()), request.url]
+            limit = self.crawler.settings.getint("REDIRECT_MAX_TIMES")
+            what = ("redirect loop" if len(set(chain)) < len(chain)
+                    else f"more than {limit} redirects")
+            shown = " -> ".join(chain[:4]) + (" -> …" if len(chain) > 4 else "")
+            return f"{what}: {shown}"
         if self._is_oversize(failure):
             limit = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
             detail = str(value).split(" in request ")[0] or "cancelled while reading"
@@ -502,12 +575,21 @@ class NewsSpider(WaybackMixin, RevisitMixin, scrapy.Spider):
     def article_failed(self, failure: Failure) -> None:
         """An article could not be fetched: counted and kept for the run's report."""
         url = failure.request.url  # type: ignore[attr-defined]
-        if self._is_robots_refusal(failure):
+        if failure.request.meta.get("dozor_stopped"):  # type: ignore[attr-defined]
+            return  # dropped as the crawl stopped: the run counts it among the unfinished
+        unreachable = failure.request.meta.get("dozor_robots_unreachable")  # type: ignore[attr-defined]
+        if self._is_robots_refusal(failure) and not unreachable:
+            # Not fetched by choice, as a known link is not: skipped.
             self.crawler.stats.inc_value("dozor/robots_forbidden")
+            self.crawler.stats.inc_value("dozor/skipped")
+            return
+        if unreachable:
+            # Failed with its host, whose robots.txt error is in the run's errors once.
+            self.crawler.stats.inc_value("dozor/failed")
             return
         message = self._failure_message(failure)
         if self._is_oversize(failure):
-            self._reject(url, message)
+            self._reject(url, message, article=True)
             return
         self.crawler.stats.inc_value("dozor/failed")
         record_error(self.crawler, "fetch", url, message)
@@ -516,17 +598,22 @@ class NewsSpider(WaybackMixin, RevisitMixin, scrapy.Spider):
     def discovery_failed(self, failure: Failure) -> None:
         """A feed, sitemap, listing or API page could not be fetched."""
         url = failure.request.url  # type: ignore[attr-defined]
+        if failure.request.meta.get("dozor_stopped"):  # type: ignore[attr-defined]
+            return  # dropped as the crawl stopped
         message = self._failure_message(failure)
         if self._is_oversize(failure):
-            self._reject(url, message)
+            self._reject(url, message, article=False)
             return
         if self._is_robots_refusal(failure):
             self.crawler.stats.inc_value("dozor/robots_forbidden")
+            if failure.request.meta.get("dozor_robots_unreachable"):  # type: ignore[attr-defined]
+                return  # the host's failure is counted and recorded once, by robots.txt
+            self.crawler.stats.inc_value("dozor/discovery_failed")
         elif _status(failure) == 404 and failure.request.meta.get("dozor_day_archive"):  # type: ignore[attr-defined]
             # A day with no archive page yet (today, early morning) is not a failure.
             self.crawler.stats.inc_value("dozor/day_archive_missing")
             return
         else:
-            self.crawler.stats.inc_value("dozor/failed")
+            self.crawler.stats.inc_value("dozor/discovery_failed")
         record_error(self.crawler, "discovery", url, message)
         self.logger.error("discovery %s failed: %s", url, message)

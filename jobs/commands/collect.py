@@ -10,12 +10,15 @@ from pathlib import Path
 import click
 
 from crawler.config import load_config
+from crawler.errors import DateWindowError
 from crawler.extract.dates import ALMATY
 from crawler.sources import Source, all_sources, get_source
-from jobs.runner import RunOutcome
+from jobs.logs import say
+from jobs.runner import RunOutcome, check_window, exit_on_termination
 from jobs.sources_doc import sources_markdown
 from jobs.tasks import collect as run_collect
 from jobs.tasks import prepare_database
+from jobs.verdicts import FAILED_STATUSES, store_refused
 from storage.db import connect, redact_url
 from storage.health import source_health
 from storage.history import run_history_figures
@@ -29,8 +32,9 @@ def _summary_line(source: Source, outcome: RunOutcome) -> str:
     run = outcome.run
     if run is None:
         return f"{source.id:<22} {outcome.status:<8} {outcome.message or ''}"
+    failed = run.failed + run.rejected + run.discovery_failed
     line = (f"{source.id:<22} {outcome.status:<8} {run.found:>6} {run.new:>5} {run.updated:>7}"
-            f" {run.failed + run.rejected:>6}")
+            f" {failed:>6}")
     if outcome.message:
         line += f"\n{'':<22} └ {outcome.message}"
     return line
@@ -57,17 +61,29 @@ def _command_name() -> str:
 @click.option("--from", "origin", type=click.Choice(["site", "wayback"]), default="site",
               show_default=True,
               help="wayback: backfill --since/--until from the Internet Archive's captures.")
+@click.option("--include-paused", is_flag=True,
+              help="Collect paused sources too (they are skipped otherwise, named or not).")
 def collect(
     sources: tuple[str, ...], since: object, until: object, replay: tuple[str, ...],
-    origin: str,
+    origin: str, include_paused: bool,
 ) -> None:
-    """Collect new articles from the sources into PostgreSQL and print a summary."""
+    """Collect new articles from the sources into PostgreSQL and print a summary.
+
+    Exits 0 when every source was read (ok or partial), 1 when some failed, 2 on a usage error
+    or when PostgreSQL is unavailable or refused to store articles (full, read-only).
+    """
     if origin == "wayback":
         sources = _wayback_sources(sources, since)
     if replay:
         os.environ["DOZOR_REPLAY_WARCS"] = os.pathsep.join(str(Path(p).resolve()) for p in replay)
     since_day = since.date() if since is not None else None  # type: ignore[attr-defined]
     until_day = until.date() if until is not None else None  # type: ignore[attr-defined]
+    try:
+        check_window(since_day, until_day)
+    except DateWindowError as exc:
+        raise click.UsageError(str(exc)) from exc
+    exit_on_termination()  # a stopped collect records its run as killed
+    log_format = load_config().log_format
     click.echo(SUMMARY_HEADER)
 
     def show(source: Source, outcome: RunOutcome) -> None:
@@ -75,29 +91,35 @@ def collect(
 
     def progress(line: str) -> None:
         # Standard error: a backfill can take hours, and stdout stays the summary table.
-        click.echo(f"  … {line}", err=True)
+        say(line, log_format, prefix="  … ")
 
-    results = run_collect(sources, since=since_day, until=until_day, on_result=show,
-                          on_progress=progress, origin=origin)
+    results = run_collect(sources, since=since_day, until=until_day,
+                          include_paused=include_paused, on_result=show, on_progress=progress,
+                          origin=origin)
     config = load_config()
     _show_revisits([o.run.id for _, o in results if o.run])
     where = redact_url(config.database_url) if config.database_url else "the embedded PostgreSQL"
     new = sum(o.run.new for _, o in results if o.run)
-    failed = sum(1 for _, o in results if o.status in ("failed", "timeout", "killed"))
+    failed = [o for _, o in results if o.status in FAILED_STATUSES]
     click.echo(
-        f"\n{new} new articles stored in {where}; {failed} of {len(results)} sources failed."
+        f"\n{new} new articles stored in {where}; {len(failed)} of {len(results)} sources failed."
     )
     if new:
         me = _command_name()
         click.echo(f"Look at them: `{me} search --since 7d`, `{me} status`, or"
                    f" `psql \"$({me} db-url)\" -c 'select published_at, title from articles"
                    " order by published_at desc limit 20'`.")
-    if results and failed == len(results):
-        if not replay:
-            click.echo("No source could be read. Offline? Try the saved sample:"
-                       f" `{_command_name()} collect --replay docs/sample/zakon_kz.warc.gz"
-                       " --source zakon_kz`.")
-        # Every source failed: say so to cron and the scheduler too.
+    if results and not replay and all(o.status == "failed" for o in failed) and (
+            len(failed) == len(results)):
+        click.echo("No source could be read. Offline? Try the saved sample:"
+                   f" `{_command_name()} collect --replay docs/sample/zakon_kz.warc.gz"
+                   " --source zakon_kz`.")
+    if any(store_refused(o.run) for _, o in results):
+        click.echo("PostgreSQL refused to store some articles (down, full or read-only: see the"
+                   " reasons above); the next run fetches them again.")
+        raise SystemExit(2)  # the store is unavailable: not a site's fault
+    if failed:
+        # Some source failed (or was killed, timed out, lost its lease): a monitor must know.
         raise SystemExit(1)
 
 

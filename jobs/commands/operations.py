@@ -1,4 +1,5 @@
-"""Operator commands: `dozor schedule` (the service), `run`, `pause`, `resume`, `runs`, `status`."""
+"""Operator commands: `dozor schedule` (the service), `run`, `pause`, `resume`, `runs`, `status`,
+`leases` and `break-lease`."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import click
 from crawler.config import load_config
 from crawler.sources import all_sources, get_source
 from jobs.logs import configure_logging
-from jobs.runner import CrawlRequest, RunOutcome, run_crawl
+from jobs.runner import CrawlRequest, RunOutcome, exit_on_termination, run_crawl
 from jobs.scheduler import (
     ALMATY,
     build_scheduler,
@@ -23,14 +24,16 @@ from jobs.scheduler import (
     source_trigger,
 )
 from jobs.tasks import group_after_crawl, prepare_database
+from jobs.verdicts import store_refused
 from storage.db import connect
 from storage.health import health_warnings, source_health
 from storage.history import RunHistoryFigures, latest_drift
+from storage.leases import all_leases, break_lease, source_lease
 from storage.runs import CrawlRun, recent_runs
 from storage.sources import paused_source_ids, set_paused
 
 # Statuses after which `dozor run` exits non-zero, so a cron line or a script notices.
-FAILED_STATUSES = ("failed", "timeout", "killed", "skipped")
+FAILED_STATUSES = ("failed", "timeout", "killed", "lost", "skipped")
 
 
 def _almaty(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -89,10 +92,13 @@ def _run_one(source_id: str) -> None:
     get_source(source_id)  # an unknown id fails before the database is touched
     config = load_config()
     url = prepare_database(config)
+    exit_on_termination()  # a stopped run is recorded as killed
     # Named explicitly: a paused source runs too.
     outcome = run_crawl(CrawlRequest(source_id, mode="manual"), config, url)
     group_after_crawl(url, outcome)
     click.echo(_outcome_line(source_id, outcome))
+    if store_refused(outcome.run):
+        sys.exit(2)  # PostgreSQL refused writes: the store, not the site
     if outcome.status in FAILED_STATUSES:
         sys.exit(1)
 
@@ -116,7 +122,8 @@ def schedule_run_now(source_id: str) -> None:
 @click.command("run")
 @click.argument("source_id")
 def run(source_id: str) -> None:
-    """Crawl one source now, even if paused; exit 1 unless the run was ok or partial."""
+    """Crawl one source now, even if paused; exit 1 unless the run was ok or partial (2 when
+    PostgreSQL is unavailable)."""
     _run_one(source_id)
 
 
@@ -132,8 +139,9 @@ def _set_paused(source_id: str, paused: bool) -> None:
 def pause(source_id: str) -> None:
     """Pause a source: the scheduler and `dozor collect` skip it until resumed."""
     _set_paused(source_id, True)
-    click.echo(f"{source_id} paused: scheduled runs and `dozor collect` skip it"
-               f" (`dozor run {source_id}` still runs it); `dozor resume {source_id}` undoes it.")
+    click.echo(f"{source_id} paused: scheduled runs and `dozor collect` skip it, also when named"
+               f" with --source; `dozor run {source_id}` or `dozor collect --source {source_id}"
+               f" --include-paused` still run it; `dozor resume {source_id}` undoes it.")
 
 
 @click.command()
@@ -148,7 +156,9 @@ def _run_line(run: CrawlRun) -> str:
     took = (f"{(run.finished_at - run.started_at).total_seconds():.0f}s"
             if run.finished_at else "running")
     first_error = ""
-    if run.errors:
+    if run.reason:
+        first_error = run.reason[:90]
+    elif run.errors:
         first = run.errors[0]
         first_error = f"{first.get('kind')}: {first.get('message')}"[:70]
     return (f"{run.id:>6} {run.source_id:<20} {run.mode:<9} {_almaty(run.started_at):<16}"
@@ -168,7 +178,7 @@ def runs(source_id: str | None, limit: int) -> None:
     with connect(url) as conn:
         rows = recent_runs(conn, source_id, limit)
     click.echo(f"{'run':>6} {'source':<20} {'mode':<9} {'started':<16} {'took':>7} {'status':<8}"
-               f" {'found':>5} {'new':>5} {'upd':>5} {'fail':>5} {'rej':>5}  first error")
+               f" {'found':>5} {'new':>5} {'upd':>5} {'fail':>5} {'rej':>5}  reason")
     for row in rows:
         click.echo(_run_line(row))
     if not rows:
@@ -177,7 +187,10 @@ def runs(source_id: str | None, limit: int) -> None:
 
 @click.command()
 def status() -> None:
-    """Each source's last run and last success, new articles in 7 days, and warnings."""
+    """Each source's last run and last success, new articles in 7 days, and warnings.
+
+    Exits 1 when it shows a warning, so a monitor can run it.
+    """
     url = prepare_database()
     with connect(url) as conn:
         rows = source_health(conn)
@@ -205,6 +218,40 @@ def status() -> None:
         for warning in warnings:
             click.echo(f"{'':<20} ! {warning}")
     click.echo(f"\n{len(rows)} sources, {warned} with warnings.")
+    if warned:
+        sys.exit(1)
+
+
+@click.command()
+def leases() -> None:
+    """Who holds which lease (a source's runs, the scheduler), since when, until when."""
+    with connect(prepare_database()) as conn:
+        rows = all_leases(conn)
+    click.echo(f"{'lease':<28} {'holder':<28} {'run':>6} {'since (Almaty)':<16} expires")
+    for lease in rows:
+        run = str(lease.run_id) if lease.run_id else "-"
+        click.echo(f"{lease.name:<28} {lease.owner:<28} {run:>6} {_almaty(lease.acquired_at):<16}"
+                   f" {_almaty(lease.expires_at, '%H:%M:%S')}")
+    if not rows:
+        click.echo("no leases held: no run is in progress")
+
+
+@click.command("break-lease")
+@click.argument("source_id")
+def break_lease_command(source_id: str) -> None:
+    """Free a source's lease now: its run stops within a heartbeat and is recorded 'lost'.
+
+    Needed only when a holder is stuck but heartbeating; a dead holder's lease expires alone.
+    """
+    get_source(source_id)
+    with connect(prepare_database()) as conn:
+        broken = break_lease(conn, source_lease(source_id))
+    if broken is None:
+        click.echo(f"{source_id}: no lease held")
+        return
+    run = f"run {broken.run_id} of " if broken.run_id else ""
+    click.echo(f"{source_id}: lease broken ({run}{broken.owner}, token {broken.token}); its crawl"
+               " stops at its next heartbeat")
 
 
 def drift_warning(figures: RunHistoryFigures) -> str:
@@ -217,4 +264,4 @@ def drift_warning(figures: RunHistoryFigures) -> str:
             " the site changed its URL shape? (left out on purpose: its ignored_url_pattern)")
 
 
-COMMANDS = [schedule, run, pause, resume, runs, status]
+COMMANDS = [schedule, run, pause, resume, runs, status, leases, break_lease_command]

@@ -9,6 +9,7 @@ December 2024 on 6, November-December 2024 on 7.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -80,11 +81,23 @@ def test_articles_outside_the_window_are_never_requested(backfill: Backfill) -> 
     assert articles == IN_WINDOW
 
 
-def test_progress_is_shown_page_by_page_as_it_goes(backfill: Backfill) -> None:
+def test_progress_is_shown_page_by_page_as_it_goes_with_counts_and_time_left(
+    backfill: Backfill,
+) -> None:
     progress = [line.strip() for line in backfill.result.stderr.splitlines()
                 if "of www.zakon.kz" in line]
-    assert progress == [
-        f"… backfill zakon_kz: listing page {page} of www.zakon.kz, 2 links, oldest {oldest}"
-        for page, oldest in [(1, "2025-12-26"), (2, "2025-12-26"), (3, "2025-04-03"),
-                             (4, "2025-03-11"), (5, "2025-02-04"), (6, "2024-12-24")]
-    ]
+    pages = [(1, "2025-12-26"), (2, "2025-12-26"), (3, "2025-04-03"), (4, "2025-03-11"),
+             (5, "2025-02-04"), (6, "2024-12-24")]
+    assert len(progress) == len(pages)
+    found_so_far = []
+    for line, (page, oldest) in zip(progress, pages, strict=True):
+        match = re.fullmatch(
+            rf"… backfill zakon_kz: listing page {page} of www\.zakon\.kz, 2 links, oldest"
+            rf" {oldest}; (\d+) found, (\d+) stored so far(, (\d+)% of the window, about \d+"
+            r" (s|min) left)?", line)
+        assert match, line
+        found_so_far.append(int(match[1]))
+        # Pages newer than --until are outside the window: no share of it is done yet.
+        share = int(match[4]) if match[4] else 0
+        assert share == {3: 0, 4: 22, 5: 61, 6: 100}.get(page, 0), line
+    assert found_so_far == sorted(found_so_far)
