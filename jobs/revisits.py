@@ -17,16 +17,17 @@ import psycopg
 from scrapy.crawler import Crawler
 
 from crawler.config import load_config
-from crawler.errors import DatabaseUnavailableError, first_line
+from crawler.errors import DatabaseUnavailableError, LeaseLostError, first_line
 from crawler.extract.body import extract_article
-from crawler.items import RawPage
+from crawler.items import Article, RawPage
 from crawler.politeness import record_error
 from crawler.revisits import RevisitResult
 from crawler.spiders.news import NewsSpider
-from crawler.tagging.apply import analyse_article
+from crawler.tagging.apply import ArticleAnalysis, analyse_article
 from storage.articles import store_article
 from storage.db import connect, resolve_database_url
 from storage.history import due_revisits, record_revisit
+from storage.leases import Lease, check, held, source_lease
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,10 @@ class RevisitPipeline:
         self.crawler = crawler
         self.conn: psycopg.Connection[Any] | None = None
         self.database_url: str | None = None
+        # The run's lease (jobs/runner.py passes its token): a new version is written only
+        # while the run still holds it, as StorePipeline's batches are (fencing).
+        self.lease_token: int | None = crawler.settings.getint("DOZOR_LEASE_TOKEN") or None
+        self.lease: Lease | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RevisitPipeline:
@@ -60,6 +65,11 @@ class RevisitPipeline:
         spider = self._spider()
         if not spider.revisiting:
             return
+        if self.lease_token is not None:
+            self.lease = held(self._connection(), source_lease(spider.source.id),
+                              self.lease_token)
+            if self.lease is None:
+                return  # StorePipeline closes the crawl: the lease was gone before it started
         spider.revisits = due_revisits(self._connection(), spider.source.id)
         if spider.revisits:
             log.info("%s: %d articles due for a revisit", spider.source.id, len(spider.revisits))
@@ -88,17 +98,26 @@ class RevisitPipeline:
         outcome = "not_ok"
         try:
             if article.status == "ok":
-                outcome = store_article(self._connection(), article, analysis, page.run_id)
+                outcome = self._write(article, analysis, page.run_id)
             self._record(page.url, etag=page.headers.get("etag"),
                          last_modified=page.headers.get("last-modified"))
-        except (psycopg.OperationalError, DatabaseUnavailableError) as exc:
+        except (psycopg.OperationalError, DatabaseUnavailableError, LeaseLostError) as exc:
+            reason = "lease" if isinstance(exc, LeaseLostError) else "database"
             stats.inc_value("dozor/revisit/failed")
-            record_error(self.crawler, "revisit", page.url, f"database: {first_line(exc)}")
+            record_error(self.crawler, "revisit", page.url, f"{reason}: {first_line(exc)}")
             return RevisitResult(source.id, page.url, "failed", page.status)
         stats.inc_value(f"dozor/revisit/{outcome}")
         if outcome == "updated":
             log.info("revisit of %s: the text changed, stored as a new version", page.url)
         return RevisitResult(source.id, page.url, outcome, page.status)
+
+    def _write(self, article: Article, analysis: ArticleAnalysis, run_id: int | None) -> str:
+        """store_article in one transaction behind the lease check."""
+        conn = self._connection()
+        with conn.transaction():
+            if self.lease is not None:
+                check(conn, self.lease)
+            return store_article(conn, article, analysis, run_id)
 
     def _record(self, url: str, **details: str | None) -> None:
         try:
