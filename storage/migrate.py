@@ -11,6 +11,7 @@ from importlib import resources
 import psycopg
 
 from crawler.errors import DozorError
+from storage.queue_schema import QUEUE_SCHEMA_VERSION, apply_queue_schema
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,9 @@ def migrate(conn: psycopg.Connection[tuple[object, ...]]) -> list[int]:
             )
         }
         for migration in available_migrations():
+            if migration.version == QUEUE_SCHEMA_VERSION:
+                raise RuntimeError(f"migration version {QUEUE_SCHEMA_VERSION} records the task"
+                                   " queue's schema (storage/queue_schema.py): take another")
             if migration.version in done:
                 recorded = done[migration.version]
                 if recorded is not None and recorded != migration.checksum:
@@ -86,6 +90,11 @@ def migrate(conn: psycopg.Connection[tuple[object, ...]]) -> list[int]:
                 )
             log.info("applied migration %04d_%s", migration.version, migration.name)
             applied_now.append(migration.version)
+        # The task queue's tables (`dozor worker`), from the installed procrastinate release.
+        if apply_queue_schema(conn, done.get(QUEUE_SCHEMA_VERSION),
+                              QUEUE_SCHEMA_VERSION in done):
+            log.info("applied the task queue's schema (procrastinate)")
+            applied_now.append(QUEUE_SCHEMA_VERSION)
         if applied_now and conn.execute(
                 "SELECT to_regprocedure('dozor_refresh_role_grants()')").fetchone() != (None,):
             # New tables and views reach the per-database roles (0012), under the lock.
