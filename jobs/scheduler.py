@@ -6,6 +6,11 @@ process under the source's lock (jobs.runner). Jobs live in the table `apschedul
 same database, so the schedule and a run missed while the scheduler or the database was down
 survive a restart: the missed run runs once when they are back, if no more than
 MISFIRE_GRACE late.
+
+In queue mode (`dozor schedule --enqueue`, or DOZOR_QUEUE=1) the job is
+`jobs.queue:enqueue_crawl` instead: the scheduler only enqueues, `dozor worker` processes run
+the crawls. Several schedulers may then run; one holds the lease 'scheduler' and the others
+wait on standby and take over once its lease expires (DOZOR_LEASE_TTL after its last heartbeat).
 """
 
 from __future__ import annotations
@@ -35,12 +40,21 @@ from crawler.errors import DatabaseUnavailableError, LeaseLostError, SchedulerEr
 from crawler.sources import Source
 from jobs.runner import stop_running_crawls
 from storage.db import CONNECT_TIMEOUT_S, connect, redact_url
-from storage.leases import SCHEDULER_LEASE, acquire, heartbeat, owner_name, release
+from storage.leases import (
+    SCHEDULER_LEASE,
+    Lease,
+    acquire,
+    heartbeat,
+    holder,
+    owner_name,
+    release,
+)
 
 log = logging.getLogger(__name__)
 
 ALMATY = ZoneInfo("Asia/Almaty")
 CRAWL_JOB = "jobs.tasks:crawl_source"
+ENQUEUE_JOB = "jobs.queue:enqueue_crawl"
 JOB_PREFIX = "crawl:"
 RETRY_PREFIX = "retry:"
 JOBS_TABLE = "apscheduler_jobs"
@@ -97,7 +111,7 @@ def source_trigger(source: Source) -> CronTrigger:
 def build_scheduler(
     database_url: str, *, misfire_grace: timedelta = MISFIRE_GRACE,
     retry_delay: timedelta = RETRY_AFTER_DATABASE_FAILURE, workers: int = CRAWL_WORKERS,
-    jobstore_retry_s: float = JOBSTORE_RETRY_S,
+    jobstore_retry_s: float = JOBSTORE_RETRY_S, job_ref: str = CRAWL_JOB,
 ) -> DozorScheduler:
     """A scheduler (not started) whose jobs are kept in `apscheduler_jobs` of this database."""
     def new_connection() -> psycopg.Connection[Any]:
@@ -122,7 +136,7 @@ def build_scheduler(
     )
 
     def retry_later(event: JobExecutionEvent) -> None:
-        _retry_after_database_failure(scheduler, event, retry_delay)
+        _retry_after_database_failure(scheduler, event, retry_delay, job_ref)
 
     scheduler.add_listener(retry_later, EVENT_JOB_ERROR)
     return scheduler
@@ -130,6 +144,7 @@ def build_scheduler(
 
 def _retry_after_database_failure(
     scheduler: BackgroundScheduler, event: JobExecutionEvent, retry_delay: timedelta,
+    job_ref: str = CRAWL_JOB,
 ) -> None:
     prefix = next((p for p in (JOB_PREFIX, RETRY_PREFIX) if event.job_id.startswith(p)), None)
     if prefix is None or not isinstance(event.exception, DatabaseUnavailableError):
@@ -138,18 +153,20 @@ def _retry_after_database_failure(
     when = datetime.now(ALMATY) + retry_delay
     log.error("crawl of %s failed: %s; trying again at %s", source_id, event.exception,
               when.strftime("%Y-%m-%d %H:%M:%S %Z"))
-    scheduler.add_job(CRAWL_JOB, "date", run_date=when, args=[source_id],
+    scheduler.add_job(job_ref, "date", run_date=when, args=[source_id],
                       id=RETRY_PREFIX + source_id, name=f"retry {source_id}",
                       jobstore="retries", replace_existing=True)
 
 
-def _job_matches(job: Job, source: Source, trigger: CronTrigger, grace_s: int | None) -> bool:
-    return (job.func_ref == CRAWL_JOB and tuple(job.args) == (source.id,)
+def _job_matches(job: Job, source: Source, trigger: CronTrigger, grace_s: int | None,
+                 job_ref: str = CRAWL_JOB) -> bool:
+    return (job.func_ref == job_ref and tuple(job.args) == (source.id,)
             and repr(job.trigger) == repr(trigger) and job.misfire_grace_time == grace_s
             and job.coalesce and job.max_instances == 1)
 
 
-def sync_jobs(scheduler: BackgroundScheduler, sources: Iterable[Source]) -> list[str]:
+def sync_jobs(scheduler: BackgroundScheduler, sources: Iterable[Source],
+              job_ref: str = CRAWL_JOB) -> list[str]:
     """Make the job store hold one crawl job per source, on its schedule; say what changed.
 
     A job already stored with the same schedule is left alone: re-adding it would recompute its
@@ -166,9 +183,9 @@ def sync_jobs(scheduler: BackgroundScheduler, sources: Iterable[Source]) -> list
     for job_id, source in wanted.items():
         trigger = source_trigger(source)
         stored = scheduler.get_job(job_id, jobstore="default")
-        if stored is not None and _job_matches(stored, source, trigger, grace):
+        if stored is not None and _job_matches(stored, source, trigger, grace, job_ref):
             continue
-        scheduler.add_job(CRAWL_JOB, trigger, args=[source.id], id=job_id,
+        scheduler.add_job(job_ref, trigger, args=[source.id], id=job_id,
                           name=f"crawl {source.id}", jobstore="default", replace_existing=True)
         changes.append(f"{'rescheduled' if stored else 'added'} {job_id}: {source.schedule}")
     return changes
@@ -194,12 +211,14 @@ def stop_scheduler(scheduler: BackgroundScheduler) -> None:
 class SchedulerLease:
     """The one-scheduler-per-database lease, heartbeated by the scheduler's main loop."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, standby: threading.Event | None = None) -> None:
         config = load_config()
         self.database_url = database_url
         self.ttl_s, self.heartbeat_s = config.lease_ttl_s, config.heartbeat_s
         self.conn: psycopg.Connection[Any] | None = connect(database_url, autocommit=True)
         lease = acquire(self.conn, SCHEDULER_LEASE, owner_name(), self.ttl_s)
+        if lease is None and standby is not None:
+            lease = self._wait_for_lease(standby)
         if lease is None:
             self.conn.close()
             raise SchedulerError(
@@ -207,6 +226,26 @@ class SchedulerLease:
             )
         self.lease = lease
         self._next_beat = time.monotonic() + self.heartbeat_s
+
+    def _wait_for_lease(self, stop: threading.Event) -> Lease | None:
+        """On standby: try the lease every heartbeat until it is ours or `stop` is set."""
+        assert self.conn is not None
+        active = holder(self.conn, SCHEDULER_LEASE)
+        log.info("standby: the active scheduler is %s; taking over if its lease expires",
+                 active.owner if active else "another process")
+        while not stop.wait(self.heartbeat_s):
+            try:
+                if self.conn is None or self.conn.broken:
+                    self.conn = connect(self.database_url, autocommit=True)
+                lease = acquire(self.conn, SCHEDULER_LEASE, owner_name(), self.ttl_s)
+            except (psycopg.Error, DatabaseUnavailableError) as exc:
+                log.warning("standby: PostgreSQL unavailable: %s", first_line(exc))
+                self.conn = None
+                continue
+            if lease is not None:
+                log.info("now the active scheduler (lease token %d)", lease.token)
+                return lease
+        return None
 
     def keep(self) -> None:
         """Heartbeat when due; SchedulerError once another scheduler holds the lease."""
@@ -234,9 +273,19 @@ class SchedulerLease:
 
 
 @contextmanager
-def scheduler_lock(database_url: str) -> Iterator[SchedulerLease]:
-    """Hold the one-scheduler-per-database lease while the block runs, or raise SchedulerError."""
-    lease = SchedulerLease(database_url)
+def scheduler_lock(
+    database_url: str, standby: threading.Event | None = None,
+) -> Iterator[SchedulerLease | None]:
+    """Hold the one-scheduler-per-database lease while the block runs, or raise SchedulerError;
+    with `standby`, wait for the lease until that event is set (None if it was)."""
+    try:
+        lease = SchedulerLease(database_url, standby)
+    except SchedulerError:
+        if standby is None or not standby.is_set():
+            raise
+        log.info("scheduler stopped on standby")
+        yield None
+        return
     try:
         yield lease
     finally:
@@ -244,14 +293,22 @@ def scheduler_lock(database_url: str) -> Iterator[SchedulerLease]:
 
 
 def run_scheduler(
-    database_url: str, sources: Iterable[Source], stop: threading.Event, **options: Any,
+    database_url: str, sources: Iterable[Source], stop: threading.Event, *,
+    enqueue: bool = False, **options: Any,
 ) -> None:
-    """Run every source's crawl on its schedule until `stop` is set, then shut down cleanly."""
-    with scheduler_lock(database_url) as lease:
-        scheduler = build_scheduler(database_url, **options)
+    """Run every source's crawl on its schedule until `stop` is set, then shut down cleanly.
+
+    With `enqueue`, enqueue each crawl for `dozor worker` instead, and wait on standby while
+    another scheduler is active.
+    """
+    job_ref = ENQUEUE_JOB if enqueue else CRAWL_JOB
+    with scheduler_lock(database_url, stop if enqueue else None) as lease:
+        if lease is None:
+            return
+        scheduler = build_scheduler(database_url, job_ref=job_ref, **options)
         scheduler.start(paused=True)
         try:
-            for change in sync_jobs(scheduler, sources):
+            for change in sync_jobs(scheduler, sources, job_ref):
                 log.info("schedule: %s", change)
             scheduler.resume()
             for job in scheduler.get_jobs(jobstore="default"):

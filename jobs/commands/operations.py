@@ -15,6 +15,7 @@ import click
 from crawler.config import load_config
 from crawler.sources import all_sources, get_source
 from jobs.logs import configure_logging
+from jobs.queue import queue_mode
 from jobs.runner import CrawlRequest, RunOutcome, exit_on_termination, run_crawl
 from jobs.scheduler import (
     ALMATY,
@@ -41,8 +42,11 @@ def _almaty(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 @click.group(invoke_without_command=True)
+@click.option("--enqueue", is_flag=True, default=None,
+              help="Queue mode (also DOZOR_QUEUE=1): only enqueue due crawls for `dozor worker`;"
+                   " several schedulers may run, one is active, the others on standby.")
 @click.pass_context
-def schedule(ctx: click.Context) -> None:
+def schedule(ctx: click.Context, enqueue: bool | None) -> None:
     """Run each source's crawl on its schedule (Asia/Almaty) until SIGTERM; or a subcommand."""
     if ctx.invoked_subcommand is not None:
         return
@@ -57,7 +61,8 @@ def schedule(ctx: click.Context) -> None:
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
-    run_scheduler(url, all_sources().values(), stop)
+    run_scheduler(url, all_sources().values(), stop,
+                  enqueue=queue_mode() if enqueue is None else enqueue)
 
 
 @schedule.command("list")
