@@ -93,7 +93,10 @@ def test_the_analyst_sees_runs_without_their_internals(
 
 
 @pytest.mark.parametrize("table", ["articles", "article_tags", "crawl_runs", "leases",
-                                   "sources", "fetch_validators", "schema_migrations"])
+                                   "sources", "fetch_validators", "schema_migrations",
+                                   # the task queue: jobs' arguments, workers, events
+                                   "procrastinate_jobs", "procrastinate_workers",
+                                   "procrastinate_events", "procrastinate_periodic_defers"])
 def test_the_analyst_cannot_read_a_table(as_analyst: psycopg.Connection[Any], table: str) -> None:
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         as_analyst.execute(sql.SQL("SELECT * FROM {} LIMIT 1").format(sql.Identifier(table)))
@@ -115,6 +118,9 @@ def test_the_analyst_cannot_read_a_table(as_analyst: psycopg.Connection[Any], ta
     "INSERT INTO sources (id, name, home, languages, kind) VALUES ('x', 'x', 'x', '{}', 'x')",
     "UPDATE articles SET title = 'changed'",
     "TRUNCATE crawl_runs",
+    # Queueing a job (a crawl, an import of a path the analyst chose).
+    "SELECT procrastinate_defer_jobs_v1(ARRAY[ROW('crawls', 'crawl', 0, NULL, NULL,"
+    " '{}'::jsonb, NULL)::procrastinate_job_to_defer_v1])",
     "CREATE TABLE analyst_scratch (id int)",
 ])
 def test_the_analyst_cannot_take_locks_or_leases_or_write(
@@ -151,7 +157,8 @@ def test_the_read_only_connection_takes_the_reader_role(
         assert conn.execute("SELECT current_user").fetchone() == (reader,)
         assert conn.execute("SELECT count(*) FROM analyst_articles").fetchone() == (len(SEED),)
         assert conn.execute("SELECT count(*) FROM articles").fetchone() == (len(SEED),)
-        for internal in ("crawl_runs", "leases"):
+        for internal in ("crawl_runs", "leases", "procrastinate_jobs", "procrastinate_events",
+                         "procrastinate_workers"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(sql.SQL("SELECT 1 FROM {}").format(sql.Identifier(internal)))
         with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):

@@ -45,3 +45,19 @@ def test_dockerfile_copies_every_package_the_image_needs() -> None:
     dockerfile = (COMPOSE.parent / "Dockerfile").read_text("utf-8")
     for package in ("crawler", "jobs", "storage", "serve"):
         assert f"COPY {package} {package}" in dockerfile
+
+
+def test_compose_scales_workers_behind_an_enqueuing_scheduler() -> None:
+    services = _compose()["services"]
+    worker = services["worker"]
+    assert worker["command"] == ["dozor", "worker"]
+    # Scalable: no fixed name or published port, replicas set (and `--scale worker=N`).
+    assert "container_name" not in worker and "ports" not in worker
+    assert worker["deploy"]["replicas"] >= 2
+    assert worker["environment"]["DATABASE_URL"] == services["scheduler"]["environment"][
+        "DATABASE_URL"]
+    assert worker["depends_on"]["postgres"]["condition"] == "service_healthy"
+    # The scheduler only enqueues when workers run the crawls.
+    assert services["scheduler"]["environment"]["DOZOR_QUEUE"] == "1"
+    # Workers share the archive volume: reprocessing reads what any worker archived.
+    assert worker["volumes"] == services["scheduler"]["volumes"]
