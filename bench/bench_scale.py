@@ -47,7 +47,7 @@ class SyntheticSites(BaseHTTPRequestHandler):
     served = 0
     lock = threading.Lock()
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         if self.path == "/_count":
             return self._send(200, "application/json", json.dumps(self.served))
         with self.lock:
@@ -117,7 +117,7 @@ def one_cycle(server_url: str, site: str, n: int, workers: int, concurrency: int
         logs = []
         procs = []
         for k in range(workers):
-            log = open(Path(data_dir) / f"worker{k}.log", "wb")  # noqa: SIM115 - closed below
+            log = open(Path(data_dir) / f"worker{k}.log", "wb")
             logs.append(log)
             procs.append(subprocess.Popen(
                 [sys.executable, "-m", "jobs.cli", "worker", "--concurrency", str(concurrency),

@@ -161,7 +161,7 @@ def test_a_worker_killed_mid_crawl_leaves_its_crawl_to_the_other_worker(
         attempts = conn.execute("SELECT attempts FROM procrastinate_jobs WHERE id = %s",
                                 (job_id,)).fetchone()
         assert attempts is not None and attempts[0] >= 1
-    assert "job %s (crawl" % job_id in processes.log(survivor)  # it put the job back
+    assert f"job {job_id} (crawl" in processes.log(survivor)  # it put the job back
     assert "queued crawl of slow_site: ok" in processes.log(survivor)
 
 
