@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import signal
@@ -81,17 +82,26 @@ class LeaseTtlRetry(BaseRetryStrategy):
 
 # The tasks. Each opens what it needs from the environment (DATABASE_URL, DOZOR_*) of the worker.
 
+@functools.cache
+def _prepared_database() -> str:
+    """The database URL, migrated and the registry synced once per worker process (not per
+    job: with hundreds of sources, syncing the registry would cost each crawl a round trip)."""
+    from jobs.tasks import prepare_database
+
+    return prepare_database()
+
+
 def crawl(source_id: str, since: str | None = None, until: str | None = None,
           origin: str = "site", mode: str = "scheduled") -> str:
     """Crawl one source (a backfill with since/until) unless paused; return the run's status."""
     from jobs.runner import CrawlRequest, run_crawl
-    from jobs.tasks import group_after_crawl, prepare_database
+    from jobs.tasks import group_after_crawl
     from serve.alerts.run import after_collection
     from storage.db import connect
     from storage.sources import paused_source_ids
 
     config = load_config()
-    url = prepare_database(config)
+    url = _prepared_database()
     with connect(url) as conn:
         paused = source_id in paused_source_ids(conn)
     if paused:
@@ -112,22 +122,19 @@ def crawl(source_id: str, since: str | None = None, until: str | None = None,
 
 def import_files(locations: list[str]) -> dict[str, str]:
     """`dozor import` as a job: the WARC files or URLs must be readable from the worker."""
-    from jobs.tasks import prepare_database
     from jobs.warc_import import WarcImport
 
-    config = load_config()
-    report = WarcImport(config, prepare_database(config)).import_files(tuple(locations))
+    report = WarcImport(load_config(), _prepared_database()).import_files(tuple(locations))
     return {s.source.id: s.status for s in report.sources.values()}
 
 
 def reprocess(source_id: str | None = None, since: str | None = None) -> dict[str, int]:
     """`dozor reprocess` as a job: the archive (DOZOR_DATA_DIR) must be the worker's."""
     from jobs.commands.archive import reprocess_articles
-    from jobs.tasks import prepare_database
     from storage.db import connect
 
     config = load_config()
-    with connect(prepare_database(config), autocommit=True) as conn:
+    with connect(_prepared_database(), autocommit=True) as conn:
         report = reprocess_articles(conn, config.archive_dir, source_id, _day(since))
     return {"articles": report.articles, "changed": report.changed,
             "missing": len(report.missing)}

@@ -207,3 +207,38 @@ def test_two_schedulers_elect_one_and_the_standby_takes_over_when_it_dies(
     assert took_over_s < 60
     assert "now the active scheduler" in processes.log("scheduler2")
     assert "crawl of slow_site enqueued" in processes.log("scheduler2")
+
+
+def dozor(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "jobs.cli", *args], cwd=PROJECT_ROOT,
+                          env={**os.environ, **env}, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_worker_runs_imports_retags_and_reprocessing_enqueued_from_the_command_line(
+    queue_env: dict[str, str], processes: Processes,
+) -> None:
+    sample = PROJECT_ROOT / "docs" / "sample" / "zakon_kz.warc.gz"
+    env = {**queue_env, "DOZOR_QUEUE": "0"}  # enqueueing works whatever the scheduler's mode
+    lines = [dozor(env, "enqueue", "import", str(sample)),
+             dozor(env, "enqueue", "retag", "--source", "zakon_kz"),
+             dozor(env, "enqueue", "reprocess", "--source", "zakon_kz")]
+    job_ids = [int(re.search(r"job (\d+)", line)[1]) for line in lines]  # type: ignore[index]
+    # Nothing runs until a worker does: the command only queued them.
+    with psycopg.connect(queue_env["DATABASE_URL"], autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+        processes.start("worker", "worker", "--concurrency", "1")
+        wait_for(lambda: conn.execute(
+            "SELECT count(*) FROM procrastinate_jobs WHERE id = ANY(%s) AND status IN"
+            " ('succeeded', 'failed')", (job_ids,)).fetchone() == (3,), 120, "the three jobs")
+        statuses = conn.execute("SELECT task_name, status FROM procrastinate_jobs"
+                                " WHERE id = ANY(%s) ORDER BY id", (job_ids,)).fetchall()
+        assert statuses == [("import", "succeeded"), ("retag", "succeeded"),
+                            ("reprocess", "succeeded")]
+        (stored_articles,) = conn.execute(
+            "SELECT count(*) FROM articles WHERE source_id = 'zakon_kz'").fetchone() or (0,)
+        assert stored_articles > 0
+        (mode,) = conn.execute("SELECT mode FROM crawl_runs WHERE source_id = 'zakon_kz'"
+                               ).fetchone() or ("",)
+        assert mode == "import"
