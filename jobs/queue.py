@@ -228,6 +228,9 @@ def run_worker(database_url: str, *, concurrency: int = WORKER_CONCURRENCY,
                                                            config.heartbeat_s))
             try:
                 await worker
+            except asyncio.CancelledError:
+                if not worker.cancelled():  # not our own stop (_stop): pass it on
+                    raise
             finally:
                 janitor.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

@@ -228,7 +228,7 @@ def test_a_worker_runs_imports_retags_and_reprocessing_enqueued_from_the_command
     # Nothing runs until a worker does: the command only queued them.
     with psycopg.connect(queue_env["DATABASE_URL"], autocommit=True) as conn:
         assert conn.execute("SELECT count(*) FROM articles").fetchone() == (0,)
-        processes.start("worker", "worker", "--concurrency", "1")
+        worker = processes.start("worker", "worker", "--concurrency", "1")
         wait_for(lambda: conn.execute(
             "SELECT count(*) FROM procrastinate_jobs WHERE id = ANY(%s) AND status IN"
             " ('succeeded', 'failed')", (job_ids,)).fetchone() == (3,), 120, "the three jobs")
@@ -242,3 +242,7 @@ def test_a_worker_runs_imports_retags_and_reprocessing_enqueued_from_the_command
         (mode,) = conn.execute("SELECT mode FROM crawl_runs WHERE source_id = 'zakon_kz'"
                                ).fetchone() or ("",)
         assert mode == "import"
+    # SIGTERM (docker stop): an idle worker leaves at once, cleanly.
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(timeout=30) == 0
+    assert "Traceback" not in processes.log("worker")
