@@ -24,8 +24,9 @@ from typing import IO, Any
 import psycopg
 import pytest
 
+from crawler.errors import ConfigError
 from crawler.sources import all_sources
-from jobs.queue import enqueue, open_queue
+from jobs.queue import enqueue, open_queue, queue_mode
 from jobs.scheduler import ALMATY, ENQUEUE_JOB, build_scheduler, stop_scheduler, sync_jobs
 from storage.db import scratch_database
 
@@ -246,3 +247,17 @@ def test_a_worker_runs_imports_retags_and_reprocessing_enqueued_from_the_command
     worker.send_signal(signal.SIGTERM)
     assert worker.wait(timeout=30) == 0
     assert "Traceback" not in processes.log("worker")
+
+
+@pytest.mark.parametrize(("value", "enqueues"), [("", False), ("0", False), ("1", True),
+                                                  ("yes", True), ("off", False)])
+def test_queue_mode_is_off_unless_asked(monkeypatch: pytest.MonkeyPatch, value: str,
+                                        enqueues: bool) -> None:
+    monkeypatch.setenv("DOZOR_QUEUE", value)
+    assert queue_mode() is enqueues
+
+
+def test_a_misspelt_queue_switch_is_refused_clearly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOZOR_QUEUE", "workers")
+    with pytest.raises(ConfigError, match="DOZOR_QUEUE must be 1 or 0, got 'workers'"):
+        queue_mode()
