@@ -137,7 +137,7 @@ def test_a_worker_killed_mid_crawl_leaves_its_crawl_to_the_other_worker(
         assert enqueue(app, "crawl", lock="crawl:slow_site", source_id="slow_site") is None
     assert job_id is not None
     with psycopg.connect(queue_env["DATABASE_URL"], autocommit=True) as conn:
-        wait_for(lambda: stored(conn)[0] >= 1, 60, "the first worker to store an article")
+        wait_for(lambda: stored(conn)[0] >= 1, 120, "the first worker to store an article")
         holder = lease_pid(conn, "source:slow_site")
         assert holder is not None
         victim = processes.by_pid(holder)
@@ -185,14 +185,14 @@ def test_two_schedulers_elect_one_and_the_standby_takes_over_when_it_dies(
     _make_slow_site_due(url)
     with psycopg.connect(url, autocommit=True) as conn:
         first = processes.start("scheduler1", "schedule")
-        wait_for(lambda: lease_pid(conn, "scheduler") == first.pid, 30,
+        wait_for(lambda: lease_pid(conn, "scheduler") == first.pid, 120,
                  "the first scheduler to become active")
         second = processes.start("scheduler2", "schedule", "--enqueue")
         processes.start("worker1", "worker")
         processes.start("worker2", "worker")
-        wait_for(lambda: "standby" in processes.log("scheduler2"), 30, "the standby scheduler")
+        wait_for(lambda: "standby" in processes.log("scheduler2"), 120, "the standby scheduler")
         # The active one enqueued the overdue crawl; a worker ran it.
-        wait_for(lambda: [r[0] for r in runs(conn)] == ["ok"], 60, "the enqueued crawl")
+        wait_for(lambda: [r[0] for r in runs(conn)] == ["ok"], 120, "the enqueued crawl")
         assert "crawl of slow_site enqueued" in processes.log("scheduler1")
         assert lease_pid(conn, "scheduler") == first.pid and second.poll() is None
 
@@ -202,7 +202,7 @@ def test_two_schedulers_elect_one_and_the_standby_takes_over_when_it_dies(
         wait_for(lambda: lease_pid(conn, "scheduler") == second.pid, 60,
                  "the standby scheduler to take over")
         took_over_s = time.monotonic() - killed_at
-        wait_for(lambda: len(runs(conn)) == 2 and runs(conn)[-1][0] == "ok", 60,
+        wait_for(lambda: len(runs(conn)) == 2 and runs(conn)[-1][0] == "ok", 120,
                  "the crawl enqueued by the new active scheduler")
         assert runs(conn)[-1] == ("ok", 0) and stored(conn) == (4, 4)
     assert took_over_s < 60
@@ -232,7 +232,7 @@ def test_a_worker_runs_imports_retags_and_reprocessing_enqueued_from_the_command
         worker = processes.start("worker", "worker", "--concurrency", "1")
         wait_for(lambda: conn.execute(
             "SELECT count(*) FROM procrastinate_jobs WHERE id = ANY(%s) AND status IN"
-            " ('succeeded', 'failed')", (job_ids,)).fetchone() == (3,), 120, "the three jobs")
+            " ('succeeded', 'failed')", (job_ids,)).fetchone() == (3,), 240, "the three jobs")
         statuses = conn.execute("SELECT task_name, status FROM procrastinate_jobs"
                                 " WHERE id = ANY(%s) ORDER BY id", (job_ids,)).fetchall()
         assert statuses == [("import", "succeeded"), ("retag", "succeeded"),
