@@ -220,7 +220,8 @@ class SchedulerLease:
         if lease is None and standby is not None:
             lease = self._wait_for_lease(standby)
         if lease is None:
-            self.conn.close()
+            if self.conn is not None:  # None: PostgreSQL went away while on standby
+                self.conn.close()
             raise SchedulerError(
                 f"another `dozor schedule` is already running on {redact_url(database_url)}"
             )
