@@ -4,7 +4,7 @@ learns from: each source's recent publication times and its last poll."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -59,3 +59,28 @@ def last_polls(conn: psycopg.Connection[Any]) -> dict[str, datetime]:
         " GROUP BY source_id", {"modes": list(POLLING_MODES)},
     ).fetchall()
     return {row[0]: row[1] for row in rows}
+
+
+# The freshness warning of `dozor status` (docs/operations.md, "Freshness and polling").
+MIN_ARTICLES_TO_JUDGE = 5  # fewer delays than this in the window say nothing about polling
+DEGRADED_FACTOR = 2.0  # the last day's median this many times the week's...
+DEGRADED_FLOOR_MINUTES = 30.0  # ...and above this (a week at 5 min, a day at 11 is no news)
+
+
+def freshness_warnings(fresh: SourceFreshness, expected: timedelta | None) -> list[str]:
+    """Sentences saying a source reaches Dozor late: the last day's median delay far worse
+    than the week's, or the week's median beyond `expected` (the longest a poll may wait)."""
+    warnings = []
+    week, day = fresh.p50_minutes_7d, fresh.p50_minutes_1d
+    if (week is not None and day is not None and fresh.articles_1d >= MIN_ARTICLES_TO_JUDGE
+            and float(day) > DEGRADED_FACTOR * float(week)
+            and float(day) > DEGRADED_FLOOR_MINUTES):
+        warnings.append(f"freshness degraded: median delay {day:.0f} min over the last day"
+                        f" ({fresh.articles_1d} articles), {week:.0f} min over 7 days: are runs"
+                        " failing or late? see `dozor runs`")
+    if (week is not None and expected is not None and fresh.articles_7d >= MIN_ARTICLES_TO_JUDGE
+            and float(week) > expected.total_seconds() / 60):
+        warnings.append(f"articles arrive late: median delay {week:.0f} min over 7 days, more"
+                        f" than the {expected.total_seconds() / 60:.0f} min a poll may wait:"
+                        " is `dozor schedule` keeping up, or does the site list items late?")
+    return warnings
