@@ -1,6 +1,6 @@
 """`/api/freshness`: how long after publication each source's articles reach Dozor."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: FastAPI resolves the local `Conn` alias at runtime.
 
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
