@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import pickle
 from datetime import UTC, datetime, timedelta
 
@@ -104,7 +105,7 @@ def test_the_trigger_follows_the_plan_survives_pickling_and_names_its_cron() -> 
     while moment < NOW.replace(hour=0) + timedelta(days=1):
         fires.append(moment)
         moment = copy.get_next_fire_time(moment, moment)
-    gaps = [b - a for a, b in zip(fires, fires[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(fires)]
     assert max(gaps) <= timedelta(hours=2)  # the cron's pace, at night too
     mornings = [g for a, g in zip(fires, gaps, strict=False) if 9 <= a.hour < 11]
     assert max(mornings) < timedelta(minutes=30)
