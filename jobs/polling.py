@@ -6,7 +6,7 @@ frozen clock and replayed by bench/bench_polling.py on real publication times.
 The policy, in three steps:
 1. `hourly_rates`: items a source published per hour of day (Asia/Almaty), averaged over the
    days learned from.
-2. `plan_polls`: spend a budget of polls per day over the 24 hours in proportion to the square
+2. `plan_polls`: spend up to a budget of polls per day over the 24 hours in proportion to the square
    root of each hour's rate (the allocation that minimises the mean publication->seen delay
    when an hour polled n times leaves its items waiting 1/(2n) h on average), each hour's
    interval kept between the source's bounds: never shorter than `min_interval` (politeness),
@@ -17,7 +17,6 @@ The policy, in three steps:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -108,9 +107,12 @@ def plan_polls(rates: tuple[float, ...], bounds: PollBounds,
     # The ceiling alone may spend the budget (or more): the cron wins, never fewer polls.
     if sum(polls(0.0)) >= total:
         return _plan(polls(0.0))
-    if sum(polls(math.inf)) <= total:
-        return _plan(polls(math.inf))
-    low, high = 0.0, most / min(weights)
+    # Budget is a cap, not a target: once the busiest hour is at the shortest interval, more
+    # polls would only go to hours the history says are quiet.
+    high = most / max(weights)
+    if sum(polls(high)) <= total:
+        return _plan(polls(high))
+    low = 0.0
     for _ in range(60):  # bisection on the scale: the clamped sum grows with it
         middle = (low + high) / 2
         low, high = (middle, high) if sum(polls(middle)) < total else (low, middle)

@@ -40,11 +40,16 @@ def test_rates_are_counted_per_hour_of_the_day_in_almaty() -> None:
 
 
 def test_the_budget_goes_to_the_publishing_hours_within_the_bounds() -> None:
-    plan = plan_polls(hourly_rates(busy_mornings(), 14), BOUNDS, budget=30)
-    assert plan.polls_per_day == pytest.approx(30, rel=1e-6)
+    rates = hourly_rates(busy_mornings(), 14)
+    plan = plan_polls(rates, BOUNDS, budget=18)
+    assert plan.polls_per_day == pytest.approx(18, rel=1e-6)
     morning, night = plan.interval_at(NOW.replace(hour=10)), plan.interval_at(NOW)
     assert morning < timedelta(minutes=30) < night
     assert all(15 * 60 <= s <= 2 * 3600 for s in plan.intervals_s)
+    # A budget is a cap: once the mornings are polled every 15 minutes (the politeness bound),
+    # the rest is not spent on hours that published nothing.
+    plan = plan_polls(rates, BOUNDS, budget=30)
+    assert plan.polls_per_day == 3 * 4 + 21 * 0.5
 
 
 def test_the_cron_is_the_ceiling_even_when_it_costs_more_than_the_budget() -> None:
@@ -53,15 +58,19 @@ def test_the_cron_is_the_ceiling_even_when_it_costs_more_than_the_budget() -> No
     assert set(plan.intervals_s) == {2 * 3600.0}
     # And a budget beyond the politeness bound polls every 15 minutes, no more.
     plan = plan_polls(hourly_rates(busy_mornings(), 14), BOUNDS, budget=1000)
-    assert set(plan.intervals_s) == {15 * 60.0}
+    assert plan.interval_at(NOW.replace(hour=9)) == timedelta(minutes=15)
 
 
-def test_without_a_budget_a_busy_source_gets_one_poll_per_two_items() -> None:
+def test_without_a_budget_a_source_gets_up_to_one_poll_per_two_items() -> None:
     # 18 items a day: 9 polls a day would be fewer than the 2-hourly ceiling's 12.
     assert plan_polls(hourly_rates(busy_mornings(), 14), BOUNDS).polls_per_day == pytest.approx(12)
-    # 72 items a day: 36 polls.
-    busy = hourly_rates(busy_mornings(per_hour=24), 14)
-    assert plan_polls(busy, BOUNDS).polls_per_day == pytest.approx(36)
+    # 51 items a day (10 an hour at 09-12, 1 an hour otherwise): up to 25.5 polls, all spent.
+    spread = busy_mornings(per_hour=10) + [
+        (NOW - timedelta(days=d)).replace(hour=h, minute=30)
+        for d in range(1, 15) for h in range(24) if h not in (9, 10, 11)]
+    plan = plan_polls(hourly_rates(spread, 14), BOUNDS)
+    assert plan.polls_per_day == pytest.approx(25.5)
+    assert plan.interval_at(NOW.replace(hour=10)) < plan.interval_at(NOW.replace(hour=20))
 
 
 def test_too_little_history_keeps_the_cron_and_bad_bounds_are_refused() -> None:
