@@ -39,8 +39,9 @@ def seed_busy_mornings(db: Conn, source_id: str) -> None:
         [(source_id, f"https://busy.test/{i}", t, "minute", t, t, row[0])
          for i, t in enumerate(times)]
         # Day-only dates (midnight) must not teach the policy that the source publishes at 00.
-        + [(source_id, f"https://busy.test/day/{i}", today - timedelta(days=i), "day",
-            today, today, row[0]) for i in range(1, 15)])
+        # (24 a day: counted, they would make 00:00-01:00 as busy as a morning hour.)
+        + [(source_id, f"https://busy.test/day/{i}/{k}", today - timedelta(days=i), "day",
+            today, today, row[0]) for i in range(1, 15) for k in range(24)])
 
 
 def test_replanning_puts_a_learned_plan_on_the_stored_job_and_a_restart_keeps_it(
