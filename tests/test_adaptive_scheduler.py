@@ -9,9 +9,11 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 from apscheduler.events import EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.triggers.cron import CronTrigger
+from click.testing import CliRunner
 
 from crawler.sources import get_source
 from jobs.adaptive import AdaptivePollTrigger, replan_polls
+from jobs.cli import dozor
 from jobs.polling import ALMATY, PollPlan
 from jobs.scheduler import build_scheduler, crawl_job_id, stop_scheduler, sync_jobs
 
@@ -68,6 +70,10 @@ def test_replanning_puts_a_learned_plan_on_the_stored_job_and_a_restart_keeps_it
         next_run = job.next_run_time
     finally:
         stop_scheduler(first)
+
+    listed = CliRunner().invoke(dozor, ["schedule", "list"], catch_exceptions=False).output
+    line = next(line for line in listed.splitlines() if line.startswith("tengrinews_kz "))
+    assert line.endswith("adaptive: 22 polls a day, every 15-120 min"), line
 
     # A restart reads the plan back from PostgreSQL; the same registry and the same history
     # change nothing, and the job keeps its next run time.

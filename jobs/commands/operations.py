@@ -15,7 +15,7 @@ import click
 
 from crawler.config import load_config
 from crawler.sources import all_sources, get_source
-from jobs.adaptive import source_bounds
+from jobs.adaptive import AdaptivePollTrigger, source_bounds
 from jobs.logs import configure_logging
 from jobs.runner import CrawlRequest, RunOutcome, exit_on_termination, run_crawl
 from jobs.scheduler import (
@@ -81,6 +81,8 @@ def schedule_list() -> None:
         job = jobs.get(crawl_job_id(source.id))
         if job is not None:
             next_run, note = _almaty(job.next_run_time), ""
+            if isinstance(job.trigger, AdaptivePollTrigger):
+                note = _plan_note(job.trigger)
             if job.next_run_time is not None and job.next_run_time < now:
                 note = "overdue: runs when the scheduler is up"
         else:
@@ -89,6 +91,12 @@ def schedule_list() -> None:
         if source.id in paused:
             note = f"paused (`dozor resume {source.id}`)"
         click.echo(f"{source.id:<22} {source.schedule:<14} {next_run:<24} {note}".rstrip())
+
+
+def _plan_note(trigger: AdaptivePollTrigger) -> str:
+    minutes = [s / 60 for s in trigger.plan.intervals_s]
+    return (f"adaptive: {trigger.plan.polls_per_day:.0f} polls a day, every"
+            f" {min(minutes):.0f}-{max(minutes):.0f} min")
 
 
 def _run_one(source_id: str) -> None:
