@@ -150,7 +150,7 @@ def main() -> None:
         (f"fixed, evenly {same:.0f} a day (same cost as above)", score(times, None, every(same))),
         ("adaptive, budget 12, cron 0 */6 ceiling", score(times, adaptive("0 */6 * * *", 12))),
         ("adaptive, budget 12, cron 0 */12 ceiling", score(times, adaptive("0 */12 * * *", 12))),
-        ("adaptive, budget 12, 0 */12 ceiling, polls ~ rate",
+        ("adaptive, budget 12, 0 */12, polls ~ rate",
          score(times, adaptive("0 */12 * * *", 12, 1.0))),
         ("fixed, evenly 12 a day", score(times, None, every(12))),
     ]
