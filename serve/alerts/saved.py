@@ -1,7 +1,8 @@
 """The saved_searches table: an analyst's query, filters and where to send what is new.
 
 Written by the owner's connection (`dozor alerts ...`) or, from the web page, by a connection
-that took the `dozor_alert_editor` role, which may change this table and nothing else.
+that took the database's `<database>_alert_editor` role, which may change this table and
+nothing else.
 """
 
 from __future__ import annotations
