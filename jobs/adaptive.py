@@ -19,6 +19,7 @@ import psycopg
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.errors import DatabaseUnavailableError, first_line
 from crawler.sources import Source
@@ -140,8 +141,8 @@ def start_adaptive_polling(scheduler: BaseScheduler, database_url: str, sources:
     def replan() -> None:
         try:
             changes = replan_polls(scheduler, database_url, sources, job_id_of)
-        except (psycopg.Error, DatabaseUnavailableError) as exc:
-            # The plans in the job store stand; the next replan learns again.
+        except (psycopg.Error, SQLAlchemyError, DatabaseUnavailableError) as exc:
+            # The plans in the job store (SQLAlchemy's) stand; the next replan learns again.
             log.warning("polling plans not learned: %s", first_line(exc))
             return
         for change in changes:
