@@ -28,7 +28,8 @@ from serve import export
 from serve.article import ArticleView, evidence_rules, load_article_view
 from serve.i18n import DEFAULT_UI, UI_LANGUAGES, UI_NAMES, messages, negotiate, ui_language
 from serve.labels import catalog
-from serve.search import ALMATY, MAX_QUERY_CHARS, SearchRequest
+from serve.query import MAX_QUERY_CHARS
+from serve.request import ALMATY, SearchRequest
 from storage.db import role_name
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,8 @@ from psycopg.types.json import Jsonb
 
 from crawler.errors import SearchQueryError
 from serve.i18n import UI_LANGUAGES
-from serve.search import MAX_QUERY_CHARS, Filters, parse_query, validate_filters
+from serve.query import MAX_QUERY_CHARS, parse_query
+from serve.request import Filters, validate_filters
 
 KINDS = ("matches", "spikes")
 FILTER_FIELDS = ("topics", "subtopics", "sources", "langs", "regions")
