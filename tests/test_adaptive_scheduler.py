@@ -95,9 +95,12 @@ def test_replanning_puts_a_learned_plan_on_the_stored_job_and_a_restart_keeps_it
         stop_scheduler(second)
 
 
-def test_a_stored_adaptive_job_fires_at_the_plans_pace_not_the_crons(database_url: str) -> None:
+def test_a_stored_adaptive_job_fires_at_the_plans_pace_not_the_crons(
+    database_url: str, db: Conn,
+) -> None:
     # A daily cron, a plan of one poll a second: the real scheduler (its PostgreSQL store,
-    # its thread pool, coalescing and misfire grace) fires it every second.
+    # its thread pool, coalescing and misfire grace) fires it every second. (`db` empties the
+    # job table first: no crawl job another test stored runs in this scheduler.)
     FIRED.clear()
     daily = CronTrigger.from_crontab("0 6 * * *", timezone=ALMATY)
     scheduler = build_scheduler(database_url)
