@@ -1,14 +1,15 @@
 """Incremental by design, and one row per article: real passes over saved sites.
 
 On the incremental test site: pass 1 stores the site. Pass 2, nothing having changed, must
-fetch no article page, read the feed and the sitemap with conditional requests (answered
-304), skip the sitemap and the listing (the feed shows nothing new and they were read minutes
-ago) and take robots.txt from the copy pass 1 kept: one request. Before pass 3 the article
-only the listing shows is deleted, as if it were new, and the last readings set 7 hours back:
-pass 3 must read the sitemap (conditionally) and the listing and fetch that page and no
-other. Before pass 4 an article the feed lists is deleted and the feed's validators
-forgotten (the feed changed): the listing is read at once. Then every registered source is crawled twice: the second pass must fetch no article
-page and send at most two requests. `bench/bench_incremental.py` prints what each pass costs.
+fetch no article page, read the feed with a conditional request (answered 304), skip the
+sitemap and the listing (the feed shows nothing new and they were read minutes ago) and take
+robots.txt from the copy pass 1 kept: one request. Before pass 3 the article only the listing
+shows is deleted, as if it were new, and the last readings set 7 hours back: pass 3 must read
+the sitemap (conditionally) and the listing, and fetch that page and no other. Before pass 4
+an article the feed lists is deleted and the feed's validators forgotten (the feed changed):
+the listing is read at once. Then every registered source is crawled twice: the second pass
+must fetch no article page and send at most two requests. `bench/bench_incremental.py`
+prints what each pass costs.
 """
 
 from __future__ import annotations
