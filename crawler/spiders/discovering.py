@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
@@ -310,7 +311,8 @@ class DiscoveryMixin:
         if listing is None or "{page}" not in listing.url or not links:
             return
         if self.backfill:
-            self.progress(f"listing page {page} of {response.url}", len(links), oldest)
+            host = urlsplit(response.url).hostname
+            self.progress(f"listing page {page} of {host}", len(links), oldest)
             if self.reached_since(oldest):
                 return
         elif self.any_known(links):
