@@ -43,15 +43,9 @@ from crawler.tagging.stem import search_terms
 from serve.connection import connect_read_only
 from serve.evaluate import CORPUS_DIR
 from serve.highlight import hit_highlights
-from serve.search import (
-    Filters,
-    SearchRequest,
-    parse_query,
-    parse_when,
-    search,
-    search_statement,
-    walks_dates,
-)
+from serve.query import parse_query
+from serve.request import Filters, SearchRequest, parse_when
+from serve.search import search, search_statement, walks_dates
 from serve.stats import count_by
 from storage.db import resolve_database_url, scratch_database
 

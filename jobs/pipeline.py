@@ -303,6 +303,9 @@ class StorePipeline:
         errors = list(stats.get("dozor/errors") or [])
         plain_stats = {k: _jsonable(v) for k, v in stats.items()}
         report = {"counts": counts, "errors": errors, "stats": plain_stats,
+                  # Anything but 'finished' (start_error, a closespider limit, …) means the
+                  # crawl did not read all it was to read: the runner says so on the run.
+                  "finish_reason": reason,
                   # Saved by the runner only if it judges the run ok (see jobs/runner.py).
                   "validators": spider.new_validators}
         if self.stats_file:

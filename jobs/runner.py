@@ -41,7 +41,7 @@ from crawler.errors import (
 from crawler.extract.dates import ALMATY
 from crawler.sources import get_source
 from jobs.logs import bound_run_id, forward_line
-from jobs.verdicts import ending_detail, judge_run, run_reason
+from jobs.verdicts import ended_early, ending_detail, judge_run, run_reason
 from storage.db import connect
 from storage.leases import (
     Lease,
@@ -297,7 +297,7 @@ def _supervise(
                 _stop_requests.discard(stop_request)
             stderr_tail = stderr.text()
         report = _read_report(stats_file)
-    status = judge_run(report["counts"] if report else {}, exit_code, ending)
+    status = judge_run(report["counts"] if report else {}, exit_code, ending, ended_early(report))
     detail = ending_detail(ending, exit_code, limit, keeper.lost, report, stderr_tail)
     unarchived = int(((report or {}).get("stats") or {}).get("dozor/archive_failed") or 0)
     if unarchived and status == "ok":

@@ -11,7 +11,19 @@ from storage.runs import CrawlRun
 FAILED_STATUSES = ("failed", "timeout", "killed", "lost")
 
 
-def judge_run(counts: dict[str, int], exit_code: int | None, ending: str | None) -> str:
+# How Scrapy closes a spider that read everything it was to read; Dozor's own early closings
+# (a lost lease, a dead runner) have their own endings.
+FINISHED = "finished"
+
+
+def ended_early(report: dict[str, Any] | None) -> str | None:
+    """The crawl's finish reason when it is not 'finished' (start_error, closespider_…)."""
+    reason = (report or {}).get("finish_reason")
+    return str(reason) if reason and reason != FINISHED else None
+
+
+def judge_run(counts: dict[str, int], exit_code: int | None, ending: str | None,
+              early: str | None = None) -> str:
     """A run's status from what it stored and reported, not from the crawler's exit code."""
     if ending in ("timeout", "lost"):
         return ending
@@ -19,7 +31,7 @@ def judge_run(counts: dict[str, int], exit_code: int | None, ending: str | None)
         return "killed"
     read = sum(counts.get(k, 0) for k in ("new", "updated", "unchanged", "skipped"))
     trouble = sum(counts.get(k, 0) for k in ("failed", "rejected", "discovery_failed"))
-    if exit_code not in (0, None):
+    if exit_code not in (0, None) or early:
         return "partial" if read else "failed"
     if trouble == 0:
         return "ok"
@@ -44,6 +56,9 @@ def ending_detail(
         return f"the crawl process was killed by {name}{why}"
     if report is None:
         return f"crawl exited {exit_code} without a report: {stderr_tail[-300:]}"
+    early = ended_early(report)
+    if early:
+        return f"the crawl ended early ({early}): not everything was read"
     return None
 
 

@@ -35,17 +35,9 @@ from serve.feed import atom_feed
 from serve.highlight import Segment, hit_highlights
 from serve.history import HistoryOut, history_out
 from serve.labels import catalog
-from serve.search import (
-    ALMATY,
-    MAX_PAGE_SIZE,
-    MAX_QUERY_CHARS,
-    Filters,
-    Hit,
-    SearchRequest,
-    get_article,
-    parse_when,
-    search,
-)
+from serve.query import MAX_QUERY_CHARS
+from serve.request import ALMATY, MAX_PAGE_SIZE, Filters, SearchRequest, parse_when
+from serve.search import Hit, get_article, search
 from serve.stats import ALL_DIMENSIONS, DIMENSIONS, CountTable, count_by, key_name
 from serve.workbench import UiCookie, UiParam, add_workbench_routes, request_ui
 

@@ -23,7 +23,7 @@ from crawler.config import load_config
 from crawler.errors import DozorError
 from serve.i18n import Messages, messages, translations
 from serve.labels import catalog
-from serve.search import ALMATY
+from serve.request import ALMATY
 
 HOOK_ENV = "DOZOR_DIGEST_HOOK"
 # A delivery command that hangs must not hold the scheduler forever.

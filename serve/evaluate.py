@@ -38,7 +38,8 @@ from crawler.errors import DozorError
 from crawler.items import Article, content_hash
 from crawler.tagging.apply import analyse_article
 from crawler.tagging.normalize import normalize_text
-from serve.search import Filters, SearchRequest, search
+from serve.request import Filters, SearchRequest
+from serve.search import search
 from storage.articles import store_article
 
 CORPUS_DIR = PROJECT_ROOT / "tests" / "fixtures" / "search"

@@ -12,7 +12,9 @@ from psycopg import sql
 
 from serve.i18n import N_, messages
 from serve.labels import Catalog, catalog
-from serve.search import Filters, parse_query, validate_filters, where_clause
+from serve.query import parse_query
+from serve.request import Filters, validate_filters
+from serve.search import where_clause
 
 Dimension = Literal["day", "week", "region", "source", "lang"]
 DIMENSIONS: tuple[Dimension, ...] = ("week", "region", "source")

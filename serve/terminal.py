@@ -9,7 +9,9 @@ from typing import IO
 from serve.article import ArticleView, evidence_rules
 from serve.i18n import messages
 from serve.labels import catalog
-from serve.search import ALMATY, Hit, ParsedQuery
+from serve.query import ParsedQuery
+from serve.request import ALMATY
+from serve.search import Hit
 
 TABLE_TITLE_CHARS = 72
 BODY_WIDTH = 100

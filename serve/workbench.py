@@ -2,7 +2,8 @@
 archived page, and saved searches.
 
 Reads go through the app's read-only pool. Saved searches are written through a connection
-that took the `dozor_alert_editor` role (it may change saved_searches and nothing else); a
+that took this database's `<database>_alert_editor` role (it may change saved_searches and
+nothing else; migration 0060); a
 server where the login may not take it answers 403, and `dozor alerts` manages them instead.
 """
 
@@ -27,13 +28,14 @@ from serve import export
 from serve.article import ArticleView, evidence_rules, load_article_view
 from serve.i18n import DEFAULT_UI, UI_LANGUAGES, UI_NAMES, messages, negotiate, ui_language
 from serve.labels import catalog
-from serve.search import ALMATY, MAX_QUERY_CHARS, SearchRequest
+from serve.query import MAX_QUERY_CHARS
+from serve.request import ALMATY, SearchRequest
+from storage.db import role_name
 
 log = logging.getLogger(__name__)
 
 WEB_DIR = Path(__file__).with_name("web")
 UI_COOKIE = "dozor_ui"
-EDITOR_ROLE = "dozor_alert_editor"
 # The archived page is someone else's HTML: shown in a sandbox without scripts, forms,
 # plugins or network (no images or styles from its site either), never as part of this app.
 ARCHIVE_POLICY = (
@@ -253,18 +255,19 @@ def saved_out(saved: Any) -> SavedSearchOut:
 
 
 def editor_connection(database_url: str) -> psycopg.Connection[Any]:
-    """A connection acting as dozor_alert_editor, or 403 when this login may not take it."""
+    """A connection acting as <database>_alert_editor, or 403 when this login may not take it."""
     conn = psycopg.connect(database_url, autocommit=True, connect_timeout=10,
                            application_name="dozor-api-alerts")
+    editor = role_name(conn, "alert_editor")
     row = conn.execute(
         "SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles WHERE rolname = %s",
-        (EDITOR_ROLE,)).fetchone()
+        (editor,)).fetchone()
     if not (row and row[0]):
         conn.close()
         raise HTTPException(status_code=403, detail=(
-            f"this server's login may not take the role {EDITOR_ROLE}: manage saved searches"
+            f"this server's login may not take the role {editor}: manage saved searches"
             " with `dozor alerts` (docs/analysts.md)"))
-    conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(EDITOR_ROLE)))
+    conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(editor)))
     return conn
 
 
@@ -383,7 +386,7 @@ def _add_saved_search_routes(app: FastAPI, database_url: str) -> None:
 
     @app.get("/api/saved-searches", response_model=list[SavedSearchOut], tags=["alerts"])
     def saved_searches() -> list[SavedSearchOut]:
-        """The saved searches with alerts (needs the dozor_alert_editor role)."""
+        """The saved searches with alerts (needs the database's alert editor role)."""
         with editor_connection(database_url) as conn:
             return [saved_out(s) for s in list_saved(conn)]
 

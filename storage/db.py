@@ -92,12 +92,13 @@ def connect(url: str, *, autocommit: bool = False) -> psycopg.Connection[tuple[o
         ) from exc
 
 
-# The kinds of per-database role migration 0011 makes: <database>_analyst, <database>_reader.
-ROLE_KINDS = ("analyst", "reader")
+# The kinds of per-database role migrations 0011 and 0060 make: <database>_analyst,
+# <database>_reader, <database>_alert_editor.
+ROLE_KINDS = ("analyst", "reader", "alert_editor")
 
 
 def database_role(database: str, kind: str) -> str:
-    """The name of a database's analyst or reader role, as SQL's dozor_role_name() gives it."""
+    """A database's analyst, reader or alert editor role name, as SQL's dozor_role_name()."""
     if len(database.encode()) + 1 + len(kind) <= 63:
         return f"{database}_{kind}"
     # Role names stop at 63 bytes: a longer name is replaced by its digest.

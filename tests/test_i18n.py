@@ -6,12 +6,12 @@ import re
 
 import pytest
 
+from serve.catalogues import extract_messages
 from serve.i18n import (
     PROJECT_ROOT,
     SOURCES,
     UI_LANGUAGES,
     cli_language,
-    extract_messages,
     messages,
     negotiate,
     read_catalog,
@@ -31,11 +31,12 @@ def test_every_message_in_the_code_is_translated(lang: str) -> None:
     held = {_key(str(m.id), m.context): m for m in read_catalog(lang) if m.id}
     missing = wanted - set(held)
     assert not missing, (
-        f"messages not in serve/locale/{lang}: run `python -m serve.i18n update` and translate:"
+        f"messages not in serve/locale/{lang}: run `python -m serve.catalogues update` and"
+        " translate:"
         f" {sorted(missing)[:5]}")
     stale = set(held) - wanted
     assert not stale, (
-        f"messages no longer used: `python -m serve.i18n update` ({sorted(stale)[:5]})")
+        f"messages no longer used: `python -m serve.catalogues update` ({sorted(stale)[:5]})")
     untranslated = [k for k, m in held.items() if not m.string]
     assert not untranslated, f"untranslated in {lang}: {untranslated[:5]}"
     for key, message in held.items():

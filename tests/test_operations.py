@@ -115,9 +115,9 @@ def test_status_warns_when_a_source_goes_quiet_fails_in_a_row_or_stops_extractin
     # zakon_kz gave 40 articles over the past month, none this week, and has not run for 10 days.
     _add_run(db, "zakon_kz", "ok", days_ago=10)
     _add_articles(db, "zakon_kz", 40, days_ago=12)
-    # The slow site ran fine until two failures in a row; this week 6 of its 10 articles came
-    # out empty where none did before: its layout changed.
-    for status, days_ago in (("ok", 3), ("failed", 2), ("timeout", 0.1)):
+    # The slow site ran fine until three failures in a row (a run that lost its lease is one);
+    # this week 6 of its 10 articles came out empty where none did before: its layout changed.
+    for status, days_ago in (("ok", 3), ("failed", 2), ("lost", 1), ("timeout", 0.1)):
         _add_run(db, slow_site, status, days_ago)
     _add_articles(db, slow_site, 10, days_ago=20)
     _add_articles(db, slow_site, 4, days_ago=1)
@@ -133,7 +133,7 @@ def test_status_warns_when_a_source_goes_quiet_fails_in_a_row_or_stops_extractin
     slow = source_block(report, slow_site)
     assert slow[0].split()[3:] == ["timeout", *slow[0].split()[4:6], "10", "60%"]
     last_success = (datetime.now(UTC) - timedelta(days=3)).astimezone(ALMATY).strftime("%Y-%m-%d")
-    assert slow[1].startswith(f"! 2 failed runs in a row (last success {last_success}")
+    assert slow[1].startswith(f"! 3 failed runs in a row (last success {last_success}")
     assert slow[2] == ("! extraction failing: 6 of 10 articles in 7 days not 'ok' (60%, was 0%):"
                        " has the site's layout changed?")
     assert len(slow) == 3

@@ -260,10 +260,16 @@ def test_dozor_schedule_catches_up_logs_run_ids_and_a_sigterm_stops_and_records_
     assert took < 25, "the crawl was stopped, not waited for"
 
     lines = [json.loads(line) for line in log_file.read_text("utf-8").splitlines() if line]
+    # Another source's cron may fall inside the test (tg_police_of_kz every 30 minutes, others
+    # at :20 past every third hour): every crawl line carries the id of a recorded run, and the
+    # slow site's run has its own lines.
+    recorded = {row[0] for row in db.execute("SELECT id FROM crawl_runs")}
     crawl_lines = [ln for ln in lines if ln["logger"].startswith(("scrapy", "crawler"))]
-    assert crawl_lines and {ln["run_id"] for ln in crawl_lines} == {run_id}
+    assert {ln["run_id"] for ln in crawl_lines} <= recorded
+    assert any(ln["run_id"] == run_id for ln in crawl_lines)
     runner_lines = [ln for ln in lines if ln["logger"] == "jobs.runner"]
-    assert runner_lines and {ln["run_id"] for ln in runner_lines} == {run_id}
+    assert {ln["run_id"] for ln in runner_lines} <= recorded
+    assert any(ln["run_id"] == run_id for ln in runner_lines)
     messages = [ln["message"] for ln in lines]
     assert "received SIGTERM" in messages and messages[-1] == "scheduler stopped"
 

@@ -20,14 +20,9 @@ from crawler.errors import SearchQueryError
 from jobs.cli import dozor
 from serve.evaluate import corpus_sha256, evaluate, load_corpus, store_corpus
 from serve.highlight import hit_highlights
-from serve.search import (
-    ALMATY,
-    Filters,
-    SearchRequest,
-    parse_query,
-    parse_when,
-    search,
-)
+from serve.query import parse_query
+from serve.request import ALMATY, Filters, SearchRequest, parse_when
+from serve.search import search
 from tests.analyst_seed import SEED, empty_tables, published_at, seed_now
 
 FLOORS_PATH = Path(__file__).parent / "fixtures" / "search" / "floors.json"

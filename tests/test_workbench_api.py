@@ -272,12 +272,19 @@ def test_saved_searches_from_the_page_go_through_their_own_role(
     assert api.get("/api/saved-searches").json() == []
 
     with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("SET ROLE dozor_alert_editor")
+        editor = role_name(conn, "alert_editor")
+        assert editor.endswith("_alert_editor") and editor != "dozor_alert_editor"
+        conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(editor)))
+        assert conn.execute("SELECT count(*) FROM saved_searches").fetchone() == (0,)
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("UPDATE articles SET title = 'x'")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("INSERT INTO alert_deliveries (saved_search_id, alert_key, status)"
                          " VALUES (1, 'x', 'sent')")
+        # It reads what the reader reads: articles, never the crawl's internals.
+        conn.execute("SELECT count(*) FROM articles")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT * FROM crawl_runs")
         conn.execute("RESET ROLE")
         # The analysts' role of this database (migration 0011).
         conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(role_name(conn, "analyst"))))

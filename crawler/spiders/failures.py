@@ -23,6 +23,7 @@ from crawler.politeness import (
     record_error,
     retry_after_seconds,
 )
+from crawler.sources import Source
 
 
 def _status(failure: Failure) -> int | None:
@@ -36,6 +37,7 @@ class FailureMixin:
 
     crawler: Crawler
     logger: logging.LoggerAdapter[logging.Logger]
+    source: Source
 
     def _reject(self, url: str, message: str, *, article: bool = False) -> None:
         """A refused document: an article link's outcome, or a failed discovery document."""
@@ -52,12 +54,18 @@ class FailureMixin:
         """Defined by DiscoveryMixin: a listing, sitemap or archive was read."""
         raise NotImplementedError
 
-    def callback_failed(self, failure: Failure, response: Response) -> None:
+    def callback_failed(self, failure: Failure, response: Response | None) -> None:
         """A parse callback raised (a bug, or input no parser refused cleanly): counted and
-        recorded, never only a line in the log."""
+        recorded, never only a line in the log. Without a response, the spider's start raised:
+        the discovery it was to start is lost, and the crawl closes with 'start_error'."""
+        error = failure.value
+        if response is None:
+            self.crawler.stats.inc_value("dozor/discovery_failed")
+            message = f"could not start: {exception_summary(error) if error else failure}"
+            record_error(self.crawler, "discovery", self.source.home, message)
+            return
         request = response.request
         article_url = request.meta.get("canonical_url") if request is not None else None
-        error = failure.value
         message = f"could not parse: {exception_summary(error) if error else failure}"
         self.crawler.stats.inc_value("dozor/failed" if article_url else "dozor/discovery_failed")
         record_error(self.crawler, "parse", article_url or response.url, message)

@@ -17,7 +17,7 @@ def alerts() -> None:
     """Saved searches with alerts: after each collection, new stories are sent once each.
 
     Saved searches are written by this command (the database owner's login) or from the web
-    page through the dozor_alert_editor role; the analysts' read-only role cannot see them.
+    page through the <database>_alert_editor role; the analysts' read-only role cannot see them.
     """
 
 

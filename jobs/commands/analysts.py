@@ -13,7 +13,8 @@ import click
 from jobs.tasks import prepare_read_database
 from serve.connection import connect_read_only
 from serve.i18n import UI_LANGUAGES, cli_language, messages
-from serve.search import MAX_OFFSET, ORDERS, Filters, SearchRequest, parse_when, search
+from serve.request import MAX_OFFSET, ORDERS, Filters, SearchRequest, parse_when
+from serve.search import search
 
 # The terminal table shows at most this many rows; exports have no limit (every match).
 MAX_CLI_ROWS = 10_000

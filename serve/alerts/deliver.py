@@ -24,7 +24,7 @@ from serve.alerts.find import AlertItem
 from serve.alerts.saved import SavedSearch
 from serve.i18n import messages
 from serve.labels import catalog
-from serve.search import ALMATY
+from serve.request import ALMATY
 
 SMTP_TIMEOUT_S = 30
 WEBHOOK_TIMEOUT_S = 15

@@ -19,7 +19,9 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from serve.alerts.saved import SavedSearch
-from serve.search import ALMATY, parse_query, where_clause
+from serve.query import parse_query
+from serve.request import ALMATY
+from serve.search import where_clause
 
 FRESH_DAYS = 7
 FRESH_DAYS_ENV = "DOZOR_ALERT_MAX_AGE_DAYS"

@@ -1,7 +1,8 @@
 """The saved_searches table: an analyst's query, filters and where to send what is new.
 
 Written by the owner's connection (`dozor alerts ...`) or, from the web page, by a connection
-that took the `dozor_alert_editor` role, which may change this table and nothing else.
+that took the database's `<database>_alert_editor` role, which may change this table and
+nothing else.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from psycopg.types.json import Jsonb
 
 from crawler.errors import SearchQueryError
 from serve.i18n import UI_LANGUAGES
-from serve.search import MAX_QUERY_CHARS, Filters, parse_query, validate_filters
+from serve.query import MAX_QUERY_CHARS, parse_query
+from serve.request import Filters, validate_filters
 
 KINDS = ("matches", "spikes")
 FILTER_FIELDS = ("topics", "subtopics", "sources", "langs", "regions")

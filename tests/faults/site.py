@@ -46,7 +46,7 @@ XXE = b"""<?xml version="1.0"?>
 
 # Healthy hosts whose crawls must last a few seconds in phase 1 (to be killed, stopped or have
 # their database taken away midway): more articles, each answered after a delay.
-FAST_HOSTS = ("down", "dns", "race", "db-late", "warc", "warc-tmpfs")
+FAST_HOSTS = ("down", "dns", "race", "db-late", "warc", "warc-tmpfs", "start")
 SLOW_ARTICLES = 12
 # The process faults share one site, each case's run stopping early: enough for all of them;
 # a restart of PostgreSQL must happen well inside one run, however loaded the machine.

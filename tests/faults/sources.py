@@ -10,6 +10,7 @@ Caveats: registered only through DOZOR_SOURCE_MODULES=tests.faults.sources, by t
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from crawler.sources import Feed, GovKzApi, Listing, Sitemap, Source
 from tests.faults.cases import ARTICLES_HOST, DOMAIN, GROUPS, Fault
@@ -52,7 +53,15 @@ def healthy_source(name: str) -> Source:
                   schedule="0 * * * *" if name in HOURLY else "0 6 * * *")
 
 
+def start_error_source() -> Source:
+    """A healthy site whose declaration has a second feed without a scheme: the spider's start
+    raises after the first feed's request, and Scrapy closes the crawl with 'start_error'."""
+    healthy = healthy_source("start")
+    return replace(healthy, feeds=(*healthy.feeds, Feed(f"start.{DOMAIN}/rss.xml", lang="ru")))
+
+
 SOURCES = (
     *(group_source(source_id, faults) for source_id, faults in GROUPS.items()),
     *(healthy_source(name) for name in HEALTHY),
+    start_error_source(),
 )

@@ -105,6 +105,24 @@ def test_a_host_that_does_not_resolve_fails_its_run_with_the_dns_error(phases: P
     assert adds_up(run)
 
 
+@fault("the spider cannot start from a source's declaration (a feed URL without a scheme)",
+       "run `partial`, `dozor collect` exits 0; reason “the crawl ended early (start_error)”;"
+       " its errors: discovery: “could not start: … Missing scheme …”; the first feed's"
+       " articles stored", "fix the source's declaration (crawler/sources/)")
+def test_a_crawl_whose_start_raises_is_not_judged_ok(
+    fault_env: dict[str, str], fault_site: FaultSite,
+) -> None:
+    with processes(fault_env) as dozor:
+        done = dozor.run("collect", "--source", "fault_start")
+    [run] = runs_by_source(fault_env["DATABASE_URL"])["fault_start"]
+    assert (run["status"], done.returncode) == ("partial", 0), run
+    assert "the crawl ended early (start_error)" in run["reason"]
+    [start] = [e for e in run["errors"] if e["kind"] == "discovery"]
+    assert "could not start" in start["message"] and "Missing scheme" in start["message"]
+    assert run["new"] == ARTICLES_PER_SITE and adds_up(run)
+    assert len(stored_urls(fault_env["DATABASE_URL"], "fault_start")) == ARTICLES_PER_SITE
+
+
 @pytest.mark.parametrize("source_id", [*FAILING, *HEALTHY_LATER])
 def test_once_the_sites_are_healthy_a_rerun_stores_every_article_exactly_once(
     phases: Phases, source_id: str,
