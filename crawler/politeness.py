@@ -185,8 +185,11 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
             self._unreadable(netloc, request, f"robots.txt answered HTTP {response.status}")
             return
         if self.cache is not None:
-            self.cache.save(urlparse_cached(request).scheme, netloc, response.status,
-                            response.body)
+            try:
+                self.cache.save(urlparse_cached(request).scheme, netloc, response.status,
+                                response.body)
+            except OSError as exc:  # a full disk costs the next run one request, no more
+                log.warning("robots.txt of %s not kept: %s", netloc, exc)
         if 400 <= response.status < 500:
             response = response.replace(body=b"")  # 4xx: no rules at all (RFC 9309 §2.3.1.3)
         await super()._parse_robots(response, netloc, request)

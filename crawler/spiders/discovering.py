@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -44,7 +45,7 @@ from crawler.errors import RejectedInputError
 from crawler.extract.dates import ALMATY
 from crawler.items import DiscoveredLink
 from crawler.politeness import record_error
-from crawler.sources import GovKzApi, Listing, Source, TelegramChannel
+from crawler.sources import DayArchive, GovKzApi, Listing, Sitemap, Source, TelegramChannel
 from crawler.spiders.pages import text_headers
 
 # Backfill walks listings back page by page; this caps a listing whose dates never get older.
@@ -82,7 +83,7 @@ class DiscoveryMixin:
     validators: dict[str, tuple[str | None, str | None]]
     new_validators: dict[str, tuple[str | None, str | None]]
     read_at: dict[str, datetime]  # followers' last readings, filled by the pipeline at open
-    held: list[tuple[str, scrapy.Request]]  # followers waiting for the signals
+    held: list[tuple[str, Callable[[], scrapy.Request]]]  # followers waiting for the signals
     signals_pending: int
     signal_news: bool
 
@@ -99,51 +100,66 @@ class DiscoveryMixin:
     # -- requests -----------------------------------------------------------------------
 
     def start_requests_list(self) -> Iterator[scrapy.Request]:
-        """Every discovery request the source declares: signals first, followers held."""
+        """Every discovery request the source declares: signals first, followers held.
+
+        Requests are built one by one as they are yielded (a bad declaration fails the crawl's
+        start after the requests before it went out); followers are held as makers, built
+        when released."""
         src = self.source
-        signals = [self._document_request(feed.url, self.parse_feed, lang=feed.lang)
-                   for feed in src.feeds]
-        followers: list[tuple[str, scrapy.Request]] = []
+        signals: list[Callable[[], scrapy.Request]] = [
+            partial(self._document_request, feed.url, self.parse_feed, lang=feed.lang)
+            for feed in src.feeds]
+        followers: list[tuple[str, Callable[[], scrapy.Request]]] = []
         for sitemap in src.sitemaps:
-            request = self._document_request(sitemap.url, self.parse_sitemap, lang=sitemap.lang,
-                                             follow=sitemap.follow)
             if signals:  # the feeds (or the first sitemap) speak for the other sitemaps
-                request.meta["dozor_follower"] = sitemap.url
-                followers.append((sitemap.url, request))
+                followers.append((sitemap.url, partial(self._sitemap_request, sitemap, True)))
             else:
-                signals.append(request)
-        others: list[scrapy.Request] = []  # asked every pass, on their own
+                signals.append(partial(self._sitemap_request, sitemap, False))
+        others: list[Callable[[], scrapy.Request]] = []  # asked every pass, on their own
         if src.govkz_apis:
             # One ticket a run: its cookie serves every language of the project; the first
             # language's first page tells whether the others are read (after_govkz_ticket).
-            ticket = self._govkz_ticket_request(src.govkz_apis[0])
+            ticket = partial(self._govkz_ticket_request, src.govkz_apis[0])
             (others if signals else signals).append(ticket)
         for listing in src.listings:
             last = listing.first_page + (MAX_BACKFILL_PAGES if self.backfill else listing.pages)
-            followers.append((listing.url, self._listing_request(listing, listing.first_page,
-                                                                 last)))
+            followers.append((listing.url, partial(self._listing_request, listing,
+                                                   listing.first_page, last)))
         for archive in src.day_archives:
             for day in self._archive_days():
-                followers.append((archive.url, scrapy.Request(
-                    day.strftime(archive.url), callback=self.parse_listing,
-                    errback=self.discovery_failed,
-                    cb_kwargs={"lang": archive.lang, "link_selector": None},
-                    meta={"dozor_day_archive": True, "dozor_follower": archive.url},
-                )))
+                followers.append((archive.url, partial(self._archive_request, archive, day)))
         gating = bool(signals) and not self.backfill
-        for request in signals:
-            yield self._as_signal(request) if gating else request
         if gating:
-            self.held = followers
-        else:
-            yield from (request for _, request in followers)
-        yield from others
+            # Counted before the first goes out: an early answer must not release the others.
+            self.held, self.signals_pending = followers, len(signals)
+        for make in signals:
+            request = make()
+            if gating:
+                request.meta["dozor_signal"] = True
+            yield request
+        if not gating:
+            yield from (make() for _, make in followers)
+        yield from (make() for make in others)
         for channel in src.telegram:
             url = f"https://t.me/s/{channel.channel}"
             yield scrapy.Request(
                 url, callback=self.parse_telegram, errback=self.discovery_failed,
                 cb_kwargs={"channel": channel, "pages_left": self._pages(channel.pages)},
             )
+
+    def _sitemap_request(self, sitemap: Sitemap, follower: bool) -> scrapy.Request:
+        request = self._document_request(sitemap.url, self.parse_sitemap, lang=sitemap.lang,
+                                         follow=sitemap.follow)
+        if follower:
+            request.meta["dozor_follower"] = sitemap.url
+        return request
+
+    def _archive_request(self, archive: DayArchive, day: date) -> scrapy.Request:
+        return scrapy.Request(
+            day.strftime(archive.url), callback=self.parse_listing, errback=self.discovery_failed,
+            cb_kwargs={"lang": archive.lang, "link_selector": None},
+            meta={"dozor_day_archive": True, "dozor_follower": archive.url},
+        )
 
     def _as_signal(self, request: scrapy.Request) -> scrapy.Request:
         """A request whose answer decides whether the held followers are read."""
@@ -161,9 +177,9 @@ class DiscoveryMixin:
         if self.signals_pending > 0:
             return
         held, self.held = self.held, []
-        for key, follower in held:
+        for key, make in held:
             if self.signal_news or self._due(key):
-                yield follower
+                yield make()
             else:
                 self.crawler.stats.inc_value("dozor/listings_skipped")
 
@@ -336,7 +352,8 @@ class DiscoveryMixin:
         signal = response.request is not None and response.request.meta.get("dozor_signal")
         if signal:
             yield self._as_signal(self._govkz_page_request(first, 0))
-            self.held += [(govkz_key(api), self._govkz_page_request(api, 0)) for api in others]
+            self.held += [(govkz_key(api), partial(self._govkz_page_request, api, 0))
+                          for api in others]
             yield from self._signal_done(response, False)
             return
         for api in self.source.govkz_apis:

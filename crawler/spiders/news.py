@@ -10,7 +10,7 @@ source's hosts that look like articles but fail its pattern are counted (`dozor/
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -102,7 +102,7 @@ class NewsSpider(WaybackMixin, RevisitMixin, DiscoveryMixin, FailureMixin, scrap
         self.new_validators: dict[str, tuple[str | None, str | None]] = {}
         # Listings wait for the feeds (crawler/spiders/discovering.py).
         self.read_at: dict[str, datetime] = {}  # filled by the pipeline from PostgreSQL at open
-        self.held: list[tuple[str, scrapy.Request]] = []
+        self.held: list[tuple[str, Callable[[], scrapy.Request]]] = []
         self.signals_pending = 0
         self.signal_news = False
         self.started_at = datetime.now(UTC)
