@@ -33,6 +33,7 @@ from sqlalchemy import create_engine
 from crawler.config import load_config
 from crawler.errors import DatabaseUnavailableError, LeaseLostError, SchedulerError, first_line
 from crawler.sources import Source
+from jobs.adaptive import ceiling_of, start_adaptive_polling
 from jobs.runner import stop_running_crawls
 from storage.db import CONNECT_TIMEOUT_S, connect, redact_url
 from storage.leases import SCHEDULER_LEASE, acquire, heartbeat, owner_name, release
@@ -113,6 +114,8 @@ def build_scheduler(
             # Retries after a database failure: they cannot be written to the database that
             # just failed. A restart forgets them; the source's next slot runs it then.
             "retries": MemoryJobStore(),
+            # The scheduler's own housekeeping (learning polling plans), redone at each start.
+            "local": MemoryJobStore(),
         },
         executors={"default": ThreadPoolExecutor(workers)},
         job_defaults={"coalesce": True, "max_instances": 1,
@@ -145,7 +148,7 @@ def _retry_after_database_failure(
 
 def _job_matches(job: Job, source: Source, trigger: CronTrigger, grace_s: int | None) -> bool:
     return (job.func_ref == CRAWL_JOB and tuple(job.args) == (source.id,)
-            and repr(job.trigger) == repr(trigger) and job.misfire_grace_time == grace_s
+            and repr(ceiling_of(job.trigger)) == repr(trigger) and job.misfire_grace_time == grace_s
             and job.coalesce and job.max_instances == 1)
 
 
@@ -251,8 +254,11 @@ def run_scheduler(
         scheduler = build_scheduler(database_url, **options)
         scheduler.start(paused=True)
         try:
+            sources = list(sources)
             for change in sync_jobs(scheduler, sources):
                 log.info("schedule: %s", change)
+            # Adaptive polling (jobs/adaptive.py): the cron stays each job's ceiling.
+            start_adaptive_polling(scheduler, database_url, sources, crawl_job_id, "local")
             scheduler.resume()
             for job in scheduler.get_jobs(jobstore="default"):
                 log.info("%s next runs at %s", job.id, _when(job.next_run_time))

@@ -32,6 +32,7 @@ from crawler.errors import DatabaseUnavailableError, SearchQueryError
 from serve.connection import make_read_only, pool_kwargs
 from serve.corrections import add_correction_routes
 from serve.feed import atom_feed
+from serve.freshness import add_freshness_routes
 from serve.highlight import Segment, hit_highlights
 from serve.history import HistoryOut, history_out
 from serve.labels import catalog
@@ -386,6 +387,7 @@ def create_app(
     _add_routes(app)
     add_workbench_routes(app, database_url, FiltersDep, Conn, QueryText)
     add_correction_routes(app, database_url, read_connection)
+    add_freshness_routes(app, read_connection)
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
 
     @app.middleware("http")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 
 from crawler.config import load_config
@@ -97,7 +97,14 @@ class Source:
     telegram: tuple[TelegramChannel, ...] = ()
     hints: tuple[Hints, ...] = ()  # newest last; chosen by the page's fetch time
     kind: str = "newsroom"  # "newsroom" | "official" | "telegram"
-    schedule: str = "0 6 * * *"  # cron, Asia/Almaty
+    schedule: str = "0 6 * * *"  # cron, Asia/Almaty: the ceiling of adaptive polling
+    # Adaptive polling (jobs/polling.py) looks at the source as often as its publishing hours
+    # deserve, between these bounds: never sooner than poll_min_interval after the last poll
+    # (politeness), never later than poll_max_interval or the cron's next slot, whichever
+    # comes first. polls_per_day None: about one poll per two items it publishes a day.
+    poll_min_interval: timedelta = timedelta(minutes=15)
+    poll_max_interval: timedelta | None = None
+    polls_per_day: float | None = None
     allowed_hosts: tuple[str, ...] = field(default=())  # hosts beyond `home`'s
     # Links that look like articles but are left out on purpose (another edition, photo
     # galleries): not counted as URL-shape drift (crawler/discovery/drift.py).

@@ -7,13 +7,15 @@ import logging
 import signal
 import sys
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from types import FrameType
 
 import click
 
 from crawler.config import load_config
 from crawler.sources import all_sources, get_source
+from jobs.adaptive import AdaptivePollTrigger, source_bounds
 from jobs.logs import configure_logging
 from jobs.runner import CrawlRequest, RunOutcome, exit_on_termination, run_crawl
 from jobs.scheduler import (
@@ -26,6 +28,7 @@ from jobs.scheduler import (
 from jobs.tasks import group_after_crawl, prepare_database
 from jobs.verdicts import store_refused
 from storage.db import connect
+from storage.freshness import SourceFreshness, freshness_warnings, source_freshness
 from storage.health import health_warnings, source_health
 from storage.history import RunHistoryFigures, latest_drift
 from storage.leases import all_leases, break_lease, source_lease
@@ -78,6 +81,8 @@ def schedule_list() -> None:
         job = jobs.get(crawl_job_id(source.id))
         if job is not None:
             next_run, note = _almaty(job.next_run_time), ""
+            if isinstance(job.trigger, AdaptivePollTrigger):
+                note = _plan_note(job.trigger)
             if job.next_run_time is not None and job.next_run_time < now:
                 note = "overdue: runs when the scheduler is up"
         else:
@@ -86,6 +91,12 @@ def schedule_list() -> None:
         if source.id in paused:
             note = f"paused (`dozor resume {source.id}`)"
         click.echo(f"{source.id:<22} {source.schedule:<14} {next_run:<24} {note}".rstrip())
+
+
+def _plan_note(trigger: AdaptivePollTrigger) -> str:
+    minutes = [s / 60 for s in trigger.plan.intervals_s]
+    return (f"adaptive: {trigger.plan.polls_per_day:.0f} polls a day, every"
+            f" {min(minutes):.0f}-{max(minutes):.0f} min")
 
 
 def _run_one(source_id: str) -> None:
@@ -195,6 +206,7 @@ def status() -> None:
     with connect(url) as conn:
         rows = source_health(conn)
         drift = latest_drift(conn)
+        freshness = {f.source_id: f for f in source_freshness(conn)}
     now = datetime.now(UTC)
     click.echo(f"{'source':<20} {'last run (Asia/Almaty)':<28} {'last success':<16}"
                f" {'new 7d':>6} {'not ok 7d':>9}")
@@ -214,12 +226,38 @@ def status() -> None:
         warnings = health_warnings(health, now)
         if health.source_id in drift:
             warnings.append(drift_warning(drift[health.source_id]))
+        if health.source_id in freshness:
+            warnings += freshness_warnings(freshness[health.source_id],
+                                           longest_wait(health.source_id))
         warned += bool(warnings)
         for warning in warnings:
             click.echo(f"{'':<20} ! {warning}")
+    _freshness_table(list(freshness.values()))
     click.echo(f"\n{len(rows)} sources, {warned} with warnings.")
     if warned:
         sys.exit(1)
+
+
+def _freshness_table(rows: list[SourceFreshness]) -> None:
+    click.echo("\nfreshness: publication -> stored, minutes (articles stored by polling runs,"
+               " with a time of day)")
+    click.echo(f"{'source':<20} {'articles 7d':>11} {'p50 7d':>7} {'p95 7d':>7} {'p50 1d':>7}")
+    for row in rows:
+        click.echo(f"{row.source_id:<20} {row.articles_7d:>11} {_minutes(row.p50_minutes_7d):>7}"
+                   f" {_minutes(row.p95_minutes_7d):>7} {_minutes(row.p50_minutes_1d):>7}")
+
+
+def _minutes(value: Decimal | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
+def longest_wait(source_id: str) -> timedelta | None:
+    """The longest a source's poll may wait (its bounds and cron), None for an unknown id."""
+    source = all_sources().get(source_id)
+    if source is None:
+        return None
+    now = datetime.now(ALMATY)
+    return source_bounds(source, source_trigger(source), now).max_interval
 
 
 @click.command()
