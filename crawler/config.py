@@ -40,6 +40,13 @@ class Config:
     backoff_base_s: float = 2.0  # 429/5xx without Retry-After: base, 2x base, 4x base … seconds
     store_batch: int = 50  # articles written per transaction
     public_url: str | None = None  # the API's public address, for absolute links in feeds
+    # A streaming replica for the analysts' side (API, web page, search, BI): None = the primary.
+    read_database_url: str | None = field(default=None, repr=False)
+    # robots.txt kept per host under data_dir/robots for this long (0: asked every run).
+    robots_max_age_s: float = 24 * 3600.0
+    # A listing (or a gov.kz API's other languages) skipped while the feeds show nothing new
+    # is still read when its last reading is older than this (DOZOR_LISTING_RECHECK).
+    listing_recheck_s: float = 6 * 3600.0
 
     @property
     def archive_dir(self) -> Path:
@@ -103,6 +110,9 @@ def load_config() -> Config:
         backoff_base_s=_float_env("DOZOR_BACKOFF_BASE", 2.0),
         store_batch=max(1, _int_env("DOZOR_STORE_BATCH", 50)),
         public_url=_public_url(),
+        read_database_url=os.environ.get("DOZOR_READ_DATABASE_URL") or None,
+        robots_max_age_s=min(_float_env("DOZOR_ROBOTS_MAX_AGE", 24 * 3600.0), 24 * 3600.0),
+        listing_recheck_s=_float_env("DOZOR_LISTING_RECHECK", 6 * 3600.0),
     )
 
 

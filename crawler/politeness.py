@@ -3,7 +3,9 @@
 Scrapy reads robots.txt Allow/Disallow but ignores `Crawl-delay`, retries 429/503 at once
 ignoring `Retry-After`, and treats an unreachable robots.txt as "allow all". Dozor follows
 RFC 9309 instead: robots.txt answering 5xx or unreachable means "disallow all" for this run
-(§2.3.1.4), a 4xx robots.txt means no rules (§2.3.1.3). A host's Crawl-delay and backoff are
+(§2.3.1.4) unless a copy kept by an earlier run exists (§2.4), a 4xx robots.txt means no rules
+(§2.3.1.3); an answer is kept for 24 h and spares the next runs the request
+(crawler/robots_cache.py). A host's Crawl-delay and backoff are
 floors under its download slot's delay, counted from its last answer, which AutoThrottle
 (FlooredAutoThrottle here) may not go below.
 """
@@ -14,6 +16,7 @@ import email.utils
 import logging
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from scrapy import Request, Spider
@@ -24,7 +27,10 @@ from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import Response
 from scrapy.robotstxt import RobotParser
 from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
+
+from crawler.robots_cache import MAX_AGE_S, RobotsCache, RobotsCopy
 
 log = logging.getLogger(__name__)
 
@@ -149,38 +155,89 @@ class _DisallowAll(RobotParser):
 
 
 class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
-    """Scrapy's robots.txt middleware plus Crawl-delay and RFC 9309's handling of errors."""
+    """Scrapy's robots.txt middleware plus Crawl-delay, RFC 9309's handling of errors, and
+    copies kept between runs for up to 24 h (crawler/robots_cache.py)."""
 
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
         self.crawler = crawler
+        folder = crawler.settings.get("DOZOR_ROBOTS_CACHE_DIR")
+        max_age = crawler.settings.getfloat("DOZOR_ROBOTS_MAX_AGE_S", MAX_AGE_S)
+        self.cache = RobotsCache(Path(folder), max_age) if folder and max_age > 0 else None
+        self._asking: dict[str, Request] = {}
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        url = urlparse_cached(request)
+        # The first request to each host, for a fallback copy's Crawl-delay if robots.txt fails.
+        self._asking.setdefault(url.netloc, request)
+        if url.netloc not in self._parsers and self.cache is not None:
+            copy = self.cache.fresh(url.scheme, url.netloc)
+            if copy is not None:
+                # No request at all: the host answered within the last 24 h.
+                self._parsers[url.netloc] = Deferred()
+                self.crawler.stats.inc_value("dozor/robots_cached")
+                self._install_copy(copy, url.netloc, request)
+        return await super().robot_parser(request)
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         # 429 is a server asking for mercy, not a missing file: treated as 5xx, as Google does.
         if response.status >= 500 or response.status == 429:
-            self._refuse_host(netloc, f"robots.txt answered HTTP {response.status}")
+            self._unreadable(netloc, request, f"robots.txt answered HTTP {response.status}")
             return
+        if self.cache is not None:
+            try:
+                self.cache.save(urlparse_cached(request).scheme, netloc, response.status,
+                                response.body)
+            except OSError as exc:  # a full disk costs the next run one request, no more
+                log.warning("robots.txt of %s not kept: %s", netloc, exc)
         if 400 <= response.status < 500:
             response = response.replace(body=b"")  # 4xx: no rules at all (RFC 9309 §2.3.1.3)
         await super()._parse_robots(response, netloc, request)
         parser = self._parsers.get(netloc)
         if isinstance(parser, RobotParser):
-            agent = self._robotstxt_useragent or self.crawler.settings.get("USER_AGENT")
-            delay = parser.crawl_delay(agent)
-            if delay:
-                host = urlparse_cached(request).hostname or netloc
-                capped = min(float(delay), MAX_CRAWL_DELAY_S)
-                delays = host_delays(self.crawler)
-                # A floor set before (the Wayback delay) is never lowered by robots.txt.
-                delays.crawl_delay[host] = max(capped, delays.crawl_delay.get(host, 0.0))
-                restart_host_clock(self.crawler, request)  # the first gap counts too
-                log.info("robots.txt of %s asks Crawl-delay %s s; using %s s", host, delay, capped)
+            self._apply_crawl_delay(parser, netloc, request)
+
+    def _apply_crawl_delay(self, parser: RobotParser, netloc: str, request: Request) -> None:
+        agent = self._robotstxt_useragent or self.crawler.settings.get("USER_AGENT")
+        delay = parser.crawl_delay(agent)
+        if delay:
+            host = urlparse_cached(request).hostname or netloc
+            capped = min(float(delay), MAX_CRAWL_DELAY_S)
+            delays = host_delays(self.crawler)
+            # A floor set before (the Wayback delay) is never lowered by robots.txt.
+            delays.crawl_delay[host] = max(capped, delays.crawl_delay.get(host, 0.0))
+            restart_host_clock(self.crawler, request)  # the first gap counts too
+            log.info("robots.txt of %s asks Crawl-delay %s s; using %s s", host, delay, capped)
+
+    def _install_copy(self, copy: RobotsCopy, netloc: str, request: Request) -> None:
+        """Answer the host's waiting requests from a kept robots.txt."""
+        body = copy.body if copy.status < 400 else b""  # a kept 4xx: no rules
+        parser = build_from_crawler(self._parserimpl, self.crawler, body)
+        pending = self._parsers.get(netloc)
+        self._parsers[netloc] = parser
+        self._apply_crawl_delay(parser, netloc, request)
+        if isinstance(pending, Deferred) and not pending.called:
+            pending.callback(parser)
+
+    def _unreadable(self, netloc: str, request: Request | None, reason: str) -> None:
+        """robots.txt could not be read: a kept copy of any age, else the host is refused."""
+        scheme = urlparse_cached(request).scheme if request is not None else "https"
+        copy = self.cache.load(scheme, netloc) if self.cache is not None else None
+        if copy is None or request is None:
+            self._refuse_host(netloc, reason)
+            return
+        # RFC 9309 §2.4: a cached copy may outlive 24 h while robots.txt is unreachable.
+        log.warning("%s: using the copy of %s/robots.txt kept %.1f h ago", reason, netloc,
+                    copy.age_s() / 3600)
+        self.crawler.stats.inc_value("dozor/robots_stale_used")
+        self._install_copy(copy, netloc, request)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
         # Not super(): Scrapy's version answers the waiting requests with "no parser", which
         # lets the host's first request through before the refusal is in place.
         self.crawler.stats.inc_value(f"robotstxt/exception_count/{type(exc).__name__}")
-        self._refuse_host(netloc, f"robots.txt unreachable ({exception_summary(exc)})")
+        request = self._asking.get(netloc)
+        self._unreadable(netloc, request, f"robots.txt unreachable ({exception_summary(exc)})")
 
     def _refuse_host(self, netloc: str, reason: str) -> None:
         message = f"{reason}: {netloc} skipped this run (RFC 9309: treat as disallow all)"

@@ -43,6 +43,12 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 # two or three hops (http -> https -> www).
 REDIRECT_MAX_TIMES = 10
 
+# robots.txt kept per host between runs for up to 24 h (RFC 9309 §2.4), and used past that
+# while the host cannot serve it; DOZOR_ROBOTS_MAX_AGE=0 asks every run.
+DOZOR_ROBOTS_CACHE_DIR = str(_config.data_dir / "robots")
+DOZOR_ROBOTS_MAX_AGE_S = _config.robots_max_age_s
+DOZOR_LISTING_RECHECK_S = _config.listing_recheck_s
+
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 # The first wait after a 429/5xx without Retry-After (then doubled); DOZOR_BACKOFF_BASE.

@@ -37,7 +37,7 @@ from storage.articles import known_urls, store_articles
 from storage.db import connect, resolve_database_url
 from storage.leases import Lease, check, held, release, source_lease
 from storage.runs import OUTCOMES, close_run, record_counts, record_progress
-from storage.sources import load_validators
+from storage.sources import load_read_times, load_validators
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +147,8 @@ class StorePipeline:
         spider.known = known_urls(self.conn, source_id)
         # Child sitemaps are not declared: validators are looked up by the source's hosts.
         spider.validators = load_validators(self.conn, spider.source_hosts())
+        # Listings skipped while the feeds show nothing new are still read every few hours.
+        spider.read_at = load_read_times(self.conn, spider.source_hosts())
         log.info("%s: %d articles already stored", source_id, len(spider.known))
         self._ticker = LoopingCall(self._tick)
         self._ticker.start(self.config.heartbeat_s, now=False)

@@ -37,6 +37,14 @@ def prepare_database(config: Config | None = None) -> str:
     return url
 
 
+def prepare_read_database(config: Config | None = None) -> tuple[str, str]:
+    """(primary URL, URL the analysts' side reads from): DOZOR_READ_DATABASE_URL (a streaming
+    replica) when set, else the primary. The primary is migrated first: a replica follows it."""
+    config = config or load_config()
+    url = prepare_database(config)
+    return url, config.read_database_url or url
+
+
 def collect(
     source_ids: Sequence[str] = (), *, since: date | None = None, until: date | None = None,
     include_paused: bool = False, on_result: Callable[[Source, RunOutcome], None] | None = None,

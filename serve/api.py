@@ -348,17 +348,22 @@ def configure_connection(conn: psycopg.Connection[Any]) -> None:
     make_read_only(conn)
 
 
-def create_app(database_url: str, *, pool_size: int = 4, pool_timeout: float = 10.0) -> FastAPI:
+def create_app(
+    database_url: str, *, read_url: str | None = None, pool_size: int = 4,
+    pool_timeout: float = 10.0,
+) -> FastAPI:
     """The FastAPI app over a (migrated) database; connections are read-only.
 
+    Reads go to `read_url` (a streaming replica, DOZOR_READ_DATABASE_URL) when given, else to
+    `database_url`; the analysts' few writes (corrections, saved searches) go to the primary.
     `pool_timeout` is how long a request waits for a connection before answering 503.
     """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
-            database_url, kwargs=pool_kwargs(), configure=configure_connection, min_size=1,
-            max_size=pool_size, timeout=pool_timeout, open=False, name="dozor-api",
+            read_url or database_url, kwargs=pool_kwargs(), configure=configure_connection,
+            min_size=1, max_size=pool_size, timeout=pool_timeout, open=False, name="dozor-api",
         )
         pool.open(wait=False)  # a database that is down answers 503, it does not stop the app
         app.state.pool = pool

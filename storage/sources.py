@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 import psycopg
 
@@ -69,3 +70,20 @@ def save_validators(
             " last_modified = EXCLUDED.last_modified, updated_at = now()",
             (url, etag, last_modified),
         )
+
+
+def load_read_times(
+    conn: psycopg.Connection[tuple[object, ...]], hosts: list[str]
+) -> dict[str, datetime]:
+    """When each listing (or other follower of a source's feeds) on these hosts was last read.
+
+    The spider saves a follower it read as `<url>#read` with no validators; its updated_at is
+    the reading's time (crawler/spiders/discovering.py).
+    """
+    prefixes = [f"https://{host}/%" for host in hosts] + [f"http://{host}/%" for host in hosts]
+    rows = conn.execute(
+        "SELECT url, updated_at FROM fetch_validators WHERE url LIKE ANY(%s)"
+        " AND url LIKE '%%#read'",
+        (prefixes,),
+    ).fetchall()
+    return {str(r[0]): r[1] for r in rows}  # type: ignore[misc]

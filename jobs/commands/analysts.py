@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from jobs.tasks import prepare_database
+from jobs.tasks import prepare_read_database
 from serve.connection import connect_read_only
 from serve.i18n import UI_LANGUAGES, cli_language, messages
 from serve.request import MAX_OFFSET, ORDERS, Filters, SearchRequest, parse_when
@@ -106,7 +106,7 @@ def search_command(words: tuple[str, ...], order: str, limit: int | None, offset
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx needs --output FILE.xlsx")
     filters = make_filters(params)
-    url = prepare_database()
+    _, url = prepare_read_database()  # a replica when DOZOR_READ_DATABASE_URL is set
     if fmt != "table":
         request = SearchRequest(" ".join(words), filters, order, 1, 0,  # type: ignore[arg-type]
                                 cross_language=cross_language)
@@ -178,7 +178,7 @@ def stats_command(words: tuple[str, ...], dimensions: tuple[str, ...], chart: Pa
     t = messages(ui)
     chosen = [d for d in ALL_DIMENSIONS if d in dimensions] or list(DIMENSIONS)
     filters = make_filters(params)
-    url = prepare_database()
+    _, url = prepare_read_database()  # a replica when DOZOR_READ_DATABASE_URL is set
     with connect_read_only(url) as conn:
         tables = {d: count_by(conn, d, " ".join(words), filters, stories=not expand,
                               cross_language=cross_language) for d in chosen}
@@ -218,7 +218,7 @@ def digest_command(day: Any, fmt: str, output: Path | None, ui: str | None) -> N
 
     ui = ui or cli_language()
     target_day: date = day.date() if day is not None else digest_day()
-    url = prepare_database()
+    _, url = prepare_read_database()  # a replica when DOZOR_READ_DATABASE_URL is set
     with connect_read_only(url) as conn:
         digest = build_digest(conn, target_day, ui)
     text = render(digest, fmt)
@@ -246,8 +246,9 @@ def serve_command(host: str, port: int) -> None:
 
     from serve.api import create_app
 
-    url = prepare_database()
-    uvicorn.run(create_app(url), host=host, port=port, proxy_headers=True, log_level="info")
+    url, read_url = prepare_read_database()
+    uvicorn.run(create_app(url, read_url=read_url), host=host, port=port, proxy_headers=True,
+                log_level="info")
 
 
 @click.command("eval-search")

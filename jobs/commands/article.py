@@ -7,7 +7,7 @@ import sys
 import click
 
 from jobs.commands.analysts import ui_option
-from jobs.tasks import prepare_database
+from jobs.tasks import prepare_read_database
 from serve.connection import connect_read_only
 from serve.i18n import cli_language
 
@@ -25,7 +25,7 @@ def show(reference: str, archived: bool, ui: str | None) -> None:
     from serve.article import find_article_id, load_article_view
     from serve.terminal import render_article
 
-    with connect_read_only(prepare_database()) as conn:
+    with connect_read_only(prepare_read_database()[1]) as conn:
         article_id = find_article_id(conn, reference)
         view = load_article_view(conn, article_id) if article_id is not None else None
     if view is None:

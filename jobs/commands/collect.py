@@ -17,7 +17,7 @@ from jobs.logs import say
 from jobs.runner import RunOutcome, check_window, exit_on_termination
 from jobs.sources_doc import sources_markdown
 from jobs.tasks import collect as run_collect
-from jobs.tasks import prepare_database
+from jobs.tasks import prepare_database, prepare_read_database
 from jobs.verdicts import FAILED_STATUSES, store_refused
 from storage.db import connect, redact_url
 from storage.health import source_health
@@ -179,9 +179,12 @@ def sources(markdown: bool) -> None:
 
 
 @click.command("db-url")
-def db_url() -> None:
+@click.option("--read", "read", is_flag=True,
+              help="the URL analysts read from: DOZOR_READ_DATABASE_URL (a replica) if set")
+def db_url(read: bool) -> None:
     """Print the database URL (starting the embedded server if needed), for psql and BI tools."""
-    click.echo(prepare_database())
+    url, read_url = prepare_read_database()
+    click.echo(read_url if read else url)
 
 
 COMMANDS = [collect, sources, db_url]

@@ -66,6 +66,6 @@ def test_bad_pages_are_stored_as_such_and_published_pdfs_are_linked_to_their_pag
         "SELECT url FROM articles WHERE story_id IS NOT NULL")}
     assert grouped == {path for path, (status, _, _) in rows.items() if status == "ok"}
 
-    # A second pass asks for robots.txt and the feed (unchanged: 304), nothing else.
+    # A second pass asks for the feed (unchanged: 304), nothing else: robots.txt is kept.
     [(_, second)] = collect(["badpages_test"])
-    assert second.run is not None and (second.run.new, second.run.requests) == (0, 2)
+    assert second.run is not None and (second.run.new, second.run.requests) == (0, 1)
