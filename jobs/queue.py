@@ -219,7 +219,8 @@ def run_worker(database_url: str, *, concurrency: int = WORKER_CONCURRENCY,
                 **chosen, concurrency=concurrency, name=worker_name,
                 install_signal_handlers=False, update_heartbeat_interval=config.heartbeat_s,
                 stalled_worker_timeout=config.lease_ttl_s,
-                # Crawls run in threads that wait on their subprocess: 20 s lets them record.
+                # Crawls run in threads that wait on their subprocess: stopping one takes up to
+                # 20 s, and the stopped run is recorded before its job goes back.
                 shutdown_graceful_timeout=60))
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGTERM, signal.SIGINT):
