@@ -18,6 +18,7 @@ from serve.api import create_app
 from storage.db import role_name
 from storage.freshness import source_freshness
 from tests.live_api import serve_app
+from tests.test_operations import source_block
 
 Conn = psycopg.Connection[tuple[object, ...]]
 NOW = datetime.now(UTC)
@@ -94,28 +95,17 @@ def seed_degraded_and_late(db: Conn) -> None:
     add_articles(db, "nur_kz", add_run(db, "nur_kz", "scheduled", 3), 3, [300] * 8)
 
 
-def status_block(output: str, source_id: str) -> list[str]:
-    lines = output.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith(source_id + " "))
-    block = [lines[start]]
-    for line in lines[start + 1:]:
-        if not line.startswith(" "):
-            break
-        block.append(line.strip())
-    return block
-
-
 def test_dozor_status_shows_freshness_and_warns_when_it_degrades(db: Conn) -> None:
     seed_degraded_and_late(db)
     seed_zakon(db)
     result = CliRunner().invoke(dozor, ["status"], catch_exceptions=False)
     assert result.exit_code == 1, result.output
-    tengri = status_block(result.output, "tengrinews_kz")
+    tengri = source_block(result.output, "tengrinews_kz")
     assert any(w.startswith("! freshness degraded: median delay 90 min over the last day"
                             " (6 articles), 10 min over 7 days") for w in tengri), tengri
-    nur = status_block(result.output, "nur_kz")
+    nur = source_block(result.output, "nur_kz")
     assert any("median delay 300 min over 7 days, more than the 120 min" in w for w in nur), nur
-    assert not any("freshness" in w or "late" in w for w in status_block(result.output,
+    assert not any("freshness" in w or "late" in w for w in source_block(result.output,
                                                                           "zakon_kz"))
     table = result.output.split("freshness: publication -> stored")[1].splitlines()
     assert next(line for line in table if line.startswith("zakon_kz ")).split() == [
