@@ -14,15 +14,16 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 
-import psycopg
-from psycopg.rows import class_row
-
-from crawler.tagging.apply import analyse_text
 from crawler.tagging.rules import rules_version
 from storage.db import connect
-from storage.tags import StoredText, TagWrite, iter_texts_to_retag, topics_in_force, write_tags
+from storage.tags import (
+    TagWrite,
+    analyse_stored,
+    iter_texts_to_retag,
+    topics_in_force,
+    write_tags,
+)
 
 RETAG_BATCH = 1000
 RETAG_WORKERS = 2
@@ -36,14 +37,6 @@ class RetagReport:
     changed: int
     rules_version: str
     written: int = 0
-
-
-def _analyse(stored: StoredText) -> TagWrite:
-    """Tag one stored text (runs in a worker process)."""
-    analysis = analyse_text(stored.title, stored.body or stored.body_normalized, stored.lang,
-                            stored.languages)
-    return TagWrite(stored.id, analysis.tag_rows(), analysis.facts(),
-                    analysis.tags.rules_version, analysis.search_terms)
 
 
 def default_workers() -> int:
@@ -71,7 +64,7 @@ def _retag_shard(url: str, source_id: str | None, shard: int, shards: int, batch
             before, verdicts = topics_in_force(writer, [a.id for a in batch])
             to_write = []
             for stored in batch:
-                write = _analyse(stored)
+                write = analyse_stored(stored)
                 seen += 1
                 after = _in_force(write, verdicts.get(stored.id, {}))
                 topics_changed = after != before.get(stored.id, {})
@@ -101,12 +94,3 @@ def retag_database(
         reports = [p.result() for p in parts]
     return RetagReport(sum(r.articles for r in reports), sum(r.changed for r in reports),
                        rules_version(), sum(r.written for r in reports))
-
-
-def retag_articles(conn: psycopg.Connection[Any], article_ids: list[int]) -> None:
-    """Tag these stored articles again now, in this process (after an analyst's verdict)."""
-    with conn.cursor(row_factory=class_row(StoredText)) as cur:
-        stored = cur.execute(
-            "SELECT id, title, body, body_normalized, lang, languages, rules_version"
-            " FROM articles WHERE id = ANY(%s) ORDER BY id", (article_ids,)).fetchall()
-    write_tags(conn, [_analyse(s) for s in stored])

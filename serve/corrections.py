@@ -25,7 +25,6 @@ from fastapi import Depends, FastAPI, Header, HTTPException
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from jobs.retagging import retag_articles
 from storage.corrections import (
     MAX_ANALYST_CHARS,
     MAX_NOTE_CHARS,
@@ -36,6 +35,7 @@ from storage.corrections import (
     record_correction,
 )
 from storage.db import connect
+from storage.tags import retag_articles
 
 TOKEN_ENV = "DOZOR_CORRECTIONS_TOKEN"  # noqa: S105 - the name of a variable, not a secret
 

@@ -16,6 +16,7 @@ import psycopg
 from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
+from crawler.tagging.apply import analyse_text
 from storage.corrections import apply_corrections
 
 _CREATE_STAGING = """
@@ -141,3 +142,20 @@ def iter_texts_to_retag(
         )
         while batch := cur.fetchmany(batch_size):
             yield batch
+
+
+def analyse_stored(stored: StoredText) -> TagWrite:
+    """Tag one stored text with the current rules (in a retag worker process, or inline)."""
+    analysis = analyse_text(stored.title, stored.body or stored.body_normalized, stored.lang,
+                            stored.languages)
+    return TagWrite(stored.id, analysis.tag_rows(), analysis.facts(),
+                    analysis.tags.rules_version, analysis.search_terms)
+
+
+def retag_articles(conn: psycopg.Connection[Any], article_ids: list[int]) -> None:
+    """Tag these stored articles again now, in this process (after an analyst's verdict)."""
+    with conn.cursor(row_factory=class_row(StoredText)) as cur:
+        stored = cur.execute(
+            "SELECT id, title, body, body_normalized, lang, languages, rules_version"
+            " FROM articles WHERE id = ANY(%s) ORDER BY id", (article_ids,)).fetchall()
+    write_tags(conn, [analyse_stored(s) for s in stored])

@@ -11,11 +11,11 @@ import click
 from crawler.config import PROJECT_ROOT
 from crawler.tagging.evaluate import dev_half, evaluate_halves, find_dev_dir, format_tables
 from crawler.tagging.jsonl import tag_jsonl
-from jobs.retagging import retag_articles
 from jobs.tasks import prepare_database
 from jobs.tasks import retag as run_retag
 from storage.corrections import export_rows, list_corrections, record_correction
 from storage.db import connect
+from storage.tags import retag_articles
 
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "tagging"
 PROJECT_SETS = (FIXTURES / "labelled.jsonl", FIXTURES / "heldout.jsonl")
