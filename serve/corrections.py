@@ -17,6 +17,7 @@ import hmac
 import json
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -66,10 +67,7 @@ class CorrectionOut(BaseModel):
 
 
 def _out(c: Correction) -> CorrectionOut:
-    return CorrectionOut(id=c.id, article_id=c.article_id, topic=c.topic, verdict=c.verdict,
-                         analyst=c.analyst, note=c.note, kz_related=c.kz_related,
-                         rules_said=c.rules_said, rules_version=c.rules_version,
-                         created_at=c.created_at)
+    return CorrectionOut(**asdict(c))
 
 
 def _authorised(authorization: str | None) -> None:
