@@ -189,16 +189,27 @@ def context_points(vocab: Vocabulary, groups: dict[str, list[Match]],
     return points
 
 
-def _about(strong: list[Key], parts: dict[Key, str], n_sentences: int, short: bool) -> bool:
+def _warning_paragraph(key: Key, ctx: dict[Key, set[str]]) -> bool:
+    """A strong body sentence framed by warnings: two of it and its neighbours hold warning
+    words ("призвали быть бдительными. <the scheme>. Переводите только через официальные
+    фонды."). GUIDELINE.md: a paragraph-long warning counts; a round-up clause has none."""
+    name, i = key
+    return sum(1 for j in (i - 1, i, i + 1) if "warning" in ctx.get((name, j), ())) >= 2
+
+
+def _about(strong: list[Key], parts: dict[Key, str], n_sentences: int, short: bool,
+           ctx: dict[Key, set[str]]) -> bool:
     """Whether sentences reaching the threshold stand where the subject of the text stands:
     the title or the lead, anywhere in a short text, enough of the body, or a paragraph of
-    it (two neighbouring sentences: a warning, not one clause of a round-up)."""
+    it (two neighbouring sentences, or one framed by warnings: not one clause of a round-up)."""
     if not strong:
         return False
     if short or any(parts.get(k) in ("title", "lead") for k in strong):
         return True
     body = sorted(k[1] for k in strong if parts.get(k) == "body")
     if any(b - a <= 1 for a, b in itertools.pairwise(body)):
+        return True
+    if any(parts.get(k) == "body" and _warning_paragraph(k, ctx) for k in strong):
         return True
     return len(body) >= BODY_SENTENCES_ALONE or (
         len(body) >= BODY_SENTENCES_WITH_SHARE and len(body) / n_sentences >= BODY_SHARE)
@@ -244,7 +255,7 @@ def decide_topic(
         "share": len(strong) / max(n_sentences, 1), "sentences": float(n_sentences),
         "score": score, "vetoed": float(vetoed),
     }
-    about = _about(strong, parts, n_sentences, short)
+    about = _about(strong, parts, n_sentences, short, ctx)
     return TopicDecision(cfg.name, about and not vetoed, round(score, 2), strong,
                          _evidence(per, parts), features)
 
