@@ -259,3 +259,35 @@ FLOOD_END = ("В Петропавловске откачивают воду из
 )
 def test_a_paragraph_in_a_long_article(kind: str, paragraph: str, expected: set[str]) -> None:
     assert topics("Паводки: ситуация в регионах", FLOOD + paragraph + FLOOD_END) == expected, kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        ("Kazakh: 'жалға' (for rent) is not 'жалған' (false)", "Кәсіпкер дүкенді жалға алып"
+         " отыр. Рэкетшілер одан ай сайын ақша талап етіп, қорқытқан, полиция оларды ұстады.",
+         {"ocg"}),
+        ("Kazakh: 'жалғасы' (continuation) is not 'жалған'", "Сот отырысының жалғасы ертеңге"
+         " қалдырылды: айыпталушы кісі өлтірді деп айыпталуда.", set()),
+        ("heads of livestock are no sport goals", "Фермер незаконно получил субсидии на 500"
+         " голов скота, которые уже были проданы. Ущерб государству составил 20 млн тенге.",
+         {"fraud"}),
+        ("hearing is no rumour", "Мужчина с инвалидностью по слуху узнал, что на имя его"
+         " умершего отца мошенники оформили онлайн-кредит.", {"fraud"}),
+        ("a counterfeit-notes explainer", "Жалған банкноттан қалай алданбауға болады? Ұлттық"
+         " банк су белгілері мен қорғаныс белгілерін тексеруге кеңес береді.", set()),
+        ("a pyramid that collapsed, no police", "Он вложил занятые деньги в высокодоходный"
+         " проект, обещавший 40% в месяц, но через полгода пирамида рухнула.", {"fraud"}),
+        ("Kazakh: fraud as a line of corruption statistics", "Сыбайлас жемқорлық"
+         " қылмыстарының құрылымында пара алу бірінші, алаяқтық екінші орында.", set()),
+        ("one raider is no group", "Бывший чиновник обвиняется в рейдерском захвате"
+         " предприятия и мошенничестве, он объявлен в розыск.", {"fraud"}),
+        ("Kazakh: drug structures", "ҰҚК есірткі құрылымдарының 40 қатысушысын ұстады,"
+         " халықаралық арналар жабылды.", {"ocg"}),
+        ("Kazakh: a drug group, voiced stem", "Полиция ірі есірткі тобын құрықтады.", {"ocg"}),
+        ("a network of call-centres", "Полиция Грузии ликвидировала сеть мошеннических"
+         " колл-центров: задержаны 80 человек.", {"fraud", "ocg"}),
+    ],
+)
+def test_words_read_in_their_own_sense(kind: str, text: str, expected: set[str]) -> None:
+    assert topics(None, text) == expected, kind
