@@ -182,8 +182,11 @@ def read_fields(fields: list[PreparedField], vocab: Vocabulary) -> Reading:
                 for n, s, e in criminal_code_articles(vocab.facts, f)]
     context = context_points(vocab, groups, by_name)
     ctx = context_by_sentence(vocab, groups)
+    def local_context(within: set[tuple[str, int]]) -> dict[str, float]:
+        return context_points(vocab, groups, by_name, within)
+
     decisions = [decide_topic(cfg, collect_sentences(vocab, cfg, groups, articles, by_name), ctx,
-                              context, by_name)
+                              context, by_name, local_context)
                  for cfg in vocab.topics]
     return Reading(by_name, groups, articles, context, decisions)
 

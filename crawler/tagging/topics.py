@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from crawler.tagging.matching import Match, longest_first, masked, near_hits
@@ -164,8 +165,10 @@ def collect_sentences(
 
 
 def context_points(vocab: Vocabulary, groups: dict[str, list[Match]],
-                   fields: dict[str, PreparedField]) -> dict[str, float]:
-    """Points of the crime, harm, warning groups and of each genre negative.
+                   fields: dict[str, PreparedField],
+                   within: set[Key] | None = None) -> dict[str, float]:
+    """Points of the crime, harm, warning groups and of each genre negative (of the
+    sentences `within` only, when given).
 
     Each distinct word counts once (by its stems: "полиция" listed as a Russian and a
     Kazakh term is one word), and a context word inside a topic's own phrase ("қылмыстық"
@@ -176,6 +179,8 @@ def context_points(vocab: Vocabulary, groups: dict[str, list[Match]],
         seen: set[tuple[str, frozenset[str]]] = set()
         matches = groups[group] if group == "negative" else masked(groups[group], groups["topic"])
         for m in matches:
+            if within is not None and (m.field, m.sentence) not in within:
+                continue
             p = vocab.terms[m.term].payload
             word = (p.label, fields[m.field].words[m.first].stems)
             if word in seen:
@@ -198,16 +203,18 @@ def _warning_paragraph(key: Key, ctx: dict[Key, set[str]]) -> bool:
 
 
 def _about(strong: list[Key], parts: dict[Key, str], n_sentences: int, short: bool,
-           ctx: dict[Key, set[str]]) -> bool:
+           ctx: dict[Key, set[str]], evidenced: set[Key]) -> bool:
     """Whether sentences reaching the threshold stand where the subject of the text stands:
     the title or the lead, anywhere in a short text, enough of the body, or a paragraph of
-    it (two neighbouring sentences, or one framed by warnings: not one clause of a round-up)."""
+    it (two neighbouring sentences, two around one that also names the topic, or one framed
+    by warnings: not one clause of a round-up)."""
     if not strong:
         return False
     if short or any(parts.get(k) in ("title", "lead") for k in strong):
         return True
-    body = sorted(k[1] for k in strong if parts.get(k) == "body")
-    if any(b - a <= 1 for a, b in itertools.pairwise(body)):
+    body = sorted(k[1] for k in strong if parts.get(k) == "body")  # sentences of "text"
+    if any(b - a <= 1 or (b - a == 2 and ("text", a + 1) in evidenced)
+           for a, b in itertools.pairwise(body)):
         return True
     if any(parts.get(k) == "body" and _warning_paragraph(k, ctx) for k in strong):
         return True
@@ -226,9 +233,20 @@ def _vetoed(context: dict[str, float], topic: str, n_strong: int) -> bool:
         negative >= 1 and not support and n_strong <= 1)
 
 
+def _paragraph(strong: list[Key]) -> set[Key]:
+    """The sentences of the passage the evidence makes: from the first strong sentence to the
+    last, or one strong sentence with its neighbours (the warnings that frame it)."""
+    name = strong[0][0]
+    first, last = min(i for _, i in strong), max(i for _, i in strong)
+    if first == last:
+        first, last = first - 1, last + 1
+    return {(name, i) for i in range(first, last + 1)}
+
+
 def decide_topic(
     cfg: TopicConfig, per: dict[Key, SentenceEvidence], ctx: dict[Key, set[str]],
     context: dict[str, float], fields: dict[str, PreparedField],
+    local_context: Callable[[set[Key]], dict[str, float]] | None = None,
 ) -> TopicDecision:
     """Whether a text is about a topic, from its per-sentence evidence and where it stands."""
     parts: dict[Key, str] = {(name, i): s.part for name, f in fields.items()
@@ -255,7 +273,18 @@ def decide_topic(
         "share": len(strong) / max(n_sentences, 1), "sentences": float(n_sentences),
         "score": score, "vetoed": float(vetoed),
     }
-    about = _about(strong, parts, n_sentences, short, ctx)
+    evidenced = {k for k, ev in per.items() if ev.matches and not ev.negated}
+    about = _about(strong, parts, n_sentences, short, ctx, evidenced)
+    if vetoed and about and not short and local_context is not None and not any(
+            parts.get(k) in ("title", "lead") for k in strong):
+        # An article whose subject is a genre (hoaxes, politics) may still carry a paragraph
+        # about the crime (GUIDELINE.md: a paragraph-long warning counts): there the genre
+        # words of the paragraph itself decide, not those of the whole article.
+        # One genre word there is enough ("фильм показывает, как аферист...").
+        local = local_context(_paragraph(strong))
+        vetoed = local[f"negative:{cfg.name}"] >= 1 and local[f"negative:{cfg.name}"] >= sum(
+            local[k] for k in CONTEXT_KINDS)
+        features["vetoed"] = float(vetoed)
     return TopicDecision(cfg.name, about and not vetoed, round(score, 2), strong,
                          _evidence(per, parts), features)
 
