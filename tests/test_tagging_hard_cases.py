@@ -328,3 +328,20 @@ REVIEW_END = ("Сценарий основан на мемуарах. Музык
 def test_genre_words_of_the_paragraph_decide(kind: str, title: str, text: str,
                                              expected: set[str]) -> None:
     assert topics(title, text) == expected, kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        ("Kazakh: a law aimed at groups online", "Жаңа бап интернетте әрекет ететін қылмыстық"
+         " топтардың жолын кесуге бағытталған.", set()),
+        ("Kazakh: how groups use droppers, in general", "Қылмыстық топтар ұрланған ақшаны"
+         " жасыру үшін дропперлерді пайдаланады.", {"fraud"}),
+        ("how groups use droppers, in general", "Преступные группы используют дропперов, чтобы"
+         " обналичивать похищенные деньги.", {"fraud"}),
+        ("a group that used droppers is a case", "Преступная группа использовала дропперов:"
+         " задержаны организатор и 12 участников.", {"fraud", "ocg"}),
+    ],
+)
+def test_groups_in_general_are_no_case(kind: str, text: str, expected: set[str]) -> None:
+    assert topics(None, text) == expected, kind
