@@ -46,8 +46,8 @@ def eval_tags(labelled: tuple[Path, ...], dev_dir: Path | None, rules_only: bool
               show_errors: bool) -> None:
     """P/R/F1 per topic x language (and Kazakh script) on real and project labelled sets.
 
-    Real files are reported twice: on their held-out half (the honest figure: rules were
-    tuned on the other half only) and on the whole file.
+    Real files are reported twice: on their held-out half (no rule was written from its
+    texts; docs/tagging.md says what each round saw) and on the whole file.
     """
     real: list[Path] = []
     if not labelled:
