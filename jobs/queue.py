@@ -38,10 +38,16 @@ log = logging.getLogger(__name__)
 QUEUE_ENV = "DOZOR_QUEUE"
 # Crawls wait on polite per-host delays, not on CPU: a few per worker process at once.
 WORKER_CONCURRENCY = 4
-# A crawl whose source is busy, whose worker died or was stopped, or whose database went away
-# is tried again this many times in all, one lease TTL apart.
+# A crawl whose worker died or was stopped, or whose database went away, is tried again this
+# many times in all, one lease TTL apart.
 MAX_ATTEMPTS = 6
-# Finished jobs are kept this long (`dozor queue`, queue delay figures), then deleted.
+# A crawl whose source is busy (a backfill, a `dozor run` from a shell, another machine's
+# crawl holds its lease) waits for it, not for a fixed count of tries: the wait doubles from
+# one lease TTL up to BUSY_RETRY_CAP_S and the job gives up, loudly, after BUSY_PATIENCE_S
+# in all. A daily crawl behind a six-hour backfill still runs the same day.
+BUSY_RETRY_CAP_S = 30 * 60
+BUSY_PATIENCE_S = 24 * 3600
+# Finished jobs are kept this long (`dozor queue --hours`), then deleted.
 KEEP_FINISHED_HOURS = 72
 # Queues: crawls apart from the heavy one-off passes, so a worker can be given only one kind.
 CRAWLS, PASSES = "crawls", "passes"
@@ -70,14 +76,41 @@ def queue_mode() -> bool:
     raise ConfigError(f"{QUEUE_ENV} must be 1 or 0, got {raw!r}")
 
 
+def busy_waits(ttl_s: float) -> list[int]:
+    """The waits, in seconds, between the tries of a crawl whose source stays busy: doubling
+    from one lease TTL to BUSY_RETRY_CAP_S, as many as fit in BUSY_PATIENCE_S."""
+    waits: list[int] = []
+    wait = int(ttl_s) + 1
+    while sum(waits) + wait <= BUSY_PATIENCE_S:
+        waits.append(wait)
+        wait = min(wait * 2, BUSY_RETRY_CAP_S)
+    return waits
+
+
 class LeaseTtlRetry(BaseRetryStrategy):
-    """Try again after one lease TTL (DOZOR_LEASE_TTL): by then a dead holder's lease expired."""
+    """Try again after one lease TTL (DOZOR_LEASE_TTL): by then a dead holder's lease expired.
+    A busy source is waited for longer (`busy_waits`)."""
 
     def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
-        if job.attempts + 1 >= MAX_ATTEMPTS or not isinstance(exception, RETRIED):
+        if not isinstance(exception, RETRIED):
             return None
-        log.warning("job %s (%s) will be tried again: %s", job.id, job.task_name, exception)
-        return RetryDecision(retry_in={"seconds": int(load_config().lease_ttl_s) + 1})
+        ttl_s = load_config().lease_ttl_s
+        if isinstance(exception, SourceBusyError):
+            waits = busy_waits(ttl_s)
+            if job.attempts >= len(waits):
+                log.error("job %s (%s) gives up: the source stayed busy for %.1f h: %s",
+                          job.id, job.task_name, sum(waits) / 3600, exception)
+                return None
+            wait = waits[job.attempts]
+        elif job.attempts + 1 >= MAX_ATTEMPTS:
+            log.error("job %s (%s) gives up after %d tries: %s", job.id, job.task_name,
+                      job.attempts + 1, exception)
+            return None
+        else:
+            wait = int(ttl_s) + 1
+        log.warning("job %s (%s) will be tried again in %d s: %s", job.id, job.task_name, wait,
+                    exception)
+        return RetryDecision(retry_in={"seconds": wait})
 
 
 # The tasks. Each opens what it needs from the environment (DATABASE_URL, DOZOR_*) of the worker.
@@ -199,11 +232,22 @@ def enqueue_crawl(source_id: str) -> int | None:
     return job_id
 
 
+class ExpectedRetryFilter(logging.Filter):
+    """Drops the traceback procrastinate logs for a job retried on purpose (a busy source, an
+    interrupted run, a database away): the warning above it already says why and when."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], RETRIED):
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
 def run_worker(database_url: str, *, concurrency: int = WORKER_CONCURRENCY,
                queues: Sequence[str] = (), name: str | None = None) -> None:
     """Run jobs from the queue until SIGTERM or SIGINT; running crawls are stopped (recorded
     'killed') and their jobs go back to the queue for another worker."""
     config = load_config()
+    logging.getLogger("procrastinate.worker").addFilter(ExpectedRetryFilter())
     connector = procrastinate.PsycopgConnector(
         conninfo=database_url, min_size=1, max_size=concurrency + 3,
         kwargs={"application_name": "dozor-worker"})

@@ -4,6 +4,7 @@ retag for the workers): the task queue of jobs/queue.py, in the shared PostgreSQ
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from datetime import datetime
 
 import click
@@ -12,7 +13,10 @@ from crawler.config import load_config
 from crawler.sources import get_source
 from jobs.logs import configure_logging
 from jobs.queue import CRAWLS, PASSES, WORKER_CONCURRENCY, enqueue, open_queue, run_worker
+from jobs.scheduler import ALMATY
 from jobs.tasks import prepare_database
+from storage.db import connect
+from storage.queue_jobs import RECENT_HOURS, QueueJob, queue_jobs
 
 
 @click.command("worker")
@@ -93,4 +97,40 @@ def enqueue_retag(source: str | None) -> None:
         _enqueued("retag", enqueue(app, "retag", lock="retag", source_id=source))
 
 
-COMMANDS = [worker, enqueue_group]
+# What a job's status means to an operator.
+STATUS_WORDS = {"todo": "waiting", "doing": "running", "succeeded": "done", "failed": "failed",
+                "cancelled": "cancelled", "aborted": "aborted", "aborting": "aborting"}
+
+
+def _job_subject(job: QueueJob) -> str:
+    """What a job works on: a crawl's source (and days), an import's files, a pass's source."""
+    args = job.args
+    if job.task_name == "crawl":
+        days = "..".join(d for d in (args.get("since"), args.get("until")) if d)
+        return f"{args.get('source_id')}{' ' + days if days else ''}"
+    if job.task_name == "import":
+        return ", ".join(str(x) for x in args.get("locations", []))
+    return str(args.get("source_id") or "all sources")
+
+
+@click.command("queue")
+@click.option("--hours", type=click.IntRange(1, 72), default=RECENT_HOURS, show_default=True,
+              help="Also list jobs that ended this many hours back.")
+def queue_command(hours: int) -> None:
+    """The task queue: jobs waiting (with their tries and next try), running, and ended
+    lately; times in Asia/Almaty."""
+    with connect(prepare_database()) as conn:
+        jobs = queue_jobs(conn, recent_hours=hours)
+    click.echo(f"{'job':>6} {'task':<9} {'status':<9} {'tries':>5} {'next try':<19} subject")
+    for job in jobs:
+        waiting = job.status == "todo" and job.scheduled_at is not None
+        next_try = job.scheduled_at.astimezone(ALMATY).strftime("%Y-%m-%d %H:%M:%S") \
+            if waiting and job.scheduled_at else "-"
+        click.echo(f"{job.id:>6} {job.task_name:<9} {STATUS_WORDS.get(job.status, job.status):<9}"
+                   f" {job.attempts:>5} {next_try:<19} {_job_subject(job)}")
+    counts = Counter(STATUS_WORDS.get(j.status, j.status) for j in jobs)
+    click.echo(" · ".join(f"{n} {word}" for word, n in sorted(counts.items())) if jobs
+               else f"the queue is empty (nothing ended in the last {hours} h)")
+
+
+COMMANDS = [worker, enqueue_group, queue_command]
