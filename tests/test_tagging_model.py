@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from crawler.tagging.model import ModelError
-from crawler.tagging.rules import VOCAB_DIR, load_vocabulary, tag_text
+from crawler.tagging.rules import VOCAB_DIR, load_vocabulary, tag_text, token_stems
 
 TEXT = "Полиция задержала участников ОПГ, которые обманывали пенсионеров по телефону."
 
@@ -44,4 +44,39 @@ def test_a_model_weighs_rule_figures_and_is_recorded_with_every_tag(tmp_path):
 def test_a_malformed_model_file_is_refused_with_its_name(tmp_path):
     vocab = _vocab_with_model(tmp_path, {"weights": {"ocg": {"bias": "x"}}})
     with pytest.raises(ModelError, match=r"model\.json"):
+        tag_text(None, TEXT, vocabulary=vocab)
+
+
+def test_a_stem_model_vetoes_by_a_word_and_keeps_the_rules_evidence(tmp_path):
+    # "пенсионер" weighs against ocg: the ocg tag goes, fraud stays with the rules' evidence.
+    stem = next(iter(token_stems("пенсионеров") & token_stems("пенсионер")))
+    vocab = _vocab_with_model(tmp_path, {
+        "version": "stems-1", "features": ["figures", "rules", "stems"],
+        "weights": {"ocg": {"bias": 5.0, f"stem:{stem}": -10.0}, "fraud": {"bias": 5.0}},
+    })
+    rules = tag_text(None, TEXT)
+    r = tag_text(None, TEXT, vocabulary=vocab)
+    assert set(r.topics) == {"fraud"}
+    assert r.topics["fraud"].evidence == rules.topics["fraud"].evidence
+
+
+def test_a_model_that_may_add_a_topic_quotes_the_words_that_drove_it(tmp_path):
+    # A mechanism test: the word is neutral, so the rules never find an offence here.
+    text = "Концерт в Алматы перенесли на субботу."
+    assert tag_text(None, text).topics == {}
+    stem = next(iter(token_stems("концерт")))
+    vocab = _vocab_with_model(tmp_path, {
+        "version": "stems-open-1", "features": ["stems"], "may_add": True,
+        "weights": {"fraud": {"bias": -3.0, f"stem:{stem}": 6.0}},
+    })
+    tag = tag_text(None, text, vocabulary=vocab).topics["fraud"]
+    assert [(e.phrase, e.rule) for e in tag.evidence] == [("Концерт", f"fraud.model:stem:{stem}")]
+    assert tag.probability is not None and tag.probability > 0.9
+    # Without the stem the model adds nothing.
+    assert tag_text(None, "Погода в Астане: без осадков.", vocabulary=vocab).topics == {}
+
+
+def test_a_model_naming_an_unknown_feature_kind_is_refused(tmp_path):
+    vocab = _vocab_with_model(tmp_path, {"version": "x", "features": ["words"], "weights": {}})
+    with pytest.raises(ModelError, match="unknown feature kinds"):
         tag_text(None, TEXT, vocabulary=vocab)

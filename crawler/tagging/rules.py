@@ -200,7 +200,7 @@ def tag_prepared(fields: list[PreparedField], *, vocabulary: Vocabulary | None =
     by_name, groups, articles = reading.fields, reading.groups, reading.articles
     decisions = reading.decisions
     if model is not None:
-        decisions = [model.decide(d, reading.context) for d in decisions]
+        decisions = [model.decide(d, reading.context, by_name) for d in decisions]
     topics: dict[str, TopicTag] = {}
     evidence_keys: set[tuple[str, int]] = set()
     for d in decisions:
