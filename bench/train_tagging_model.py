@@ -1,116 +1,296 @@
-"""Rules alone against rules + a small linear model, on the real labelled set, held out.
+"""Rules alone against rules + a small linear model, on real labelled text it did not learn from.
 
     .venv/bin/pip install -e '.[train]'             # scikit-learn: only this script needs it
-    .venv/bin/python bench/train_tagging_model.py [--write crawler/tagging/vocab/model.json]
+    .venv/bin/python bench/train_tagging_model.py [--cells] [--labelled a.jsonl ...]
+        [--write crawler/tagging/vocab/model.json --kind stems+rules]
 
-The model (logistic regression per topic, scikit-learn) reads only the figures the rules
-measure for a text (crawler/tagging/model.py: feature_vector), never its words, and may
-only decide texts where the rules found evidence. It is scored two ways, always on texts it
-did not learn from: trained on each file's tuning half and scored on the held-out halves,
-and trained on two files and scored on the third. With --write it is trained on everything
-and saved as JSON next to the vocabularies (never a pickle); its version is then recorded
-with every tag. Without vocab/model.json the rules decide alone.
+Three models, logistic regression per topic (scikit-learn, crawler/tagging/model.py applies
+them): `figures` reads only what the rules measured; `stems+rules` adds the rule ids of the
+topic's evidence, the genre words and the stems of the text (those in at least MIN_DF
+training texts); both only confirm or veto a topic whose rules found evidence, so a tag keeps
+the rules' evidence. `stems+rules open` may also add a topic the rules did not find; its
+evidence is then the words whose stems weighed most. Each decision threshold is chosen by
+3-fold cross-validation inside the training texts, never on the texts scored.
+
+Protocols, each scored per file as `dozor eval-tags` does (worst topic x language F1 over
+cells with >= 5 positives): (a) train on the tuning halves of every file (`dev_half`), score
+the held-out halves; (b) train on the other files, score the whole third; (c) 5-fold
+cross-validation within each file and across the files pooled (folds by a hash of the id).
+The rules are whatever crawler/tagging/vocab and topics.py say now. With --write, the chosen
+kind is trained on every text given and saved as JSON next to the vocabularies (never a
+pickle); its version is then recorded with every tag.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crawler.tagging.evaluate import MIN_POSITIVES, dev_half, find_dev_dir, read_labelled
-from crawler.tagging.model import feature_vector
+from crawler.tagging.evaluate import (
+    MIN_POSITIVES,
+    TOPICS,
+    dev_half,
+    find_dev_dir,
+    read_labelled,
+)
+from crawler.tagging.model import feature_vector, rule_features, stem_positions
 from crawler.tagging.rules import load_vocabulary, prepare_fields, read_fields
 
 ROOT = Path(__file__).resolve().parent.parent
-MODEL_VERSION = "2026.1"
+MODEL_VERSION = "2026.2"
+# A stem or rule id becomes a feature when at least this many training texts hold it.
+MIN_DF = 3
+C = 1.0  # inverse L2 strength of the logistic regression, fixed (not tuned on any scored text)
+THRESHOLDS = [round(0.05 * i, 2) for i in range(4, 17)]  # 0.20 ... 0.80
+KINDS = {  # name -> (feature kinds, may add a topic the rules did not find)
+    "figures": (("figures",), False),
+    "stems+rules": (("figures", "rules", "stems"), False),
+    "stems+rules open": (("figures", "rules", "stems"), True),
+}
 
 
-def rows() -> list[dict[str, Any]]:
-    """One row per text and topic: file, half, label, the rules' decision, the features."""
-    dev = find_dev_dir(ROOT)
-    if dev is None:
-        raise SystemExit("../shared/tagging-dev not found (set DOZOR_SHARED_DIR)")
+@dataclass
+class Row:
+    """One text and topic: where it comes from, its label, the rules' decision, its features."""
+
+    file: str
+    id: str
+    lang: str
+    topic: str
+    y: bool
+    rules: bool
+    strong: bool
+    figures: dict[str, float]
+    hits: dict[str, float]
+    stems: frozenset[str]
+
+    def half(self) -> str:
+        return dev_half(self.id)
+
+    def fold(self, k: int = 5) -> int:
+        return int(hashlib.sha256(f"fold:{self.id}".encode()).hexdigest(), 16) % k
+
+
+def read_rows(paths: list[Path]) -> list[Row]:
+    """Every text of the files read by the current rules, one row per topic."""
     vocab = load_vocabulary()
     out = []
-    for path in sorted(dev.glob("*.jsonl")):
+    for path in paths:
         for item in read_labelled(path):
             reading = read_fields(prepare_fields(item.title, item.text, item.lang), vocab)
+            stems = frozenset(stem_positions(reading.fields))
             for d in reading.decisions:
-                out.append({"file": path.name, "half": dev_half(item.id), "topic": d.topic,
-                            "lang": item.lang, "y": item.labels[d.topic], "rules": d.assigned,
-                            "strong": bool(d.strong),
-                            "x": feature_vector(d, reading.context)})
+                out.append(Row(path.name, item.id, item.lang, d.topic, item.labels[d.topic],
+                               d.assigned, bool(d.strong), feature_vector(d, reading.context),
+                               rule_features(d, reading.context), stems))
     return out
 
 
+def features(row: Row, kinds: tuple[str, ...], vocabulary: set[str]) -> dict[str, float]:
+    """The row's features of the given kinds; stems and rule ids only from the vocabulary."""
+    f = dict(row.figures) if "figures" in kinds else {}
+    if "rules" in kinds:
+        f.update({k: v for k, v in row.hits.items() if k in vocabulary})
+    if "stems" in kinds:
+        f.update({s: 1.0 for s in row.stems if s in vocabulary})
+    return f
+
+
+@dataclass
+class Fitted:
+    """One topic's model: weights by feature name, bias, threshold, what it reads."""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+    kinds: tuple[str, ...]
+    may_add: bool
+    vocabulary: set[str]
+
+    def probability(self, row: Row) -> float:
+        import math
+
+        z = self.bias + sum(self.weights.get(k, 0.0) * v
+                            for k, v in features(row, self.kinds, self.vocabulary).items())
+        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+    def decide(self, row: Row) -> bool:
+        return (row.strong or self.may_add) and self.probability(row) >= self.threshold
+
+
+def _fit_weights(train: list[Row], kinds: tuple[str, ...], may_add: bool
+                 ) -> tuple[dict[str, float], float, set[str]] | None:
+    """L2 logistic regression on the rows the model may decide; None for a single class."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    rows = [r for r in train if r.strong or may_add]
+    if len({r.y for r in rows}) < 2:
+        return None
+    df = Counter(k for r in rows for k in {*r.stems, *r.hits})
+    vocabulary = {k for k, n in df.items() if n >= MIN_DF}
+    vec = DictVectorizer()
+    x = vec.fit_transform([features(r, kinds, vocabulary) for r in rows])
+    model = LogisticRegression(C=C, max_iter=5000).fit(x, [r.y for r in rows])
+    names = vec.get_feature_names_out()
+    weights = {str(n): float(w) for n, w in zip(names, model.coef_[0], strict=True) if w}
+    return weights, float(model.intercept_[0]), vocabulary
+
+
+def fit(train: list[Row], name: str) -> Fitted | None:
+    """A model of one kind for one topic; its threshold by 3-fold CV inside `train`."""
+    kinds, may_add = KINDS[name]
+    fitted = _fit_weights(train, kinds, may_add)
+    if fitted is None:
+        return None
+    scored: list[tuple[Row, float]] = []
+    for k in range(3):
+        inner = _fit_weights([r for r in train if r.fold(3) != k], kinds, may_add)
+        for r in (r for r in train if r.fold(3) == k):
+            p = 0.0 if inner is None else Fitted(*inner[:2], 0.0, kinds, may_add,
+                                                 inner[2]).probability(r)
+            scored.append((r, p if (r.strong or may_add) else 0.0))
+    best = max(THRESHOLDS, key=lambda t: (f1([(r.y, p >= t and (r.strong or may_add))
+                                               for r, p in scored]), -abs(t - 0.5)))
+    return Fitted(fitted[0], fitted[1], best, kinds, may_add, fitted[2])
+
+
 def f1(pairs: list[tuple[bool, bool]]) -> float:
+    """F1 of (truth, prediction) pairs; 1.0 for nothing to find and nothing found."""
     tp = sum(1 for y, p in pairs if y and p)
     fp = sum(1 for y, p in pairs if p and not y)
     fn = sum(1 for y, p in pairs if y and not p)
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
 
 
-def fit(train: list[dict[str, Any]], keys: list[str]) -> Any:
-    from sklearn.linear_model import LogisticRegression
-
-    model = LogisticRegression(C=1.0, max_iter=5000)
-    model.fit([[r["x"][k] for k in keys] for r in train], [r["y"] for r in train])
-    return model
+Predictions = dict[tuple[str, str], dict[str, bool]]  # (id, topic) -> method -> assigned
+Split = tuple[Callable[[Row], bool], Callable[[Row], bool]]  # (train on, score on)
 
 
-def compare(data: list[dict[str, Any]], name: str,
-            train_on: Callable[[dict[str, Any]], bool],
-            score_on: Callable[[dict[str, Any]], bool]) -> None:
-    """Worst topic x language F1 per file: rules alone and rules + model."""
-    keys = sorted(data[0]["x"])
-    print(name)
-    for topic in ("fraud", "ocg"):
-        train = [r for r in data if r["topic"] == topic and train_on(r) and r["strong"]]
-        test = [r for r in data if r["topic"] == topic and score_on(r)]
-        model = fit(train, keys)
-        proba = model.predict_proba([[r["x"][k] for k in keys] for r in test])[:, 1]
-        for r, p in zip(test, proba, strict=True):
-            r["model"] = bool(p >= 0.5 and r["strong"])
-        for file in sorted({r["file"] for r in test}):
-            for lang in sorted({r["lang"] for r in test if r["file"] == file}):
-                cell = [r for r in test if r["file"] == file and r["lang"] == lang]
-                if sum(r["y"] for r in cell) < MIN_POSITIVES:
-                    continue
-                rules = f1([(r["y"], r["rules"]) for r in cell])
-                both = f1([(r["y"], r["model"]) for r in cell])
-                print(f"   {topic:<6}{file:<32}{lang:<4} rules {rules:.3f}"
-                      f"   rules+model {both:.3f}")
+def predict(rows: list[Row], splits: list[Split]) -> Predictions:
+    """Each scored row's decision by the rules and by each model trained without it."""
+    out: Predictions = {}
+    for train_on, score_on in splits:
+        for topic in TOPICS:
+            train = [r for r in rows if r.topic == topic and train_on(r)]
+            test = [r for r in rows if r.topic == topic and score_on(r)]
+            models = {name: fit(train, name) for name in KINDS}
+            for r in test:
+                got = out.setdefault((r.id, topic), {"rules": r.rules})
+                for name, m in models.items():  # a topic nobody was labelled with: rules
+                    got[name] = r.rules if m is None else m.decide(r)
+    return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--write", type=Path, default=None, help="train on all, save JSON here")
-    args = parser.parse_args()
-    data = rows()
-    compare(data, "trained on the tuning halves, scored on the held-out halves",
-            lambda r: r["half"] == "tune", lambda r: r["half"] == "held")
-    for file in sorted({r["file"] for r in data}):
-        compare(data, f"trained on the other files, scored on {file}",
-                lambda r, f=file: r["file"] != f, lambda r, f=file: r["file"] == f)
+def cell_scores(rows: list[Row], preds: Predictions
+                ) -> dict[tuple[str, str], dict[str, float]]:
+    """(file, topic/lang) -> method -> F1, over cells with enough positives."""
+    cells: dict[tuple[str, str], list[Row]] = {}
+    for r in rows:
+        if (r.id, r.topic) in preds:
+            cells.setdefault((r.file, f"{r.topic}/{r.lang}"), []).append(r)
+    return {key: {m: f1([(r.y, preds[(r.id, r.topic)][m]) for r in cell])
+                  for m in ("rules", *KINDS)}
+            for key, cell in sorted(cells.items()) if sum(r.y for r in cell) >= MIN_POSITIVES}
+
+
+def worst_by_file(rows: list[Row], preds: Predictions) -> dict[str, dict[str, tuple[float, str]]]:
+    """Per file and method: the lowest topic x language F1 over cells with enough positives."""
+    out: dict[str, dict[str, tuple[float, str]]] = {}
+    for (file, cell), by_method in cell_scores(rows, preds).items():
+        for method, score in by_method.items():
+            best = out.setdefault(file, {}).get(method, (2.0, ""))
+            out[file][method] = min(best, (score, cell))
+    return out
+
+
+def protocols(rows: list[Row], which: str = "abc") -> dict[str, Predictions]:
+    """(a) tuning halves -> held-out halves, (b) other files -> the third, (c) 5-fold CV."""
+    files = sorted({r.file for r in rows})
+    splits: dict[str, list[Split]] = {
+        "(a) tuning halves -> held-out halves": [
+            (lambda r: r.half() == "tune", lambda r: r.half() == "held")],
+        "(b) other files -> whole file": [
+            (lambda r, f=f: r.file != f, lambda r, f=f: r.file == f) for f in files],
+        "(c) 5-fold within each file": [
+            (lambda r, f=f, k=k: r.file == f and r.fold() != k,
+             lambda r, f=f, k=k: r.file == f and r.fold() == k)
+            for f in files for k in range(5)],
+        "(c) 5-fold across files pooled": [
+            (lambda r, k=k: r.fold() != k, lambda r, k=k: r.fold() == k) for k in range(5)],
+    }
+    return {name: predict(rows, s) for name, s in splits.items() if name[1] in which}
+
+
+def table(rows: list[Row], results: dict[str, Predictions], every_cell: bool = False) -> str:
+    """A Markdown table: protocol x file, worst F1 (and its cell) per method, or every cell."""
+    head = "| protocol | file | rules | " + " | ".join(f"+ model: {k}" for k in KINDS) + " |"
+    lines = [head, "|" + "---|" * (3 + len(KINDS))]
+    methods = ("rules", *KINDS)
+    for name, preds in results.items():
+        if every_cell:
+            for (file, cell), scores in cell_scores(rows, preds).items():
+                lines.append(f"| {name} | {file.removesuffix('.jsonl')} {cell} | "
+                             + " | ".join(f"{scores[m]:.3f}" for m in methods) + " |")
+            continue
+        for file, by_method in worst_by_file(rows, preds).items():
+            figures = [f"{by_method[m][0]:.3f} ({by_method[m][1]})" for m in methods]
+            lines.append(f"| {name} | {file.removesuffix('.jsonl')} | " + " | ".join(figures)
+                         + " |")
+    return "\n".join(lines)
+
+
+def write_model(rows: list[Row], name: str, path: Path) -> None:
+    """Train a model of one kind on every row and save it as crawler/tagging/model.py reads."""
+    weights, thresholds = {}, {}
+    for topic in TOPICS:
+        m = fit([r for r in rows if r.topic == topic], name)
+        if m is None:
+            continue
+        weights[topic] = {"bias": round(m.bias, 4),
+                          **{k: round(w, 4) for k, w in sorted(m.weights.items())
+                             if abs(w) >= 1e-4}}
+        thresholds[topic] = m.threshold
+    kinds, may_add = KINDS[name]
+    data: dict[str, Any] = {"version": MODEL_VERSION, "features": list(kinds),
+                            "may_add": may_add, "weights": weights, "thresholds": thresholds}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--labelled", type=Path, action="append",
+                        help="labelled JSONL files (default: every file of ../shared/tagging-dev)")
+    parser.add_argument("--cells", action="store_true", help="also print every cell")
+    parser.add_argument("--protocols", default="abc", help="which of a, b, c (default: abc)")
+    parser.add_argument("--write", type=Path, help="train on every text, save the model here")
+    parser.add_argument("--kind", choices=sorted(KINDS), default="stems+rules")
+    args = parser.parse_args(argv)
+    paths = args.labelled
+    if not paths:
+        dev = find_dev_dir(ROOT)
+        if dev is None:
+            raise SystemExit("../shared/tagging-dev not found (set DOZOR_SHARED_DIR)")
+        paths = sorted(dev.glob("*.jsonl"))
+    rows = read_rows(paths)
+    print(f"rules {load_vocabulary().version}; worst topic x language F1 "
+          f"(cells with >= {MIN_POSITIVES} positives) per file, on texts not learned from")
+    results = protocols(rows, args.protocols)
+    print(table(rows, results))
+    if args.cells:
+        print(table(rows, results, every_cell=True))
     if args.write:
-        keys = sorted(data[0]["x"])
-        weights = {}
-        for topic in ("fraud", "ocg"):
-            model = fit([r for r in data if r["topic"] == topic and r["strong"]], keys)
-            weights[topic] = {"bias": float(model.intercept_[0]),
-                              **{k: float(w) for k, w in zip(keys, model.coef_[0], strict=True)}}
-        args.write.write_text(json.dumps({"version": MODEL_VERSION, "weights": weights,
-                                          "thresholds": {"fraud": 0.5, "ocg": 0.5}},
-                                         indent=2) + "\n", encoding="utf-8")
-        print(f"model written to {args.write}")
+        write_model(rows, args.kind, args.write)
+        print(f"model ({args.kind}) written to {args.write}")
 
 
 if __name__ == "__main__":
