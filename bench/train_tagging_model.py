@@ -49,7 +49,9 @@ ROOT = Path(__file__).resolve().parent.parent
 MODEL_VERSION = "2026.2"
 # A stem or rule id becomes a feature when at least this many training texts hold it.
 MIN_DF = 3
-C = 1.0  # inverse L2 strength of the logistic regression, fixed (not tuned on any scored text)
+# Inverse L2 strengths of the logistic regression tried; the one kept, like the threshold, is
+# chosen by cross-validation inside the training texts.
+C_GRID = (0.1, 1.0, 10.0)
 THRESHOLDS = [round(0.05 * i, 2) for i in range(4, 17)]  # 0.20 ... 0.80
 KINDS = {  # name -> (feature kinds, may add a topic the rules did not find)
     "figures": (("figures",), False),
@@ -127,7 +129,7 @@ class Fitted:
         return (row.strong or self.may_add) and self.probability(row) >= self.threshold
 
 
-def _fit_weights(train: list[Row], kinds: tuple[str, ...], may_add: bool
+def _fit_weights(train: list[Row], kinds: tuple[str, ...], may_add: bool, c: float
                  ) -> tuple[dict[str, float], float, set[str]] | None:
     """L2 logistic regression on the rows the model may decide; None for a single class."""
     from sklearn.feature_extraction import DictVectorizer
@@ -140,28 +142,35 @@ def _fit_weights(train: list[Row], kinds: tuple[str, ...], may_add: bool
     vocabulary = {k for k, n in df.items() if n >= MIN_DF}
     vec = DictVectorizer()
     x = vec.fit_transform([features(r, kinds, vocabulary) for r in rows])
-    model = LogisticRegression(C=C, max_iter=5000).fit(x, [r.y for r in rows])
+    model = LogisticRegression(C=c, max_iter=5000).fit(x, [r.y for r in rows])
     names = vec.get_feature_names_out()
     weights = {str(n): float(w) for n, w in zip(names, model.coef_[0], strict=True) if w}
     return weights, float(model.intercept_[0]), vocabulary
 
 
 def fit(train: list[Row], name: str) -> Fitted | None:
-    """A model of one kind for one topic; its threshold by 3-fold CV inside `train`."""
+    """A model of one kind for one topic; its C and threshold by 3-fold CV inside `train`."""
     kinds, may_add = KINDS[name]
-    fitted = _fit_weights(train, kinds, may_add)
+    # Ties go to the threshold nearest 0.5, then to the C nearest 1.
+    best: tuple[tuple[float, float, float], float, float] | None = None  # (key, C, threshold)
+    for c in C_GRID:
+        scored: list[tuple[Row, float]] = []
+        for k in range(3):
+            inner = _fit_weights([r for r in train if r.fold(3) != k], kinds, may_add, c)
+            for r in (r for r in train if r.fold(3) == k):
+                p = 0.0 if inner is None else Fitted(inner[0], inner[1], 0.0, kinds, may_add,
+                                                     inner[2]).probability(r)
+                scored.append((r, p if (r.strong or may_add) else 0.0))
+        for t in THRESHOLDS:
+            key = (f1([(r.y, p >= t and (r.strong or may_add)) for r, p in scored]),
+                   -abs(t - 0.5), -abs(c - 1.0))
+            if best is None or key > best[0]:
+                best = (key, c, t)
+    assert best is not None
+    fitted = _fit_weights(train, kinds, may_add, best[1])
     if fitted is None:
         return None
-    scored: list[tuple[Row, float]] = []
-    for k in range(3):
-        inner = _fit_weights([r for r in train if r.fold(3) != k], kinds, may_add)
-        for r in (r for r in train if r.fold(3) == k):
-            p = 0.0 if inner is None else Fitted(*inner[:2], 0.0, kinds, may_add,
-                                                 inner[2]).probability(r)
-            scored.append((r, p if (r.strong or may_add) else 0.0))
-    best = max(THRESHOLDS, key=lambda t: (f1([(r.y, p >= t and (r.strong or may_add))
-                                               for r, p in scored]), -abs(t - 0.5)))
-    return Fitted(fitted[0], fitted[1], best, kinds, may_add, fitted[2])
+    return Fitted(fitted[0], fitted[1], best[2], kinds, may_add, fitted[2])
 
 
 def f1(pairs: list[tuple[bool, bool]]) -> float:
