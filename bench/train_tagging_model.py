@@ -9,8 +9,8 @@ them): `figures` reads only what the rules measured; `stems+rules` adds the rule
 topic's evidence, the genre words and the stems of the text (those in at least MIN_DF
 training texts); both only confirm or veto a topic whose rules found evidence, so a tag keeps
 the rules' evidence. `stems+rules open` may also add a topic the rules did not find; its
-evidence is then the words whose stems weighed most. Each decision threshold is chosen by
-3-fold cross-validation inside the training texts, never on the texts scored.
+evidence is then the words whose stems weighed most. The L2 strength and the decision threshold
+are chosen by 3-fold cross-validation inside the training texts, never on the texts scored.
 
 Protocols, each scored per file as `dozor eval-tags` does (worst topic x language F1 over
 cells with >= 5 positives): (a) train on the tuning halves of every file (`dev_half`), score
@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -119,8 +120,6 @@ class Fitted:
     vocabulary: set[str]
 
     def probability(self, row: Row) -> float:
-        import math
-
         z = self.bias + sum(self.weights.get(k, 0.0) * v
                             for k, v in features(row, self.kinds, self.vocabulary).items())
         return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
@@ -148,12 +147,12 @@ def _fit_weights(train: list[Row], kinds: tuple[str, ...], may_add: bool, c: flo
     return weights, float(model.intercept_[0]), vocabulary
 
 
-def fit(train: list[Row], name: str) -> Fitted | None:
+def fit(train: list[Row], name: str, c_grid: tuple[float, ...] = C_GRID) -> Fitted | None:
     """A model of one kind for one topic; its C and threshold by 3-fold CV inside `train`."""
     kinds, may_add = KINDS[name]
     # Ties go to the threshold nearest 0.5, then to the C nearest 1.
     best: tuple[tuple[float, float, float], float, float] | None = None  # (key, C, threshold)
-    for c in C_GRID:
+    for c in c_grid:
         scored: list[tuple[Row, float]] = []
         for k in range(3):
             inner = _fit_weights([r for r in train if r.fold(3) != k], kinds, may_add, c)
@@ -185,14 +184,14 @@ Predictions = dict[tuple[str, str], dict[str, bool]]  # (id, topic) -> method ->
 Split = tuple[Callable[[Row], bool], Callable[[Row], bool]]  # (train on, score on)
 
 
-def predict(rows: list[Row], splits: list[Split]) -> Predictions:
+def predict(rows: list[Row], splits: list[Split], c_grid: tuple[float, ...]) -> Predictions:
     """Each scored row's decision by the rules and by each model trained without it."""
     out: Predictions = {}
     for train_on, score_on in splits:
         for topic in TOPICS:
             train = [r for r in rows if r.topic == topic and train_on(r)]
             test = [r for r in rows if r.topic == topic and score_on(r)]
-            models = {name: fit(train, name) for name in KINDS}
+            models = {name: fit(train, name, c_grid) for name in KINDS}
             for r in test:
                 got = out.setdefault((r.id, topic), {"rules": r.rules})
                 for name, m in models.items():  # a topic nobody was labelled with: rules
@@ -222,7 +221,8 @@ def worst_by_file(rows: list[Row], preds: Predictions) -> dict[str, dict[str, tu
     return out
 
 
-def protocols(rows: list[Row], which: str = "abc") -> dict[str, Predictions]:
+def protocols(rows: list[Row], which: str = "abc", c_grid: tuple[float, ...] = C_GRID
+              ) -> dict[str, Predictions]:
     """(a) tuning halves -> held-out halves, (b) other files -> the third, (c) 5-fold CV."""
     files = sorted({r.file for r in rows})
     splits: dict[str, list[Split]] = {
@@ -237,7 +237,7 @@ def protocols(rows: list[Row], which: str = "abc") -> dict[str, Predictions]:
         "(c) 5-fold across files pooled": [
             (lambda r, k=k: r.fold() != k, lambda r, k=k: r.fold() == k) for k in range(5)],
     }
-    return {name: predict(rows, s) for name, s in splits.items() if name[1] in which}
+    return {name: predict(rows, s, c_grid) for name, s in splits.items() if name[1] in which}
 
 
 def table(rows: list[Row], results: dict[str, Predictions], every_cell: bool = False) -> str:
@@ -258,11 +258,11 @@ def table(rows: list[Row], results: dict[str, Predictions], every_cell: bool = F
     return "\n".join(lines)
 
 
-def write_model(rows: list[Row], name: str, path: Path) -> None:
+def write_model(rows: list[Row], name: str, path: Path, c_grid: tuple[float, ...]) -> None:
     """Train a model of one kind on every row and save it as crawler/tagging/model.py reads."""
     weights, thresholds = {}, {}
     for topic in TOPICS:
-        m = fit([r for r in rows if r.topic == topic], name)
+        m = fit([r for r in rows if r.topic == topic], name, c_grid)
         if m is None:
             continue
         weights[topic] = {"bias": round(m.bias, 4),
@@ -283,6 +283,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--protocols", default="abc", help="which of a, b, c (default: abc)")
     parser.add_argument("--write", type=Path, help="train on every text, save the model here")
     parser.add_argument("--kind", choices=sorted(KINDS), default="stems+rules")
+    parser.add_argument("--c", type=float, help="fix the L2 strength instead of choosing it "
+                        "(three times quicker)")
     args = parser.parse_args(argv)
     paths = args.labelled
     if not paths:
@@ -293,12 +295,13 @@ def main(argv: list[str] | None = None) -> None:
     rows = read_rows(paths)
     print(f"rules {load_vocabulary().version}; worst topic x language F1 "
           f"(cells with >= {MIN_POSITIVES} positives) per file, on texts not learned from")
-    results = protocols(rows, args.protocols)
+    c_grid = (args.c,) if args.c else C_GRID
+    results = protocols(rows, args.protocols, c_grid)
     print(table(rows, results))
     if args.cells:
         print(table(rows, results, every_cell=True))
     if args.write:
-        write_model(rows, args.kind, args.write)
+        write_model(rows, args.kind, args.write, c_grid)
         print(f"model ({args.kind}) written to {args.write}")
 
 

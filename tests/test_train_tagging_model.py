@@ -26,7 +26,7 @@ def trained(tmp_path_factory):
     """Protocol (b) on the two regression sets, and a stems+rules model trained on both."""
     folder = tmp_path_factory.mktemp("vocab") / "vocab"
     shutil.copytree(VOCAB_DIR, folder)
-    args = [sys.executable, "bench/train_tagging_model.py", "--protocols", "b",
+    args = [sys.executable, "bench/train_tagging_model.py", "--protocols", "b", "--c", "1",
             "--write", str(folder / "model.json"), "--kind", "stems+rules"]
     for path in SETS:
         args += ["--labelled", str(path)]
