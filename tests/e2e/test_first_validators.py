@@ -26,8 +26,14 @@ import psycopg
 import pytest
 
 from crawler.sources import all_sources
-from tests.e2e.mock_site import LoggedRequest, crawl_setup, empty_database, now, request_log
-from tests.e2e.test_revisits import age
+from tests.e2e.mock_site import (
+    LoggedRequest,
+    age,
+    crawl_setup,
+    empty_database,
+    now,
+    request_log,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SOURCE_ID = "test_validators"
