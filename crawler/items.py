@@ -65,6 +65,10 @@ class Article:
     content_hash: str | None = None
     warc_record: str | None = None
     parent_url: str | None = None  # for a document (PDF): the page that published it
+    # The validators of the answer the text came from: the first revisit (crawler/revisits.py)
+    # asks with them, so an unchanged page costs a 304, not a full download.
+    etag: str | None = None
+    last_modified: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
 

@@ -6,6 +6,7 @@ runner heartbeats the lease while it waits for the crawl; the crawl checks the l
 every transaction that writes (jobs/pipeline.py). A run that cannot show PostgreSQL a heartbeat
 before its lease could expire, or whose lease was broken, stops its crawl and is recorded
 'lost'; its record, like every run's, counts what the database holds (storage/runs.py).
+The subprocess's standard error and its stop are jobs/crawl_process.py's.
 """
 
 from __future__ import annotations
@@ -14,20 +15,18 @@ import contextlib
 import json
 import logging
 import os
-import re
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from types import FrameType
-from typing import IO, Any
+from typing import Any
 
 import psycopg
 
@@ -40,7 +39,8 @@ from crawler.errors import (
 )
 from crawler.extract.dates import ALMATY
 from crawler.sources import get_source
-from jobs.logs import bound_run_id, forward_line
+from jobs.crawl_process import StderrTail, stop_crawl_process
+from jobs.logs import bound_run_id
 from jobs.verdicts import ended_early, ending_detail, judge_run, run_reason
 from storage.db import connect
 from storage.leases import (
@@ -60,9 +60,6 @@ log = logging.getLogger(__name__)
 
 # How often a supervised crawl checks for a stop request (the scheduler shutting down).
 STOP_POLL_S = 0.5
-# A crawl's progress, as the spider logs it in text or JSON lines: "backfill zakon_kz: listing
-# page 3, 20 links, oldest 2025-04-03 …" (crawler/spiders/news.py).
-PROGRESS_LINE = re.compile(r"(backfill [a-z0-9_]+: [^\"\n]*)")
 
 # One event per crawl this process supervises; stop_running_crawls() sets them all.
 _stop_requests: set[threading.Event] = set()
@@ -271,7 +268,7 @@ def _supervise(
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
         )
         assert process.stderr is not None
-        stderr = _StderrTail(process.stderr, forward=log.isEnabledFor(logging.INFO),
+        stderr = StderrTail(process.stderr, forward=log.isEnabledFor(logging.INFO),
                              log_format=config.log_format, run_id=run_id,
                              on_progress=on_progress)
         stop_request = threading.Event()
@@ -283,10 +280,11 @@ def _supervise(
             exit_code, ending = _wait(process, limit, stop_request, keeper)
             if ending is not None:
                 # A lost lease leaves no time to wait: the crawl's writes are refused already.
-                exit_code = _stop(process, keeper.heartbeat_s if ending == "lost" else 20.0)
+                grace_s = keeper.heartbeat_s if ending == "lost" else 20.0
+                exit_code = stop_crawl_process(process, grace_s)
         except BaseException as exc:
             # SIGTERM/KeyboardInterrupt in the parent: stop the crawl, record it, re-raise.
-            _stop(process)
+            stop_crawl_process(process)
             how = getattr(exc, "signame", None) or type(exc).__name__
             with contextlib.suppress(Exception):  # never masks the original exception
                 _record_end(keeper, run_id, "killed", f"stopped: dozor received {how}",
@@ -357,59 +355,3 @@ def _record_end(
         log.warning("run %d: lost the database connection (%s); reconnecting to record the run",
                     run_id, first_line(exc))
     return write()
-
-
-class _StderrTail:
-    """The crawl's standard error: its tail kept for messages, each line passed on when logging.
-
-    When the runner logs at INFO (the scheduler, `dozor -v`), the crawl's own log lines (already
-    formatted, with the run id) go to this process's standard error as they come; with JSON
-    logs, a line the crawl did not write as JSON (a crash's traceback) is wrapped into one.
-    """
-
-    def __init__(
-        self, stream: IO[bytes], *, forward: bool, log_format: str = "text",
-        run_id: int | None = None, on_progress: Callable[[str], None] | None = None,
-    ) -> None:
-        self._on_progress = on_progress
-        self._lines: deque[bytes] = deque(maxlen=200)
-        self._forward = forward
-        self._log_format = log_format
-        self._run_id = run_id
-        self._thread = threading.Thread(target=self._pump, args=(stream,), daemon=True,
-                                        name="crawl-stderr")
-        self._thread.start()
-
-    def _pump(self, stream: IO[bytes]) -> None:
-        with stream:
-            for line in stream:
-                self._lines.append(line)
-                text = line.decode("utf-8", "replace")
-                if self._on_progress is not None:
-                    progress = PROGRESS_LINE.search(text)
-                    if progress:
-                        self._on_progress(progress.group(1).strip())
-                if self._forward:
-                    try:
-                        forward_line(text, self._log_format, self._run_id)
-                    except (OSError, ValueError):
-                        self._forward = False  # our stderr is gone; keep the tail only
-
-    def text(self) -> str:
-        """The last 4000 characters the crawl wrote, once its stderr is closed."""
-        self._thread.join(timeout=10)
-        return b"".join(self._lines)[-4000:].decode("utf-8", "replace")
-
-
-def _stop(process: subprocess.Popen[bytes], grace_s: float = 20.0) -> int | None:
-    """SIGTERM the crawl's process group (Scrapy closes cleanly), SIGKILL after a grace period."""
-    for sig, wait in ((signal.SIGTERM, grace_s), (signal.SIGKILL, 5.0)):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            break
-        try:
-            return process.wait(timeout=wait)
-        except subprocess.TimeoutExpired:
-            continue
-    return process.poll()

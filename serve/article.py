@@ -19,7 +19,8 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
-from serve.search import Tag, get_article
+from serve.hits import Tag
+from serve.search import get_article
 
 # A version diff longer than this many words is cut (an article rewritten whole says so).
 MAX_DIFF_WORDS = 4_000

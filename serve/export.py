@@ -22,11 +22,11 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
+from serve.hits import tags_from_json
 from serve.i18n import N_, messages
 from serve.labels import catalog
 from serve.query import parse_query
 from serve.request import ALMATY, SearchRequest, validate_filters
-from serve.search import tags_from_json
 from serve.search import where_clause as search_where
 
 FORMATS = ("csv", "jsonl", "xlsx")

@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
 from serve.highlight import hit_highlights, plain
+from serve.hits import Hit, SearchPage
 from serve.labels import catalog
-from serve.search import Hit, SearchPage
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", ATOM_NS)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from crawler.tagging.normalize import normalize_text, tokenize
 from crawler.tagging.rules import token_stems
+from serve.hits import EvidenceSpan, Hit
 from serve.query import ParsedQuery
-from serve.search import EvidenceSpan, Hit
 
 # Characters of body text shown around the marked words, and before the first of them.
 SNIPPET_CHARS = 260

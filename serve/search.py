@@ -1,20 +1,18 @@
 """Search over stored articles: a parsed query (serve/query.py) and a checked request
 (serve/request.py) as literal SQL. Filters add fixed fragments with named parameters, the order
-comes from a whitelist, values never become SQL.
+comes from a whitelist, values never become SQL. What it returns is in serve/hits.py.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
+from serve.hits import Hit, SearchPage, tags_from_json
 from serve.query import ParsedQuery, parse_query
 from serve.request import MAX_PAGE_SIZE, Filters, SearchRequest, validate_request
 
@@ -202,91 +200,6 @@ def where_clause(
     return sql.Composed([where]), params
 
 
-# ---------------------------------------------------------------------------------------
-# Results
-# ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class EvidenceSpan:
-    """A phrase that made a tag: where it is (field 'title' or 'text', offsets) and its rule."""
-
-    phrase: str
-    rule: str
-    field: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True, slots=True)
-class Tag:
-    """One topic tag of an article."""
-
-    topic: str
-    score: float
-    subtopics: tuple[str, ...]
-    evidence: tuple[EvidenceSpan, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One article of a result page."""
-
-    id: int
-    source_id: str
-    url: str
-    title: str | None
-    lead: str | None
-    lang: str | None
-    languages: tuple[str, ...]
-    published_at: datetime | None
-    regions: tuple[str, ...]
-    rank: float | None
-    tags: tuple[Tag, ...]
-    body: str | None = None
-    partial: bool = False  # a close match: every word of the query but one
-    story_id: int | None = None
-    story_articles: int = 1  # articles of its story (outlets, languages, republications)
-    story_sources: tuple[str, ...] = ()
-    story_languages: tuple[str, ...] = ()
-
-    @property
-    def topics(self) -> tuple[str, ...]:
-        """The article's topics."""
-        return tuple(t.topic for t in self.tags)
-
-    @property
-    def subtopics(self) -> tuple[str, ...]:
-        """The subtopics of all its topics, without repeats."""
-        return tuple(dict.fromkeys(s for t in self.tags for s in t.subtopics))
-
-
-@dataclass(frozen=True, slots=True)
-class SearchPage:
-    """A page of hits and how many matched in all (counted up to COUNT_LIMIT)."""
-
-    hits: list[Hit]
-    total: int
-    total_exact: bool
-    parsed: ParsedQuery
-
-
-def tags_from_json(raw: Iterable[dict[str, Any]]) -> tuple[Tag, ...]:
-    """Tags from the JSON the queries aggregate (or article_tags rows as dicts)."""
-    return tuple(
-        Tag(
-            topic=str(tag["topic"]),
-            score=float(tag["score"]),
-            subtopics=tuple(tag["subtopics"] or ()),
-            evidence=tuple(
-                EvidenceSpan(str(e.get("phrase", "")), str(e.get("rule", "")),
-                             str(e.get("field", "")), int(e.get("start", 0)),
-                             int(e.get("end", 0)))
-                for e in (tag["evidence"] or ())
-            ),
-        )
-        for tag in raw
-    )
 
 
 def _hit(row: dict[str, Any], partial: bool = False) -> Hit:

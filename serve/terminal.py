@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import IO
 
 from serve.article import ArticleView, evidence_rules
+from serve.hits import Hit
 from serve.i18n import messages
 from serve.labels import catalog
 from serve.query import ParsedQuery
 from serve.request import ALMATY
-from serve.search import Hit
 
 TABLE_TITLE_CHARS = 72
 BODY_WIDTH = 100

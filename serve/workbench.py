@@ -1,10 +1,7 @@
 """The workbench's HTTP routes: the pages in three languages, exports, the article view, the
-archived page, and saved searches.
+archived page, and saved searches (serve/alerts/routes.py).
 
-Reads go through the app's read-only pool. Saved searches are written through a connection
-that took this database's `<database>_alert_editor` role (it may change saved_searches and
-nothing else; migration 0060); a
-server where the login may not take it answers 403, and `dozor alerts` manages them instead.
+Reads go through the app's read-only pool.
 """
 
 # No `from __future__ import annotations` here: the routes' parameter types are given by the
@@ -16,21 +13,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import psycopg
-from fastapi import Body, Cookie, FastAPI, HTTPException, Query, Request
+from fastapi import Cookie, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from psycopg import sql
 from pydantic import BaseModel, Field
 
 from crawler.config import load_config
 from serve import export
+from serve.alerts.routes import add_saved_search_routes
 from serve.article import ArticleView, evidence_rules, load_article_view
 from serve.i18n import DEFAULT_UI, UI_LANGUAGES, UI_NAMES, messages, negotiate, ui_language
 from serve.labels import catalog
-from serve.query import MAX_QUERY_CHARS
 from serve.request import ALMATY, SearchRequest
-from storage.db import role_name
 
 log = logging.getLogger(__name__)
 
@@ -154,38 +148,6 @@ class ArticleViewOut(BaseModel):
     archived_page: str | None = Field(description="Path of the page as fetched (sandboxed)")
 
 
-class SavedSearchIn(BaseModel):
-    """A saved search as the web page sends it."""
-
-    name: str = Field(max_length=120)
-    query: str = Field("", max_length=MAX_QUERY_CHARS)
-    filters: dict[str, list[str]] = {}
-    kind: Literal["matches", "spikes"] = "matches"
-    cross_language: bool = True
-    email: list[str] = Field([], max_length=20)
-    webhook: str | None = Field(None, max_length=200)
-    daily_cap: int = Field(20, ge=1, le=500)
-    ui_lang: Literal["kk", "ru", "en"] = "kk"
-
-
-class SavedSearchOut(BaseModel):
-    """A saved search as listed (webhook URLs shown by host only)."""
-
-    id: int
-    name: str
-    kind: str
-    query: str
-    filters: dict[str, list[str]]
-    cross_language: bool
-    email: list[str]
-    webhook: str | None
-    daily_cap: int
-    ui_lang: str
-    active: bool
-    last_run: str | None
-    last_error: str | None
-
-
 # ---------------------------------------------------------------------------------------
 # Conversions
 # ---------------------------------------------------------------------------------------
@@ -243,32 +205,6 @@ def view_out(view: ArticleView, ui: str) -> ArticleViewOut:
         archived_page=f"/archive/{row['id']}" if view.warc_record else None,
     )
 
-
-def saved_out(saved: Any) -> SavedSearchOut:
-    """A SavedSearch as listed."""
-    return SavedSearchOut(
-        id=saved.id, name=saved.name, kind=saved.kind, query=saved.query, filters=saved.filters,
-        cross_language=saved.cross_language, email=saved.email, webhook=saved.webhook_shown(),
-        daily_cap=saved.daily_cap, ui_lang=saved.ui_lang, active=saved.active,
-        last_run=_iso(saved.last_run_at), last_error=saved.last_error,
-    )
-
-
-def editor_connection(database_url: str) -> psycopg.Connection[Any]:
-    """A connection acting as <database>_alert_editor, or 403 when this login may not take it."""
-    conn = psycopg.connect(database_url, autocommit=True, connect_timeout=10,
-                           application_name="dozor-api-alerts")
-    editor = role_name(conn, "alert_editor")
-    row = conn.execute(
-        "SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles WHERE rolname = %s",
-        (editor,)).fetchone()
-    if not (row and row[0]):
-        conn.close()
-        raise HTTPException(status_code=403, detail=(
-            f"this server's login may not take the role {editor}: manage saved searches"
-            " with `dozor alerts` (docs/analysts.md)"))
-    conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(editor)))
-    return conn
 
 
 def stream_export(pool: Any, request: SearchRequest, fmt: str,
@@ -378,33 +314,4 @@ def add_workbench_routes(app: FastAPI, database_url: str, filters_dep: Any, conn
                                                            cross_language=cross_language))
         return {"articles": articles, "stories": stories}
 
-    _add_saved_search_routes(app, database_url)
-
-
-def _add_saved_search_routes(app: FastAPI, database_url: str) -> None:
-    from serve.alerts.saved import NewSavedSearch, create, list_saved, remove, validate
-
-    @app.get("/api/saved-searches", response_model=list[SavedSearchOut], tags=["alerts"])
-    def saved_searches() -> list[SavedSearchOut]:
-        """The saved searches with alerts (needs the database's alert editor role)."""
-        with editor_connection(database_url) as conn:
-            return [saved_out(s) for s in list_saved(conn)]
-
-    @app.post("/api/saved-searches", response_model=SavedSearchOut, status_code=201,
-              tags=["alerts"])
-    def save_search(new: Annotated[SavedSearchIn, Body()]) -> SavedSearchOut:
-        """Save a search; alerts begin with what is collected from now on. A webhook from the
-        web page is env:DOZOR_WEBHOOK_NAME (the server's environment holds the URL)."""
-        wanted = validate(NewSavedSearch(**new.model_dump()), from_web=True)
-        with editor_connection(database_url) as conn:
-            return saved_out(create(conn, wanted))
-
-    @app.delete("/api/saved-searches/{search_id}", status_code=204, tags=["alerts"],
-                response_class=Response)
-    def delete_search(search_id: int) -> Response:
-        """Delete a saved search and its delivery log."""
-        with editor_connection(database_url) as conn:
-            if not remove(conn, search_id):
-                raise HTTPException(status_code=404, detail="no such saved search")
-        return Response(status_code=204)
-
+    add_saved_search_routes(app, database_url)

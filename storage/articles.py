@@ -20,13 +20,13 @@ INSERT INTO articles (
     source_id, url, title, lead, body, body_normalized, author, lang, languages,
     published_at, modified_at, date_source, image_captions, status, status_reason,
     content_hash, fetched_at, first_run_id, last_run_id, warc_record, search_terms, parent_url,
-    published_precision
+    published_precision, etag, last_modified
 ) VALUES (
     %(source_id)s, %(url)s, %(title)s, %(lead)s, %(body)s, %(body_normalized)s, %(author)s,
     %(lang)s, %(languages)s, %(published_at)s, %(modified_at)s, %(date_source)s,
     %(image_captions)s, %(status)s, %(status_reason)s, %(content_hash)s, %(fetched_at)s,
     %(run_id)s, %(run_id)s, %(warc_record)s, %(search_terms)s, %(parent_url)s,
-    %(published_precision)s
+    %(published_precision)s, %(etag)s, %(last_modified)s
 )
 ON CONFLICT (url) DO UPDATE SET
     title = EXCLUDED.title, lead = EXCLUDED.lead, body = EXCLUDED.body,
@@ -41,6 +41,8 @@ ON CONFLICT (url) DO UPDATE SET
     fetched_at = EXCLUDED.fetched_at, last_run_id = EXCLUDED.last_run_id,
     warc_record = EXCLUDED.warc_record, search_terms = EXCLUDED.search_terms,
     parent_url = coalesce(EXCLUDED.parent_url, articles.parent_url),
+    -- The validators of the answer that gave the new text, as fetched_at is its time.
+    etag = EXCLUDED.etag, last_modified = EXCLUDED.last_modified,
     version = articles.version + 1, last_changed_at = now()
 WHERE articles.content_hash IS DISTINCT FROM EXCLUDED.content_hash
 RETURNING id, (xmax = 0) AS inserted
@@ -69,6 +71,7 @@ def article_params(
         "content_hash": article.content_hash, "fetched_at": article.fetched_at,
         "run_id": run_id, "warc_record": article.warc_record, "search_terms": search_terms,
         "parent_url": article.parent_url, "published_precision": article.date_precision,
+        "etag": article.etag, "last_modified": article.last_modified,
     }
 
 

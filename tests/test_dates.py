@@ -11,11 +11,11 @@ import pytest
 import time_machine
 
 from crawler.extract import dates
+from crawler.extract.date_words import month_number
 from crawler.extract.dates import (
     ALMATY,
     date_from_url,
     find_date_in_text,
-    month_number,
     parse_date_text,
     parse_iso_datetime,
     read_date_text,

@@ -195,8 +195,15 @@ def extract_article(raw: RawPage, source: Source, template: Template = "committe
     `template` is the source's learned template lines: its committed table by default, None
     for none (what learning a new table extracts with).
     """
-    if is_pdf(raw):
-        return extract_pdf(raw, source)
+    article = extract_pdf(raw, source) if is_pdf(raw) else _extract_html(raw, source, template)
+    # Kept with the text they describe (an archived answer's own, on import and replay).
+    article.etag = raw.headers.get("etag")
+    article.last_modified = raw.headers.get("last-modified")
+    return article
+
+
+def _extract_html(raw: RawPage, source: Source, template: Template) -> Article:
+    """extract_article for an HTML page."""
     declared = raw.headers.get("content-type") or raw.headers.get("Content-Type")
     html, _encoding = decode_html(raw.body, declared)
     html = html[:MAX_HTML_CHARS]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from crawler.extract.dates import month_number
+from crawler.extract.date_words import month_number
 from crawler.extract.template_lines import TemplateLines, normalize_line
 
 # A line opening with one of these points to another story, not text of this one.

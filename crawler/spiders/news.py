@@ -28,6 +28,7 @@ from crawler.extract.dates import ALMATY
 from crawler.items import DiscoveredLink, RawPage
 from crawler.revisits import DueRevisit
 from crawler.sources import Source, get_source
+from crawler.spiders.apis import ApiDiscoveryMixin
 from crawler.spiders.discovering import DiscoveryMixin
 from crawler.spiders.failures import FailureMixin
 from crawler.spiders.pages import page_from_response
@@ -67,7 +68,8 @@ def _parse_day(value: str | None, name: str) -> date | None:
         raise ValueError(f"{name} must be a date like 2025-01-31, got {value!r}") from None
 
 
-class NewsSpider(WaybackMixin, RevisitMixin, DiscoveryMixin, FailureMixin, scrapy.Spider):
+class NewsSpider(WaybackMixin, RevisitMixin, DiscoveryMixin, ApiDiscoveryMixin, FailureMixin,
+                 scrapy.Spider):
     """Discovers and fetches one source's articles."""
 
     name = "news"

@@ -83,7 +83,7 @@ class WaybackMixin:
                 capture.url, callback=self.parse_capture, errback=self.article_failed,
                 meta={"link": link, "canonical_url": url, "captured_at": capture.captured_at},
             )
-        # `dozor collect` shows "backfill <source>: ..." lines as they come (jobs/runner.py).
+        # `dozor collect` shows "backfill <source>: ..." lines as they come (jobs/crawl_process.py).
         log.info("backfill %s: Wayback CDX page of %s, %d captures, %d new articles"
                          " to fetch", self.source.id, host, len(page.captures), fetched)
         if page.resume_key:

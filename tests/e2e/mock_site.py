@@ -85,6 +85,13 @@ def empty_database(database_url: str) -> None:
         conn.execute("UPDATE sources SET paused = false")
 
 
+def age(database_url: str, hours: float) -> None:
+    """Time passes: every article was first seen `hours` earlier than it was (revisits fall due)."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("UPDATE articles SET first_seen_at = first_seen_at - %s * interval '1 hour'",
+                     (hours,))
+
+
 def request_log(mockserver: str, since: float = 0.0) -> list[LoggedRequest]:
     """Every request the mock server logged from `since` on, oldest first."""
     with urlopen(f"{mockserver}/_log", timeout=10) as response:

@@ -28,7 +28,7 @@ import pytest
 from crawler.sources import all_sources
 from serve.api import create_app
 from storage.history import due_revisits
-from tests.e2e.mock_site import LoggedRequest, crawl_setup, now, request_log
+from tests.e2e.mock_site import LoggedRequest, age, crawl_setup, now, request_log
 from tests.live_api import serve_app
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -96,13 +96,6 @@ def change_site(site: Path) -> None:
 def dozor(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "jobs.cli", *args], cwd=PROJECT_ROOT,
                           env=dict(os.environ), capture_output=True, text=True, timeout=300)
-
-
-def age(database_url: str, hours: float) -> None:
-    """Time passes: every article was first seen `hours` earlier than it was."""
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("UPDATE articles SET first_seen_at = first_seen_at - %s * interval '1 hour'",
-                     (hours,))
 
 
 @dataclass

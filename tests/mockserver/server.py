@@ -10,9 +10,12 @@ Saved sites live in tests/fixtures/sites/<source_id>/<host>/<path>; a request fo
     language (gov.kz's news API answers ru and kk on one URL, by Accept-Language);
   - a host saved by several sources (www.gov.kz, one folder per agency) is looked up in each.
 ETag and Last-Modified are sent for every file, and If-None-Match / If-Modified-Since answered
-with 304, as real feeds do. Host web.archive.org answers like the Wayback Machine's CDX server
-and captures (tests/mockserver/wayback.py). Failure endpoints live under the pseudo-host
-`/_fail/` and any host `fail.<name>`
+with 304, as real feeds do. In `.headers.json`, a header set to null is not sent (a page with an
+ETag only), and `":conditional": "exact"` answers 304 only to the very ETag or Last-Modified
+sent, as nginx does by default (`if_modified_since exact`): a fetch time is no validator there.
+Host web.archive.org answers like the Wayback Machine's CDX server and captures
+(tests/mockserver/wayback.py). Failure endpoints live under the pseudo-host `/_fail/` and any
+host `fail.<name>`
 (`https://fail.polite.test/retry-after/a?key=a&fail=1&after=2`); a host
 `<failure>.fail.test` fails every path, robots.txt included (`drop.fail.test`). `GET /_log`
 lists every request: path, User-Agent, conditional headers, status and times.
@@ -207,15 +210,20 @@ class Handler(BaseHTTPRequestHandler):
         # ":status" answers another status with the file (a 301 with its Location, say);
         # a "Last-Modified" of its own stands for a page edited after the others.
         status = int(extra.pop(":status", 200))
-        last_modified = extra.get("Last-Modified") or formatdate(FIXED_MTIME, usegmt=True)
-        if status == 200 and self.headers.get("If-None-Match") == etag:
+        exact = extra.pop(":conditional", "") == "exact"
+        last_modified = extra.get("Last-Modified", formatdate(FIXED_MTIME, usegmt=True))
+        if "ETag" in extra:
+            etag = extra["ETag"]
+        if status == 200 and etag and self.headers.get("If-None-Match") == etag:
             self._send(304, b"", {"ETag": etag})
             return
         since = self.headers.get("If-Modified-Since")
-        if status == 200 and since and not self.headers.get("If-None-Match"):
+        if status == 200 and since and last_modified and not self.headers.get("If-None-Match"):
             try:
-                if parsedate_to_datetime(since) >= parsedate_to_datetime(last_modified):
-                    self._send(304, b"", {"Last-Modified": last_modified, "ETag": etag})
+                if (since == last_modified if exact else
+                        parsedate_to_datetime(since) >= parsedate_to_datetime(last_modified)):
+                    self._send(304, b"", {k: v for k, v in (("Last-Modified", last_modified),
+                                                           ("ETag", etag)) if v})
                     return
             except (TypeError, ValueError):
                 pass
@@ -227,7 +235,7 @@ class Handler(BaseHTTPRequestHandler):
         if name.endswith(".gz"):
             headers["Content-Type"] = "application/x-gzip"
         headers.update(extra)
-        self._send(status, body, headers)
+        self._send(status, body, {k: v for k, v in headers.items() if v is not None})
 
     def _wayback(self, rest: str, query: str) -> None:
         """The Wayback Machine's CDX server and captures (tests/mockserver/wayback.py)."""
