@@ -163,7 +163,7 @@ def import_files(locations: list[str]) -> dict[str, str]:
 
 def reprocess(source_id: str | None = None, since: str | None = None) -> dict[str, int]:
     """`dozor reprocess` as a job: the archive (DOZOR_DATA_DIR) must be the worker's."""
-    from jobs.commands.archive import reprocess_articles
+    from jobs.reprocessing import reprocess_articles
     from storage.db import connect
 
     config = load_config()
