@@ -154,6 +154,7 @@ def sentence_of_tokens(sentences: list[Sentence], starts: list[int]) -> list[int
     """Index of the sentence each word starts in, from the words' start offsets."""
     if not sentences:
         return [0] * len(starts)
-    sentence_starts = [s.start for s in sentences]
-    find = functools.partial(bisect.bisect_right, sentence_starts)
-    return [max(i - 1, 0) for i in map(find, starts)]
+    # Sentences are in text order: the number of later sentences starting at or before a
+    # word is its sentence index (0 for a word before the second one), one bisect per word.
+    later_starts = [s.start for s in sentences[1:]]
+    return list(map(functools.partial(bisect.bisect_right, later_starts), starts))
