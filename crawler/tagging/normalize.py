@@ -75,11 +75,14 @@ class Token(NamedTuple):
     end: int
 
 
+_LOOKALIKE_TABLE = str.maketrans(LATIN_LOOKALIKES)
+
+
 def _fold_lookalikes(word: str) -> str:
     """Replace Latin look-alikes in a word that also holds Cyrillic letters."""
     if not _CYRILLIC_RE.search(word):
         return word
-    return "".join(LATIN_LOOKALIKES.get(ch, ch) for ch in word)
+    return word.translate(_LOOKALIKE_TABLE)
 
 
 def _fold_mixed_words(text: str) -> str:
