@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -31,12 +32,16 @@ RETAG_WORKERS = 2
 
 @dataclass(frozen=True, slots=True)
 class RetagReport:
-    """What `retag` did: articles read, articles whose tags changed, the rules' version."""
+    """What `retag` did: articles read, articles whose tags changed, the rules' version, and
+    where the time went (seconds summed over the workers: reading, tagging, writing)."""
 
     articles: int
     changed: int
     rules_version: str
     written: int = 0
+    read_s: float = 0.0
+    tag_s: float = 0.0
+    write_s: float = 0.0
 
 
 def default_workers() -> int:
@@ -58,10 +63,15 @@ def _retag_shard(url: str, source_id: str | None, shard: int, shards: int, batch
                  on_batch: Callable[[int, int], None] | None = None) -> RetagReport:
     """Retag one shard of the stored articles (runs in a worker process, or inline)."""
     seen = changed = written = 0
+    read_s = tag_s = write_s = 0.0
     with connect(url) as reader, connect(url, autocommit=True) as writer:
-        for batch in iter_texts_to_retag(reader, source_id, shard=shard, shards=shards,
-                                         batch_size=batch_size):
+        batches = iter_texts_to_retag(reader, source_id, shard=shard, shards=shards,
+                                      batch_size=batch_size)
+        clock = time.perf_counter()
+        for batch in batches:
             before, verdicts = topics_in_force(writer, [a.id for a in batch])
+            now = time.perf_counter()
+            read_s, clock = read_s + now - clock, now
             to_write = []
             for stored in batch:
                 write = analyse_stored(stored)
@@ -72,11 +82,16 @@ def _retag_shard(url: str, source_id: str | None, shard: int, shards: int, batch
                 # Same rules and same topics: nothing to write (retag is run over everything).
                 if topics_changed or stored.rules_version != write.rules_version:
                     to_write.append(write)
+            now = time.perf_counter()
+            tag_s, clock = tag_s + now - clock, now
             write_tags(writer, to_write)
             written += len(to_write)
+            now = time.perf_counter()
+            write_s, clock = write_s + now - clock, now
             if on_batch:
                 on_batch(seen, changed)
-    return RetagReport(seen, changed, rules_version(), written)
+                clock = time.perf_counter()
+    return RetagReport(seen, changed, rules_version(), written, read_s, tag_s, write_s)
 
 
 def retag_database(
@@ -93,4 +108,6 @@ def retag_database(
                  for k in range(workers)]
         reports = [p.result() for p in parts]
     return RetagReport(sum(r.articles for r in reports), sum(r.changed for r in reports),
-                       rules_version(), sum(r.written for r in reports))
+                       rules_version(), sum(r.written for r in reports),
+                       sum(r.read_s for r in reports), sum(r.tag_s for r in reports),
+                       sum(r.write_s for r in reports))

@@ -148,8 +148,10 @@ def analyse_stored(stored: StoredText) -> TagWrite:
     """Tag one stored text with the current rules (in a retag worker process, or inline)."""
     analysis = analyse_text(stored.title, stored.body or stored.body_normalized, stored.lang,
                             stored.languages)
-    return TagWrite(stored.id, analysis.tag_rows(), analysis.facts(),
-                    analysis.tags.rules_version, analysis.search_terms)
+    # What analysis.tag_rows() and analysis.facts() give, from one to_dict (with the evidence).
+    facts = analysis.tags.to_dict()
+    rows = [{"topic": topic, **values} for topic, values in facts.pop("topics").items()]
+    return TagWrite(stored.id, rows, facts, analysis.tags.rules_version, analysis.search_terms)
 
 
 def retag_articles(conn: psycopg.Connection[Any], article_ids: list[int]) -> None:

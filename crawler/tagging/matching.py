@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import is_not
+from typing import NamedTuple
 
 from crawler.tagging.prepare import PreparedField, WordInfo
 from crawler.tagging.terms import MIN_PREFIX
 from crawler.tagging.vocab import Vocabulary
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+# A named tuple, not a frozen dataclass: a text makes dozens of matches, and a tuple is
+# built at C speed (same fields, equality and hash).
+class Match(NamedTuple):
     """One term occurrence: token span [first, last) in a field, and its sentence."""
 
     term: int
@@ -42,8 +45,15 @@ def word_entry(vocab: Vocabulary, w: WordInfo) -> Entry:
     """What a word is to the vocabulary, computed once per distinct word, then remembered."""
     cache = vocab.word_cache
     entry = cache.get(w)
-    if entry is not None:
-        return entry
+    if entry is None:
+        if len(cache) >= WORD_CACHE_MAX:
+            cache.clear()
+        entry = cache[w] = _entry(vocab, w)
+    return entry
+
+
+def _entry(vocab: Vocabulary, w: WordInfo) -> Entry:
+    """What a word is to the vocabulary (see Entry)."""
     surface = w.surface
     found: set[int] = set(vocab.by_exact.get(surface, ()))
     found.update(vocab.by_prefix.get(surface[:MIN_PREFIX], ()))
@@ -55,34 +65,44 @@ def word_entry(vocab: Vocabulary, w: WordInfo) -> Entry:
         found.update(vocab.by_key_prefix.get(w.key[:MIN_PREFIX], ()))
     patterns = vocab.patterns
     fits = frozenset(pid for pid in found if patterns[pid].matches(w))
-    if fits:
-        starts = sorted(ti for pid in fits for ti in vocab.terms_by_first.get(pid, ()))
-        term_patterns = vocab.term_patterns
-        by_second: dict[int, list[int]] = {}
-        for ti in starts:
-            if len(term_patterns[ti]) > 1:
-                by_second.setdefault(term_patterns[ti][1], []).append(ti)
-        entry = (fits, tuple(ti for ti in starts if len(term_patterns[ti]) == 1),
-                 {k: tuple(v) for k, v in by_second.items()})
-    else:
-        entry = _NOTHING
-    if len(cache) >= WORD_CACHE_MAX:
-        cache.clear()
-    cache[w] = entry
-    return entry
+    if not fits:
+        return _NOTHING
+    starts = sorted(ti for pid in fits for ti in vocab.terms_by_first.get(pid, ()))
+    term_patterns = vocab.term_patterns
+    by_second: dict[int, list[int]] = {}
+    for ti in starts:
+        if len(term_patterns[ti]) > 1:
+            by_second.setdefault(term_patterns[ti][1], []).append(ti)
+    return (fits, tuple(ti for ti in starts if len(term_patterns[ti]) == 1),
+            {k: tuple(v) for k, v in by_second.items()})
+
+
+def _entries(vocab: Vocabulary, words: list[WordInfo]) -> list[Entry]:
+    """The Entry of each word of a field: new distinct words found by one set difference,
+    every word then looked up by one C-level map."""
+    cache = vocab.word_cache
+    missing = set(words).difference(cache)
+    if missing:
+        if len(cache) + len(missing) > WORD_CACHE_MAX:
+            cache.clear()
+            missing = set(words)
+        for w in missing:
+            cache[w] = _entry(vocab, w)
+    return list(map(cache.__getitem__, words))
 
 
 def find_terms(vocab: Vocabulary, fld: PreparedField) -> list[Match]:
     """Every occurrence of every term in a field."""
-    known = vocab.word_cache.get
-    entries = [known(w) or word_entry(vocab, w) for w in fld.words]
+    entries = _entries(vocab, fld.words)
     n = len(entries)
     term_patterns = vocab.term_patterns
     sentence_of = fld.token_sentence
     name = fld.name
     found: list[Match] = []
-    for i in [k for k, e in enumerate(entries) if e is not _NOTHING]:
+    for i in compress(range(n), map(is_not, entries, repeat(_NOTHING))):
         _fits, single, longer = entries[i]
+        if not single and not longer:
+            continue  # a word only inside terms ("составе" of "в составе ОПГ")
         for ti in single:
             found.append(Match(ti, name, i, i + 1, sentence_of[i]))
         if not longer or i + 1 >= n:

@@ -55,6 +55,9 @@ INVISIBLE_IN_WORD = "\u00ad\u200b\u200c\u200d\u2060\u0300\u0301"
 # A word: letters, digits and combining marks, possibly with invisible characters inside;
 # hyphens and apostrophes split words so "интернет-алаяқтық" gives two tokens.
 _WORD_RE = re.compile(rf"(?:[^\W_]|[{INVISIBLE_IN_WORD}])+")
+# The same words in a text without invisible characters (nearly every text): one character
+# class, no alternation per character, so the scan costs half as much.
+_PLAIN_WORD_RE = re.compile(r"[^\W_]+")
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 _LOOKALIKE_WORD_RE = re.compile(r"[^\W_]+")
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE_IN_WORD}]")
@@ -72,11 +75,14 @@ class Token(NamedTuple):
     end: int
 
 
+_LOOKALIKE_TABLE = str.maketrans(LATIN_LOOKALIKES)
+
+
 def _fold_lookalikes(word: str) -> str:
     """Replace Latin look-alikes in a word that also holds Cyrillic letters."""
     if not _CYRILLIC_RE.search(word):
         return word
-    return "".join(LATIN_LOOKALIKES.get(ch, ch) for ch in word)
+    return word.translate(_LOOKALIKE_TABLE)
 
 
 def _fold_mixed_words(text: str) -> str:
@@ -146,7 +152,7 @@ def tokenize_spans(text: str) -> tuple[list[str], list[int], list[int]]:
     if _INVISIBLE_RE.search(text):
         tokens = tokenize(text)
         return [t.text for t in tokens], [t.start for t in tokens], [t.end for t in tokens]
-    found = list(_WORD_RE.finditer(text))
+    found = list(_PLAIN_WORD_RE.finditer(text))
     return (list(map(re.Match.group, found)), list(map(re.Match.start, found)),
             list(map(re.Match.end, found)))
 

@@ -98,7 +98,6 @@ def word_info(word: str, kazakh_script: bool) -> WordInfo:
                     "", "")
 
 
-@lru_cache(maxsize=262_144)
 def _field_word(word: str, kk_latin_field: bool) -> WordInfo:
     """WordInfo of a word in a field whose Latin words are (or are not) Kazakh."""
     kazakh_script = has_arabic(word) or (
@@ -106,13 +105,36 @@ def _field_word(word: str, kk_latin_field: bool) -> WordInfo:
     return word_info(word, kazakh_script)
 
 
+# WordInfo of every word met, for fields whose Latin words are not / are Kazakh. Plain dicts,
+# so a text's distinct words are found missing by one set difference and its words looked up
+# by one map, both at C speed; cleared when full (a retag meets millions of distinct words).
+_FIELD_WORDS: tuple[dict[str, WordInfo], dict[str, WordInfo]] = ({}, {})
+FIELD_WORDS_MAX = 262_144
+
+
+def _words_of(texts: list[str], kk_latin_field: bool) -> list[WordInfo]:
+    """The WordInfo of each word of a field, each distinct word computed once per process."""
+    known = _FIELD_WORDS[kk_latin_field]
+    missing = set(texts).difference(known)
+    if missing:
+        if len(known) + len(missing) > FIELD_WORDS_MAX:
+            known.clear()
+            missing = set(texts)
+        for w in missing:
+            known[w] = _field_word(w, kk_latin_field)
+    return list(map(known.__getitem__, texts))
+
+
 def token_stems(word: str) -> frozenset[str]:
     """Every stem a normalised word may have (search and highlighting use it for queries)."""
     return word_info(word, has_arabic(word) or (is_latin(word) and looks_kk_latin(word))).stems
 
 
-# A whole word of Latin letters (a Cyrillic word glued to a Latin one is not one).
-_LATIN_WORD_RE = re.compile(r"\b[a-z\u00c0-\u024f\u0259]+\b")
+# A whole word of Latin letters (a Cyrillic word glued to a Latin one is not one): the same
+# matches as r"\b[a-z...]+\b", written to start with the letter class (the lookbehind checks
+# the character before it) so that the regex engine skips Cyrillic text at C speed.
+_LATIN_LETTER = "a-z\u00c0-\u024f\u0259"
+_LATIN_WORD_RE = re.compile(rf"[{_LATIN_LETTER}](?<!\w.)[{_LATIN_LETTER}]*(?!\w)")
 
 
 def _kazakh_latin_field(norm: str, n_words: int, lang: str | None) -> bool:
@@ -132,9 +154,7 @@ def prepare_field(name: str, text: str, lang: str | None = None) -> PreparedFiel
     norm = normalize_text(original)
     texts, starts, ends = tokenize_spans(norm)
     kk_latin = _kazakh_latin_field(norm, len(texts), lang)
-    # Each distinct word once, then a C-level lookup per word.
-    distinct = {w: _field_word(w, kk_latin) for w in set(texts)}
-    words = list(map(distinct.__getitem__, texts))
+    words = _words_of(texts, kk_latin)
     sentences = split_sentences(original, title=(name == "title"))
     return PreparedField(name, original, norm, texts, starts, ends, words, sentences,
                          sentence_of_tokens(sentences, starts), lang)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import operator
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -270,13 +271,11 @@ def _cyrillic_kind(word: str) -> int:
     return 2 if has_kk_letters(word) else 1
 
 
-def sentence_langs_of(text: str, words: Sequence[str], starts: Sequence[int],
-                      lang: str | None) -> list[str | None]:
-    """`sentence_langs` over words and their start offsets (no Token objects)."""
+def _sentence_runs(text: str, kinds: Sequence[int], starts: Sequence[int],
+                   lang: str | None) -> Iterator[tuple[int, int, str | None]]:
+    """(first word, end word, language) of each sentence, from the words' Cyrillic kinds."""
     ends = [m.end() for m in _SENTENCE_END_RE.finditer(text)]
-    kinds = list(map(_cyrillic_kind, words))
-    out: list[str | None] = []
-    i, n, e = 0, len(words), 0
+    i, n, e = 0, len(kinds), 0
     while i < n:
         limit = ends[e] if e < len(ends) else len(text) + 1
         e += 1
@@ -293,15 +292,51 @@ def sentence_langs_of(text: str, words: Sequence[str], starts: Sequence[int],
             seg = lang
         else:
             seg = "ru"
-        out.extend([seg] * (j - i))
+        yield i, j, seg
         i = j
+
+
+def sentence_langs_of(text: str, words: Sequence[str], starts: Sequence[int],
+                      lang: str | None) -> list[str | None]:
+    """`sentence_langs` over words and their start offsets (no Token objects)."""
+    out: list[str | None] = []
+    for i, j, seg in _sentence_runs(text, list(map(_cyrillic_kind, words)), starts, lang):
+        out.extend([seg] * (j - i))
     return out
+
+
+# Per distinct word: its Cyrillic kind, its search stem in a Kazakh sentence and in any other
+# (word_lang reads the sentence's language only for whether it is "kk"). A plain dict: a
+# text's new words are found by one set difference, its words looked up by one C-level map;
+# cleared when full.
+_SEARCH_WORDS: dict[str, tuple[int, str, str]] = {}
+SEARCH_WORDS_MAX = 262_144
+_KIND = operator.itemgetter(0)
+_STEM_IN_KK = operator.itemgetter(1)
+_STEM_OTHERWISE = operator.itemgetter(2)
+
+
+def _search_words(words: Sequence[str]) -> list[tuple[int, str, str]]:
+    """(Cyrillic kind, stem in a Kazakh sentence, stem otherwise) of each word."""
+    known = _SEARCH_WORDS
+    missing = set(words).difference(known)
+    if missing:
+        if len(known) + len(missing) > SEARCH_WORDS_MAX:
+            known.clear()
+            missing = set(words)
+        for w in missing:
+            known[w] = (_cyrillic_kind(w), _search_stem(w, "kk"), _search_stem(w, "ru"))
+    return list(map(known.__getitem__, words))
 
 
 def search_terms_of_words(norm: str, words: Sequence[str], starts: Sequence[int],
                           lang: str | None) -> list[str]:
     """Stems of the words of an already normalised text (see `search_terms`)."""
-    return list(map(_search_stem, words, sentence_langs_of(norm, words, starts, lang)))
+    infos = _search_words(words)
+    out: list[str] = []
+    for i, j, seg in _sentence_runs(norm, list(map(_KIND, infos)), starts, lang):
+        out += map(_STEM_IN_KK if seg == "kk" else _STEM_OTHERWISE, infos[i:j])
+    return out
 
 
 def search_terms_of_tokens(norm: str, tokens: Sequence[Token], lang: str | None) -> list[str]:

@@ -16,7 +16,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 PARTS_PATH = Path(__file__).with_name("vocab") / "parts.toml"
 
@@ -41,8 +41,9 @@ _WORDS_RE = re.compile(rf"[^\W\d_]*[{_LOWER}][^\W\d_]*")
 MAX_SENTENCE_CHARS = 1500
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
+# A named tuple, not a frozen dataclass: a text has dozens of sentences, and a tuple is
+# built at C speed (same fields, equality and hash).
+class Sentence(NamedTuple):
     """A sentence: character span in its field, the part it stands in, its paragraph."""
 
     start: int
@@ -103,9 +104,11 @@ def _raw_sentences(text: str, cuts: list[int]) -> list[tuple[int, int, int]]:
     for m in _LINE_BREAK_RE.finditer(text):
         bounds.update((m.start(), m.end()))
         paragraph_starts.append(m.end())
-    bounds.update(m.end() for m in _SENTENCE_END_RE.finditer(text))
+    bounds.update(map(re.Match.end, _SENTENCE_END_RE.finditer(text)))
     bounds.update((0, len(text)))
-    ordered = sorted(b for b in bounds if 0 <= b <= len(text))
+    ordered = sorted(bounds)
+    if ordered[0] < 0 or ordered[-1] > len(text):
+        ordered = [b for b in ordered if 0 <= b <= len(text)]
     out: list[tuple[int, int, int]] = []
     para = 0
     for start, end in itertools.pairwise(ordered):
@@ -154,6 +157,7 @@ def sentence_of_tokens(sentences: list[Sentence], starts: list[int]) -> list[int
     """Index of the sentence each word starts in, from the words' start offsets."""
     if not sentences:
         return [0] * len(starts)
-    sentence_starts = [s.start for s in sentences]
-    find = functools.partial(bisect.bisect_right, sentence_starts)
-    return [max(i - 1, 0) for i in map(find, starts)]
+    # Sentences are in text order: the number of later sentences starting at or before a
+    # word is its sentence index (0 for a word before the second one), one bisect per word.
+    later_starts = [s.start for s in sentences[1:]]
+    return list(map(functools.partial(bisect.bisect_right, later_starts), starts))
