@@ -26,6 +26,7 @@ from tests.faults.cases import (
     ARTICLES_PER_SITE,
     DISCOVERY_FAULTS,
     DOMAIN,
+    DRIP_S,
     HEALTHY_ARTICLES,
     Fault,
     by_host,
@@ -282,16 +283,16 @@ class FaultHandler(Handler):
         self._send(302, b"", {"Location": location})
 
     def _drip(self, body: bytes, headers: dict[str, str]) -> None:
-        """The right headers, then a byte every 0.3 s: slower than any download timeout."""
+        """The right headers, then 30 bytes over DRIP_S: slower than the cases' download timeout."""
         self.send_response(200)
         for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        for byte in body[:30]:  # 9 s: past any download timeout the tests set
+        for byte in body[:30]:
             self.wfile.write(bytes([byte]))
             self.wfile.flush()
-            time.sleep(0.3)
+            time.sleep(DRIP_S / 30)
         self._hang_up()
 
 

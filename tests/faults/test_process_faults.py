@@ -15,7 +15,7 @@ import re
 import signal
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ import psutil
 import pytest
 
 from crawler.sources import all_sources
-from jobs.scheduler import ALMATY, build_scheduler, stop_scheduler, sync_jobs
+from jobs.scheduler import build_scheduler, stop_scheduler, sync_jobs
 from tests.faults.conftest import FaultSite, adds_up, runs_by_source, stored_urls
 from tests.faults.harness import (
     Processes,
@@ -36,6 +36,8 @@ from tests.faults.harness import (
 )
 from tests.faults.matrix import fault
 from tests.faults.site import ARTICLES_PER_SITE, PROCESS_ARTICLES, SLOW_ARTICLES
+from tests.quiet_schedule import only_overdue
+from tests.waiting import patience
 
 pytestmark = pytest.mark.slow
 PROCS = "fault_procs"
@@ -168,9 +170,9 @@ def test_a_crawl_that_loses_its_lease_stops_within_a_heartbeat_and_writes_nothin
     assert broken.returncode == 0 and "lease broken" in broken.stdout
     done = dozor.finish(runner)
     run = run_row(dozor, run_id)
-    # A heartbeat, the crawl's grace, its exit: seconds (generous for a loaded machine); what
-    # matters more is that nothing is written after the break (below).
-    assert time.monotonic() - broke_at < 30
+    # A heartbeat, the crawl's grace, its exit: seconds on an idle machine (what matters more
+    # is that nothing is written after the break, below).
+    assert time.monotonic() - broke_at < patience(10)
     assert (done.returncode, run["status"]) == (1, "lost"), done
     assert "lost its lease:" in run["reason"] and "was broken" in run["reason"]
     assert kept_by(dozor, run_id) == at_break == run["new"]  # fenced: no write after the break
@@ -185,8 +187,9 @@ def _overdue(dozor: Processes, missed: timedelta) -> None:
         scheduler = build_scheduler(url_of(dozor))
         scheduler.start(paused=True)
         try:
-            sync_jobs(scheduler, [all_sources()[PROCS]])
-            scheduler.modify_job(f"crawl:{PROCS}", next_run_time=datetime.now(ALMATY) - missed)
+            # The whole registry, as `dozor schedule` stores it: no other crawl comes due.
+            sync_jobs(scheduler, all_sources().values())
+            only_overdue(scheduler, f"crawl:{PROCS}", missed)
         finally:
             stop_scheduler(scheduler)
     all_sources.cache_clear()
