@@ -7,8 +7,9 @@ fails, saying what it awaited, only after a ceiling that is reached when somethi
 
 Every ceiling (and every timeout a test gives a process or a download so that a deliberately
 slow fault site stays slower) is written as what an idle machine needs with a margin, and
-multiplied by DOZOR_TEST_TIME_SCALE. Its default, 3, was measured safe with the affected files
-run under load 30 on 2 cores; a slower host raises it, e.g. `DOZOR_TEST_TIME_SCALE=6 make test`.
+multiplied by DOZOR_TEST_TIME_SCALE. Its default, 3, was chosen from runs of the process-timing
+tests on 2 cores under load 10-20 (busy loops beside the suite); a slower host raises it, e.g.
+`DOZOR_TEST_TIME_SCALE=6 make test`.
 A ceiling is never a speed claim: speed is measured in bench/, not asserted by tests.
 """
 
