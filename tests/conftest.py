@@ -15,6 +15,7 @@ import pytest
 from psycopg import sql
 
 from crawler.sources import all_sources
+from tests.waiting import patience
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Commands print in the user's language (LANG); tests read English unless they ask otherwise.
@@ -127,10 +128,11 @@ def slow_site(crawl_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Ite
 
     monkeypatch.setenv("DOZOR_SOURCE_MODULES", "tests.slow_site")
     # Each article stored as it comes (not in batches), heartbeats every half second: tests
-    # act between two of the slow site's articles.
+    # act between two of the slow site's articles. The lease outlives ten heartbeats (scaled),
+    # so a runner starved of CPU on a loaded machine keeps it.
     monkeypatch.setenv("DOZOR_STORE_BATCH", "1")
     monkeypatch.setenv("DOZOR_HEARTBEAT", "0.5")
-    monkeypatch.setenv("DOZOR_LEASE_TTL", "5")
+    monkeypatch.setenv("DOZOR_LEASE_TTL", f"{patience(5):g}")
     all_sources.cache_clear()
     prepare_database()  # its row in `sources`
     try:

@@ -16,6 +16,7 @@ from jobs.adaptive import AdaptivePollTrigger, replan_polls
 from jobs.cli import dozor
 from jobs.polling import ALMATY, PollPlan
 from jobs.scheduler import build_scheduler, crawl_job_id, stop_scheduler, sync_jobs
+from tests.waiting import patience
 
 Conn = psycopg.Connection[tuple[object, ...]]
 FIRED: list[datetime] = []
@@ -116,9 +117,10 @@ def test_a_stored_adaptive_job_fires_at_the_plans_pace_not_the_crons(
         scheduler.add_job("tests.test_adaptive_scheduler:record_poll",
                           AdaptivePollTrigger(daily, PollPlan((1.0,) * 24)), id="poll:test",
                           jobstore="default", next_run_time=datetime.now(ALMATY))
-        assert done.wait(30), f"fired {len(FIRED)} times in 30 s"
+        assert done.wait(patience(30)), f"fired {len(FIRED)} times in {patience(30):g} s"
     finally:
         scheduler.remove_all_jobs()
         stop_scheduler(scheduler)
     gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(FIRED)]
-    assert all(0.5 < gap < 3 for gap in gaps[:3]), gaps
+    # About a second apart (the daily cron's would be a day); a loaded machine fires late.
+    assert all(0.5 < gap < patience(3) for gap in gaps[:3]), gaps

@@ -21,6 +21,7 @@ from crawler.items import DiscoveredLink
 from jobs.cli import dozor
 from jobs.tasks import collect
 from tests.golden import SITES_DIR
+from tests.waiting import patience
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEED_URL = ("https://kaz.zakon.kz/oqighalar/"
@@ -70,7 +71,7 @@ def test_a_crashed_crawl_keeps_every_record_written_before_the_crash(tmp_path: P
         "os._exit(9)\n"
     )
     done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=patience(60))
     assert done.returncode == 9, done.stderr
     references = done.stdout.split()
     assert len(references) == 2

@@ -13,13 +13,15 @@ import psycopg
 import pytest
 
 from tests.e2e.mock_site import empty_database, now, request_log
+from tests.waiting import patience
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def dozor(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "jobs.cli", *args], cwd=PROJECT_ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True,
+                          timeout=patience(120))
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import pytest
 from crawler.discovery.feeds import discover_feed_links, parse_feed_date, parse_rfc822_date
 from crawler.errors import RejectedInputError
 from crawler.extract.dates import ALMATY
+from tests.waiting import patience
 
 FIXTURES = Path(__file__).parent / "fixtures" / "discovery"
 PLUS5 = timezone(timedelta(hours=5))
@@ -146,7 +147,7 @@ def test_billion_laughs_is_refused_quickly() -> None:
     started = time.monotonic()
     with pytest.raises(RejectedInputError, match="entity"):
         discover_feed_links(fixture("billion_laughs.xml"), "https://example.kz/rss")
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < patience(1.0)  # an expanded bomb takes minutes
 
 
 def test_external_entity_is_refused() -> None:

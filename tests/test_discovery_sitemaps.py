@@ -21,6 +21,7 @@ from crawler.discovery.limits import (
 from crawler.discovery.sitemaps import _parse_xml, parse_sitemap, parse_w3c_datetime
 from crawler.errors import RejectedInputError
 from crawler.extract.dates import ALMATY
+from tests.waiting import patience
 
 FIXTURES = Path(__file__).parent / "fixtures" / "discovery"
 PLUS5 = timezone(timedelta(hours=5))
@@ -157,7 +158,7 @@ def test_entity_declarations_are_refused(name: str) -> None:
     started = time.monotonic()
     with pytest.raises(RejectedInputError, match="entity"):
         parse_sitemap(_as_sitemap(name), "https://example.kz/sitemap.xml")
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < patience(1.0)  # an expanded bomb takes minutes
 
 
 def test_lxml_parser_neither_reads_files_nor_expands_bombs(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from storage.leases import (
     release,
     source_lease,
 )
+from tests.waiting import patience, wait_for
 
 NAME = source_lease("zakon_kz")
 
@@ -68,11 +69,14 @@ def test_an_expired_lease_is_taken_over_and_its_old_holder_is_fenced_off(
 def test_a_heartbeat_keeps_the_lease_past_its_first_expiry(
     db: psycopg.Connection[tuple[object, ...]],
 ) -> None:
-    lease = acquire(db, NAME, "host-a pid 1", ttl_s=0.4)
+    # Heartbeats every half TTL, for one and a half TTLs; scaled, so that on a loaded machine
+    # a heartbeat late by a few tenths does not let the lease lapse.
+    ttl_s = patience(0.4)
+    lease = acquire(db, NAME, "host-a pid 1", ttl_s=ttl_s)
     assert lease is not None
     for _ in range(3):
-        time.sleep(0.2)
-        lease = heartbeat(db, lease, ttl_s=0.4)
+        time.sleep(ttl_s / 2)
+        lease = heartbeat(db, lease, ttl_s=ttl_s)
     assert acquire(db, NAME, "host-b pid 2", ttl_s=30) is None
     assert lease.expires_at > lease.acquired_at
 
@@ -107,10 +111,13 @@ def test_a_write_transaction_that_checked_its_token_commits_before_any_takeover(
 
             breaker = threading.Thread(target=operator)
             breaker.start()
-            time.sleep(0.3)
+            wait_for(lambda: db.execute(
+                "SELECT 1 FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock' AND query LIKE '%%leases%%'").fetchone(),
+                10, "the operator's break to wait on the lease row")
             assert broke_after == [], "the break waits for the write to commit"
             committed_at = time.monotonic()
-        breaker.join(timeout=10)
+        breaker.join(timeout=patience(10))
     assert broke_after and broke_after[0] >= committed_at
     with pytest.raises(LeaseLostError), db.transaction():
         check(db, lease)

@@ -16,6 +16,7 @@ from click.testing import CliRunner, Result
 from jobs.cli import dozor
 from jobs.scheduler import ALMATY
 from jobs.tasks import collect, crawl_source
+from tests.waiting import patience, wait_for
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,7 +60,7 @@ def test_pause_skips_a_source_until_named_and_run_history_and_status_show_each_r
     monkeypatch.setenv("DOZOR_CRAWL_TIMEOUT", "2")
     started = time.monotonic()
     timed_out = cli("run", slow_site)
-    assert time.monotonic() - started < 15
+    assert time.monotonic() - started < patience(15)
     assert timed_out.exit_code == 1
     assert "slow_site: run 2 timeout" in timed_out.output
     status, errors = db.execute(
@@ -149,16 +150,14 @@ def test_a_crawl_whose_connections_are_cut_midway_reconnects_and_loses_nothing(
 
     with ThreadPoolExecutor(1) as pool:
         crawl = pool.submit(collect, [slow_site])
-        deadline = time.monotonic() + 30
-        while stored() == 0 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert stored() == 1
+        wait_for(stored, 30, "the crawl to store its first article")
+        assert stored() < 4, "the cut comes mid-crawl"
         # Every other connection to the database is cut: the crawl's and its runner's.
         cut = db.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                          " WHERE datname = current_database() AND pid <> pg_backend_pid()"
                          " AND backend_type = 'client backend'").fetchone()
         assert cut is not None and cut[0] >= 2
-        [(_, outcome)] = crawl.result(timeout=60)
+        [(_, outcome)] = crawl.result(timeout=patience(60))
 
     # The crawl and its runner open new connections (the lease is a row, not a session's
     # lock): the run goes on, and its record counts what the database holds.
@@ -171,7 +170,7 @@ def test_a_crawl_whose_connections_are_cut_midway_reconnects_and_loses_nothing(
 def test_a_command_with_the_database_down_says_so_in_one_line(unused_port: int) -> None:
     url = f"postgresql://dozor:secret@127.0.0.1:{unused_port}/dozor"
     done = subprocess.run([sys.executable, "-m", "jobs.cli", "run", "zakon_kz"],
-                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60,
+                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=patience(60),
                           env={"PATH": "/usr/bin:/bin", "DATABASE_URL": url})
     assert done.returncode == 2
     [line] = done.stderr.splitlines()

@@ -31,6 +31,7 @@ from serve.api import create_app
 from storage.migrate import migrate
 from tests.analyst_seed import SEED, store_seed
 from tests.live_api import serve_app
+from tests.waiting import patience
 
 PG_BIN = Path(os.environ.get("DOZOR_PG_BIN", "/usr/lib/postgresql/15/bin"))
 
@@ -51,7 +52,7 @@ def _free_port() -> int:
 
 def _run(run_as: tuple[str, ...], *args: str | Path) -> None:
     done = subprocess.run([*run_as, *map(str, args)], capture_output=True, text=True,
-                          timeout=120, check=False)
+                          timeout=patience(120), check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{args[0]} failed: {done.stdout}{done.stderr}")
 
@@ -100,12 +101,13 @@ def pair() -> Iterator[Pair]:
     finally:
         for data in reversed(started):
             subprocess.run([*run_as, str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                            "stop"], capture_output=True, timeout=60, check=False)
+                            "stop"], capture_output=True, timeout=patience(60),
+                           check=False)
         shutil.rmtree(root, ignore_errors=True)
 
 
 def _wait_for(url: str, query: str, expected: Any, timeout_s: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout_s
+    deadline = time.monotonic() + patience(timeout_s)
     while True:
         with psycopg.connect(url, autocommit=True) as conn:
             row = conn.execute(query).fetchone()

@@ -21,6 +21,7 @@ from jobs.cli import dozor
 from jobs.tasks import retag
 from serve.api import create_app
 from tests.live_api import serve_app
+from tests.waiting import patience
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -96,7 +97,7 @@ def test_bad_corrections_are_refused_in_one_line(
     # Through the installed command, as an analyst runs it: one line, exit code 2.
     done = subprocess.run(
         [sys.executable, "-m", "jobs.cli", "correct", "999999", "--topic", "fraud", "--reject",
-         "--by", "alice"], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=60,
+         "--by", "alice"], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=patience(60),
         env={**os.environ, "DATABASE_URL": database_url}, check=False)
     assert done.returncode == 2
     assert done.stderr.strip() == "dozor: no stored article with id 999999"

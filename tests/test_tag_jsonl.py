@@ -4,6 +4,7 @@ import json
 
 from crawler.tagging.jsonl import tag_jsonl
 from crawler.tagging.rules import rules_version
+from tests.waiting import patience
 
 
 def _run(*lines):
@@ -93,7 +94,7 @@ def test_dozor_tag_process_keeps_the_interface_and_survives_a_huge_line(tmp_path
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with source.open("rb") as stdin:
         done = subprocess.run([sys.executable, "-m", "jobs.cli", "tag"], stdin=stdin,
-                              capture_output=True, timeout=120, check=True,
+                              capture_output=True, timeout=patience(120), check=True,
                               cwd=Path(__file__).resolve().parent.parent)
     outs = [json.loads(line) for line in done.stdout.decode().splitlines()]
     assert [o["id"] for o in outs] == ["a", "huge", "b"]

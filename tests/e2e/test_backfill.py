@@ -20,6 +20,7 @@ import psycopg
 import pytest
 
 from tests.e2e.mock_site import LoggedRequest, crawl_setup, now, request_log
+from tests.waiting import patience
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 LISTING = "https://www.zakon.kz/news/?handler=LoadMoreNews&p={}&type=list"
@@ -50,7 +51,8 @@ def backfill(
         result = subprocess.run(
             [sys.executable, "-m", "jobs.cli", "collect", "--source", "zakon_kz",
              "--since", "2025-01-01", "--until", "2025-03-31"],
-            cwd=PROJECT_ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=300,
+            cwd=PROJECT_ROOT, env=dict(os.environ), capture_output=True, text=True,
+            timeout=patience(300),
         )
         log = request_log(mockserver, since=started)
         with psycopg.connect(database_url) as conn:

@@ -16,6 +16,7 @@ import pytest
 from jobs.runner import RunOutcome
 from jobs.tasks import collect
 from tests.e2e.mock_site import LoggedRequest, crawl_setup, now, request_log
+from tests.waiting import patience
 
 REFUSED = [
     # (URL fragment, what the recorded reason says)
@@ -62,11 +63,13 @@ class Crawl:
 def crawl(
     database_url: str, mockserver: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Crawl]:
-    # A short timeout, so the page that answers after 6 s fails in 4 s (times 4 tries); not
-    # less: on a loaded 2-core CI machine reading the 16 MB a huge page is cut at took over 2 s,
-    # and the timed-out read was retried.
+    # A timeout well under the 120 s the slow page takes (times 4 tries). Scaled and not
+    # short: under load 20 the mock server, busy building a 50 MB body and a gzip bomb, took
+    # over 12 s to answer the XML bomb, and a timed-out read is retried instead of refused.
+    timeout_s = patience(8)
+    assert timeout_s < 100, "DOZOR_TEST_TIME_SCALE too large for the 120 s page"
     with crawl_setup(database_url, mockserver, tmp_path_factory.mktemp("data"),
-                     "tests.e2e.sources_badinput", DOZOR_DOWNLOAD_TIMEOUT="4"):
+                     "tests.e2e.sources_badinput", DOZOR_DOWNLOAD_TIMEOUT=f"{timeout_s:g}"):
         started = now()
         [(_, outcome)] = collect(["test_badinput"])
         log = request_log(mockserver, since=started)

@@ -11,6 +11,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from tests.waiting import patience
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DOZOR = [sys.executable, "-m", "jobs.cli"]
 
@@ -32,7 +34,8 @@ def user_env(mockserver: str, tmp_path: Path) -> Iterator[dict[str, str]]:
 
 def _dozor(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*DOZOR, *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300,
+        [*DOZOR, *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
+        timeout=patience(300),
     )
 
 

@@ -26,6 +26,7 @@ import pytest
 from tests.e2e.mock_site import crawl_setup
 from tests.golden import GoldenCase
 from tests.mockserver.files import FileServer, file_server
+from tests.waiting import patience
 from tests.warc_shapes import article_cases, break_member, cc_news_warc, wget_warc
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +38,8 @@ pytestmark = pytest.mark.slow
 def dozor(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """Run the `dozor` command as a user would, with the test's environment."""
     return subprocess.run([sys.executable, "-m", "jobs.cli", *args], cwd=PROJECT_ROOT,
-                          env=dict(os.environ), capture_output=True, text=True, timeout=timeout)
+                          env=dict(os.environ), capture_output=True, text=True,
+                          timeout=patience(timeout))
 
 
 def rows(database_url: str, query: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -226,16 +228,16 @@ def test_a_remote_file_is_streamed_not_loaded_whole(imported: Imported) -> None:
         cwd=PROJECT_ROOT, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True)
     try:
-        assert imported.server.paused.wait(60)
+        assert imported.server.paused.wait(patience(60))
         stored_while_paused = 0
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + patience(60)
         while time.monotonic() < deadline and stored_while_paused < 5:
             stored_while_paused = rows(imported.database_url, "SELECT count(*) FROM articles")[0][0]
             time.sleep(0.2)
         assert stored_while_paused >= 5, "nothing stored before the whole file arrived"
     finally:
         imported.server.release()
-        _, err = process.communicate(timeout=120)
+        _, err = process.communicate(timeout=patience(120))
     assert process.returncode == 0, err
     assert rows(imported.database_url, "SELECT count(*) FROM articles") == [(len(imported.cases),)]
 

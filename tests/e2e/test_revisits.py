@@ -30,6 +30,7 @@ from serve.api import create_app
 from storage.history import due_revisits
 from tests.e2e.mock_site import LoggedRequest, age, crawl_setup, now, request_log
 from tests.live_api import serve_app
+from tests.waiting import patience
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 HOST = "news.history.test"
@@ -95,7 +96,8 @@ def change_site(site: Path) -> None:
 
 def dozor(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "jobs.cli", *args], cwd=PROJECT_ROOT,
-                          env=dict(os.environ), capture_output=True, text=True, timeout=300)
+                          env=dict(os.environ), capture_output=True, text=True,
+                          timeout=patience(300))
 
 
 @dataclass
@@ -157,7 +159,7 @@ def revisited(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> It
                             api, api_removed, status)
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=patience(10))
         server.stdout.close()
         all_sources.cache_clear()
 

@@ -23,6 +23,7 @@ import psycopg
 import pytest
 
 from tests.e2e.mock_site import LoggedRequest, crawl_setup, now, request_log
+from tests.waiting import patience
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 WAYBACK_DELAY_S = 0.25
@@ -46,7 +47,8 @@ pytestmark = pytest.mark.slow
 
 def dozor(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "jobs.cli", *args], cwd=PROJECT_ROOT,
-                          env=dict(os.environ), capture_output=True, text=True, timeout=300)
+                          env=dict(os.environ), capture_output=True, text=True,
+                          timeout=patience(300))
 
 
 @dataclass(frozen=True)

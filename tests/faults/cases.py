@@ -15,6 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tests.waiting import patience
+
+# DOZOR_DOWNLOAD_TIMEOUT of every case: short, so drips fail fast; scaled, so a healthy answer
+# read by a starved crawl on a loaded machine is not timed out. A drip outlasts four of it.
+DOWNLOAD_TIMEOUT_S = patience(2.5)
+DRIP_S = 4 * DOWNLOAD_TIMEOUT_S
 DOMAIN = "faults.invalid"
 ARTICLES_PER_SITE = 3  # a healthy discovery host lists /news/1.html … /news/3.html
 ARTICLES_HOST = f"articles.{DOMAIN}"

@@ -16,6 +16,7 @@ import pytest
 from psycopg.rows import dict_row
 
 from storage.db import scratch_database
+from tests.faults.cases import DOWNLOAD_TIMEOUT_S
 from tests.faults.harness import FAST_LEASES, PROJECT_ROOT
 
 
@@ -54,8 +55,7 @@ def fault_environment(database_url: str, site: str, data_dir: Path) -> dict[str,
                "tests.faults.sources"]
     return {**os.environ, "DATABASE_URL": database_url, "DOZOR_SITE_MIRROR": site,
             "DOZOR_DATA_DIR": str(data_dir), "DOZOR_DOWNLOAD_DELAY": "0",
-            # Short enough for drips to fail fast, long enough for a loaded CI machine.
-            "DOZOR_DOWNLOAD_TIMEOUT": "2.5",
+            "DOZOR_DOWNLOAD_TIMEOUT": f"{DOWNLOAD_TIMEOUT_S:g}",
             "DOZOR_SOURCE_MODULES": ",".join(dict.fromkeys(modules)), **FAST_LEASES}
 
 

@@ -7,8 +7,7 @@ import resource
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +15,13 @@ from typing import Any
 
 import psycopg
 
+from tests.waiting import patience, wait_for
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-# Short heartbeats and leases, so a lost lease or a dead runner shows within a second or two.
-FAST_LEASES = {"DOZOR_HEARTBEAT": "0.3", "DOZOR_LEASE_TTL": "3", "DOZOR_BACKOFF_BASE": "0.1"}
+# Short heartbeats and leases, so a lost lease or a dead runner shows within a second or two;
+# the lease lives ten heartbeats (scaled), so a runner starved of CPU does not lose it.
+FAST_LEASES = {"DOZOR_HEARTBEAT": "0.3", "DOZOR_LEASE_TTL": f"{patience(3):g}",
+               "DOZOR_BACKOFF_BASE": "0.1"}
 
 
 @dataclass
@@ -64,8 +67,8 @@ class Processes:
         return self.finish(self.start(*args, file_size_limit=file_size_limit, **env), timeout)
 
     def finish(self, process: subprocess.Popen[str], timeout: float = 120) -> Finished:
-        """Wait for a started process; its exit code and output."""
-        out, err = process.communicate(timeout=timeout)
+        """Wait for a started process (up to patience(timeout)); its exit code and output."""
+        out, err = process.communicate(timeout=patience(timeout))
         return Finished(process.returncode, out, err)
 
     def close(self) -> None:
@@ -83,15 +86,6 @@ def processes(env: dict[str, str]) -> Iterator[Processes]:
         yield tracker
     finally:
         tracker.close()
-
-
-def wait_for(check: Callable[[], object], timeout: float, what: str) -> None:
-    """Poll `check` until true, or fail saying what was awaited."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited {timeout} s for {what}")
-        time.sleep(0.05)
 
 
 def query(url: str, statement: str, *params: Any) -> list[tuple[Any, ...]]:

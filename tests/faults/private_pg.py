@@ -28,6 +28,8 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from tests.waiting import patience
+
 PG_BIN = Path(__import__("pgserver").__file__).parent / "pginstall" / "bin"
 SYSTEM_USER = "pgserver"  # pgserver's own choice when running as root
 
@@ -90,7 +92,7 @@ class PrivateServer:
             stdout=log, stderr=log, user=self.user, preexec_fn=limits,
         )
         log.close()
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + patience(30)
         while True:
             try:
                 with psycopg.connect(self.url(), connect_timeout=2):
@@ -107,7 +109,7 @@ class PrivateServer:
             return
         self.process.send_signal(signal.SIGINT)
         try:
-            self.process.wait(timeout=30)
+            self.process.wait(timeout=patience(30))
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)

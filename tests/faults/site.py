@@ -26,11 +26,13 @@ from tests.faults.cases import (
     ARTICLES_PER_SITE,
     DISCOVERY_FAULTS,
     DOMAIN,
+    DRIP_S,
     HEALTHY_ARTICLES,
     Fault,
     by_host,
 )
 from tests.mockserver.server import Handler, serve
+from tests.waiting import patience
 
 PUBLISHED = "2025-12-26T10:00:00+05:00"
 API_PROJECT = "faultapi"  # the gov.kz-like API fault: www.gov.kz news of this project
@@ -48,10 +50,14 @@ XXE = b"""<?xml version="1.0"?>
 # their database taken away midway): more articles, each answered after a delay.
 FAST_HOSTS = ("down", "dns", "race", "db-late", "warc", "warc-tmpfs", "start")
 SLOW_ARTICLES = 12
-# The process faults share one site, each case's run stopping early: enough for all of them;
-# a restart of PostgreSQL must happen well inside one run, however loaded the machine.
+# A restart of PostgreSQL must happen well inside one run, however loaded the machine.
 PROCESS_ARTICLES = 40
 SLOW_DELAY_S = 0.5
+# The process faults share one site, each case's run stopping early. Its articles come at a
+# wall-clock pace while stopping a run takes CPU: under load 20 the first three cases used up
+# 40 articles. So more of them, each answered after a scaled delay: enough for all the cases.
+PROCS_ARTICLES = 100
+PROCS_DELAY_S = patience(SLOW_DELAY_S)
 
 
 def is_slow(host: str) -> bool:
@@ -67,7 +73,9 @@ def article_count(host: str) -> int:
         return HEALTHY_ARTICLES
     if host in {f.host for f in ARTICLE_FAULTS}:
         return 1
-    if host in (f"procs.{DOMAIN}", f"db-restart.{DOMAIN}"):
+    if host == f"procs.{DOMAIN}":
+        return PROCS_ARTICLES
+    if host == f"db-restart.{DOMAIN}":
         return PROCESS_ARTICLES
     return SLOW_ARTICLES if is_slow(host) else ARTICLES_PER_SITE
 
@@ -190,7 +198,7 @@ class FaultHandler(Handler):
             self._redirect(f"https://{host}{path}")
             return
         if where == "article" and is_slow(host) and self.phase == 1:
-            time.sleep(SLOW_DELAY_S)
+            time.sleep(PROCS_DELAY_S if host == f"procs.{DOMAIN}" else SLOW_DELAY_S)
         self._answer(fault, where, body, content_type, host, path)
 
     def _content(self, host: str, path: str) -> tuple[str, bytes | None, str]:
@@ -282,16 +290,16 @@ class FaultHandler(Handler):
         self._send(302, b"", {"Location": location})
 
     def _drip(self, body: bytes, headers: dict[str, str]) -> None:
-        """The right headers, then a byte every 0.3 s: slower than any download timeout."""
+        """The right headers, then 30 bytes over DRIP_S: slower than the cases' download timeout."""
         self.send_response(200)
         for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        for byte in body[:30]:  # 9 s: past any download timeout the tests set
+        for byte in body[:30]:
             self.wfile.write(bytes([byte]))
             self.wfile.flush()
-            time.sleep(0.3)
+            time.sleep(DRIP_S / 30)
         self._hang_up()
 
 

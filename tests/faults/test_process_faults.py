@@ -1,11 +1,11 @@
 """Processes that die, are stopped or race: real `dozor` processes, then one re-run of all.
 
-The cases take turns on one slow healthy site (`fault_procs`: forty articles, half a second
-each; tests/faults/sources.py): each starts a run, does something to its processes once it has
-stored an article, and checks what the operator sees: the run's record (status, reason, counts
-from the database), the exit code, the lease. Each run stores some articles and leaves the rest
-to the next. The last test re-runs everything once the site is fast: every article must then be
-stored exactly once.
+The cases take turns on one slow healthy site (`fault_procs`: a hundred articles, a scaled
+half second each; tests/faults/site.py): each starts a run, does something to its processes
+once it has stored an article, and checks what the operator sees: the run's record (status,
+reason, counts from the database), the exit code, the lease. Each run stores some articles and
+leaves the rest to the next. The last test re-runs everything once the site is fast: every
+article must then be stored exactly once.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import re
 import signal
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ import psutil
 import pytest
 
 from crawler.sources import all_sources
-from jobs.scheduler import ALMATY, build_scheduler, stop_scheduler, sync_jobs
+from jobs.scheduler import build_scheduler, stop_scheduler, sync_jobs
 from tests.faults.conftest import FaultSite, adds_up, runs_by_source, stored_urls
 from tests.faults.harness import (
     Processes,
@@ -35,7 +35,9 @@ from tests.faults.harness import (
     wait_for,
 )
 from tests.faults.matrix import fault
-from tests.faults.site import ARTICLES_PER_SITE, PROCESS_ARTICLES, SLOW_ARTICLES
+from tests.faults.site import ARTICLES_PER_SITE, PROCS_ARTICLES, SLOW_ARTICLES
+from tests.quiet_schedule import only_overdue
+from tests.waiting import patience
 
 pytestmark = pytest.mark.slow
 PROCS = "fault_procs"
@@ -107,7 +109,7 @@ def test_a_crawl_killed_with_sigkill_is_recorded_killed_with_what_it_stored(
     assert "killed by SIGKILL" in run["reason"] and "links left for the next run" in run["reason"]
     # The counts are what the database holds, not the zeros of a crawl that wrote no report.
     assert run["new"] == kept_by(dozor, run_id) == stored(dozor) >= 1
-    assert adds_up(run) and run["found"] == PROCESS_ARTICLES
+    assert adds_up(run) and run["found"] == PROCS_ARTICLES
     assert "Offline?" not in done.stdout
     assert done.line(PROCS)[:2] == [PROCS, "killed"]
     assert lease_of(dozor) == []
@@ -130,7 +132,7 @@ def test_a_crawl_whose_runner_is_killed_stops_itself_and_records_the_run(
     run = run_row(dozor, run_id)
     assert run["status"] == "killed" and f"its runner (pid {runner.pid}) died" in run["reason"]
     assert run["new"] == kept_by(dozor, run_id) == stored(dozor) - count
-    assert stored(dozor) < PROCESS_ARTICLES - 10, "it stopped early"
+    assert stored(dozor) < PROCS_ARTICLES - 10, "it stopped early"
     assert adds_up(run) and run["skipped"] == count
     assert lease_of(dozor) == []
 
@@ -168,9 +170,9 @@ def test_a_crawl_that_loses_its_lease_stops_within_a_heartbeat_and_writes_nothin
     assert broken.returncode == 0 and "lease broken" in broken.stdout
     done = dozor.finish(runner)
     run = run_row(dozor, run_id)
-    # A heartbeat, the crawl's grace, its exit: seconds (generous for a loaded machine); what
-    # matters more is that nothing is written after the break (below).
-    assert time.monotonic() - broke_at < 30
+    # A heartbeat, the crawl's grace, its exit: seconds on an idle machine (what matters more
+    # is that nothing is written after the break, below).
+    assert time.monotonic() - broke_at < patience(10)
     assert (done.returncode, run["status"]) == (1, "lost"), done
     assert "lost its lease:" in run["reason"] and "was broken" in run["reason"]
     assert kept_by(dozor, run_id) == at_break == run["new"]  # fenced: no write after the break
@@ -185,8 +187,9 @@ def _overdue(dozor: Processes, missed: timedelta) -> None:
         scheduler = build_scheduler(url_of(dozor))
         scheduler.start(paused=True)
         try:
-            sync_jobs(scheduler, [all_sources()[PROCS]])
-            scheduler.modify_job(f"crawl:{PROCS}", next_run_time=datetime.now(ALMATY) - missed)
+            # The whole registry, as `dozor schedule` stores it: no other crawl comes due.
+            sync_jobs(scheduler, all_sources().values())
+            only_overdue(scheduler, f"crawl:{PROCS}", missed)
         finally:
             stop_scheduler(scheduler)
     all_sources.cache_clear()
@@ -310,7 +313,7 @@ def test_a_rerun_closes_the_dead_run_and_stores_every_article_exactly_once(
     dead = next(r for r in every[PROCS] if r["reason"] and "closed by run" in r["reason"])
     assert dead["status"] == "lost" and dead["new"] == kept_by(dozor, dead["id"]) >= 1
     assert f"closed by run {every[PROCS][-1]['id']}" in dead["reason"]
-    counts = {PROCS: PROCESS_ARTICLES, "fault_race": ARTICLES_PER_SITE,
+    counts = {PROCS: PROCS_ARTICLES, "fault_race": ARTICLES_PER_SITE,
               "fault_clock": SLOW_ARTICLES}
     for source_id in sources:
         assert every[source_id][-1]["status"] == "ok", every[source_id][-1]
