@@ -9,8 +9,6 @@ once the lease is free. Real worker process, real PostgreSQL, the mock sites' sl
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -27,16 +25,9 @@ from jobs.queue import (
 )
 from storage.leases import acquire, break_lease, source_lease
 from tests.test_workers import LEASE_TTL_S, Processes, dozor, processes, queue_env, stored
+from tests.waiting import wait_for
 
 __all__ = ["processes", "queue_env"]  # fixtures, used by name
-
-
-def wait_until(check: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (value := check()):
-        assert time.monotonic() < deadline, f"waited {timeout} s for {what}"
-        time.sleep(0.2)
-    return value
 
 
 def job_row(conn: psycopg.Connection[Any], job_id: int) -> tuple[str, int]:
@@ -56,19 +47,20 @@ def test_a_crawl_queued_behind_a_busy_source_runs_when_the_source_is_free(
         assert backfill is not None
         processes.start("worker", "worker", "--concurrency", "1")
         # Busy: the job goes back to the queue, to be tried again after one lease TTL.
-        wait_until(lambda: job_row(conn, job_id) == ("todo", 1), 120, "the first busy try")
-        wait_until(lambda: job_row(conn, job_id)[1] >= 2, 60, "the second busy try")
+        wait_for(lambda: job_row(conn, job_id) == ("todo", 1), 40, "the first busy try")
+        first, second = busy_waits(LEASE_TTL_S)[:2]
+        wait_for(lambda: job_row(conn, job_id)[1] >= 2, 20 + first, "the second try")
         assert stored(conn) == (0, 0)
         listing = dozor(queue_env, "queue")
         line = next(x for x in listing.splitlines() if x.split()[:1] == [str(job_id)])
         assert line.split()[1:3] == ["crawl", "waiting"] and line.endswith(" slow_site")
         assert "1 waiting" in listing
         log = processes.log("worker")
-        assert f"will be tried again in {LEASE_TTL_S + 1} s" in log
-        assert f"will be tried again in {2 * (LEASE_TTL_S + 1)} s" in log
+        assert f"will be tried again in {first} s" in log
+        assert f"will be tried again in {second} s" in log
         # The backfill ends: the next try crawls, and every article is stored once.
         break_lease(conn, source_lease("slow_site"))
-        wait_until(lambda: job_row(conn, job_id)[0] == "succeeded", 120, "the crawl")
+        wait_for(lambda: job_row(conn, job_id)[0] == "succeeded", 40 + second, "the crawl")
         assert stored(conn) == (4, 4)
     listing = dozor(queue_env, "queue")
     assert re.search(rf"^\s*{job_id} crawl\s+done\s+\d+\s+-\s+slow_site$", listing, re.M), listing
