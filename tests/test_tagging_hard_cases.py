@@ -345,3 +345,19 @@ def test_genre_words_of_the_paragraph_decide(kind: str, title: str, text: str,
 )
 def test_groups_in_general_are_no_case(kind: str, text: str, expected: set[str]) -> None:
     assert topics(None, text) == expected, kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        ("pyramid organisers 'сообщили' is no 'сообща'", "АФМ пресекла деятельность финансовой"
+         " пирамиды: задержаны двое организаторов, сообщили в агентстве.", {"fraud"}),
+        ("Kazakh: 'орын алған' (took place) is no rank in statistics", "Сыбайлас жемқорлыққа"
+         " қарсы агенттік Алматыда орын алған алаяқтық дерегі бойынша қылмыстық іс"
+         " қозғады.", {"fraud"}),
+        ("'уверены' is no promise", "Аналитики уверены, что цены вырастут: банк получил 2 млн"
+         " тенге прибыли, сообщили в полиции о краже из офиса.", set()),
+    ],
+)
+def test_short_words_match_only_themselves(kind: str, text: str, expected: set[str]) -> None:
+    assert topics(None, text) == expected, kind
