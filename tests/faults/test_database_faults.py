@@ -55,6 +55,11 @@ def runs(dozor: Processes, source_id: str) -> list[dict[str, Any]]:
     return runs_by_source(url_of(dozor)).get(source_id, [])
 
 
+def lease_expired(dozor: Processes, name: str) -> bool:
+    rows = query(url_of(dozor), "SELECT expires_at < now() FROM leases WHERE name = %s", name)
+    return bool(rows) and bool(rows[0][0])
+
+
 def all_stored_once(dozor: Processes, source_id: str, count: int = SLOW_ARTICLES) -> bool:
     host = source_id.removeprefix("fault_").replace("_", "-")
     rows = query(url_of(dozor), "SELECT url FROM articles WHERE source_id = %s ORDER BY url",
@@ -139,6 +144,9 @@ def test_a_database_that_turns_read_only_mid_crawl_exits_2_then_recovers(
     assert done.stderr.splitlines()[-1].startswith(
         "dozor: PostgreSQL failed during the run of fault_db_ro:")
     assert "read-only transaction" in done.stderr
+    # The dead run could not release its lease (no write went through): the next run may
+    # take the source once that lease has expired, a lease TTL after its last heartbeat.
+    wait_for(lambda: lease_expired(dozor, "source:fault_db_ro"), 60, "the dead run's lease")
     rerun = dozor.run("collect", "--source", "fault_db_ro")
     assert rerun.returncode == 0, rerun
     dead, _ = runs(dozor, "fault_db_ro")
