@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import psycopg
+import pytest
+import time_machine
 from apscheduler.events import EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.triggers.cron import CronTrigger
 from click.testing import CliRunner
@@ -47,6 +50,17 @@ def seed_busy_mornings(db: Conn, source_id: str) -> None:
             today, today, row[0]) for i in range(1, 15) for k in range(24)])
 
 
+@pytest.fixture
+def before_the_mornings() -> Iterator[None]:
+    """The clock at 05:00 Almaty today, running: the learning window (the last 14 days from
+    now) then holds every seeded morning whole, whatever the hour the suite runs at (between
+    09:00 and 12:00 it would cut the oldest morning and change the plan)."""
+    start = datetime.now(ALMATY).replace(hour=5, minute=0, second=0, microsecond=0)
+    with time_machine.travel(start, tick=True):
+        yield
+
+
+@pytest.mark.usefixtures("before_the_mornings")
 def test_replanning_puts_a_learned_plan_on_the_stored_job_and_a_restart_keeps_it(
     database_url: str, db: Conn,
 ) -> None:
