@@ -13,7 +13,7 @@ from itertools import compress, repeat
 from operator import is_not
 from typing import NamedTuple
 
-from crawler.tagging.prepare import PreparedField, WordInfo
+from crawler.tagging.prepare import PreparedField, WordInfo, cached_map
 from crawler.tagging.terms import MIN_PREFIX
 from crawler.tagging.vocab import Vocabulary
 
@@ -80,15 +80,7 @@ def _entry(vocab: Vocabulary, w: WordInfo) -> Entry:
 def _entries(vocab: Vocabulary, words: list[WordInfo]) -> list[Entry]:
     """The Entry of each word of a field: new distinct words found by one set difference,
     every word then looked up by one C-level map."""
-    cache = vocab.word_cache
-    missing = set(words).difference(cache)
-    if missing:
-        if len(cache) + len(missing) > WORD_CACHE_MAX:
-            cache.clear()
-            missing = set(words)
-        for w in missing:
-            cache[w] = _entry(vocab, w)
-    return list(map(cache.__getitem__, words))
+    return cached_map(vocab.word_cache, words, lambda w: _entry(vocab, w), WORD_CACHE_MAX)
 
 
 def find_terms(vocab: Vocabulary, fld: PreparedField) -> list[Match]:
