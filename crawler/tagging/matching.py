@@ -13,7 +13,8 @@ from itertools import compress, repeat
 from operator import is_not
 from typing import NamedTuple
 
-from crawler.tagging.prepare import PreparedField, WordInfo, cached_map
+from crawler.tagging.caches import cached_map
+from crawler.tagging.prepare import PreparedField, WordInfo
 from crawler.tagging.terms import MIN_PREFIX
 from crawler.tagging.vocab import Vocabulary
 

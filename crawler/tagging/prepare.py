@@ -9,11 +9,10 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TypeVar
 
+from crawler.tagging.caches import cached_map
 from crawler.tagging.normalize import Token, normalize_text, tokenize_spans
 from crawler.tagging.scripts import has_arabic, is_latin, looks_kk_latin, skeleton
 from crawler.tagging.stem import (
@@ -26,9 +25,6 @@ from crawler.tagging.stem import (
     to_kk_cyrillic,
 )
 from crawler.tagging.structure import Sentence, sentence_of_tokens, split_sentences
-
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
 
 # A field is read as Kazakh in a Latin alphabet when Latin words outnumber Cyrillic ones and
 # at least this share of them shows a letter only Kazakh Latin uses (q, dotless i, a-umlaut...): an
@@ -121,22 +117,6 @@ def _words_of(texts: list[str], kk_latin_field: bool) -> list[WordInfo]:
     """The WordInfo of each word of a field, each distinct word computed once per process."""
     return cached_map(_FIELD_WORDS[kk_latin_field], texts,
                       lambda w: _field_word(w, kk_latin_field), FIELD_WORDS_MAX)
-
-
-def cached_map(cache: dict[K, V], keys: list[K], compute: Callable[[K], V],
-               limit: int) -> list[V]:
-    """The value of each key, through `cache`: keys not yet in it found by one set difference
-    and computed once each, then every key looked up by one C-level map. A cache that would
-    pass `limit` entries is emptied first (a retag of a million texts meets millions of
-    distinct words)."""
-    missing = set(keys).difference(cache)
-    if missing:
-        if len(cache) + len(missing) > limit:
-            cache.clear()
-            missing = set(keys)
-        for key in missing:
-            cache[key] = compute(key)
-    return list(map(cache.__getitem__, keys))
 
 
 def token_stems(word: str) -> frozenset[str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import snowballstemmer
 
+from crawler.tagging.caches import cached_map
 from crawler.tagging.normalize import Token, normalize_text, tokenize_spans
 from crawler.tagging.scripts import (
     MORPHOLOGY_PATH,
@@ -318,15 +319,8 @@ _STEM_OTHERWISE = operator.itemgetter(2)
 
 def _search_words(words: Sequence[str]) -> list[tuple[int, str, str]]:
     """(Cyrillic kind, stem in a Kazakh sentence, stem otherwise) of each word."""
-    known = _SEARCH_WORDS
-    missing = set(words).difference(known)
-    if missing:
-        if len(known) + len(missing) > SEARCH_WORDS_MAX:
-            known.clear()
-            missing = set(words)
-        for w in missing:
-            known[w] = (_cyrillic_kind(w), _search_stem(w, "kk"), _search_stem(w, "ru"))
-    return list(map(known.__getitem__, words))
+    return cached_map(_SEARCH_WORDS, list(words), lambda w: (
+        _cyrillic_kind(w), _search_stem(w, "kk"), _search_stem(w, "ru")), SEARCH_WORDS_MAX)
 
 
 def search_terms_of_words(norm: str, words: Sequence[str], starts: Sequence[int],
