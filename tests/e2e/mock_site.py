@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +20,7 @@ import pytest
 from psycopg import sql
 
 from crawler.sources import all_sources
+from tests.waiting import patience
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,21 @@ def crawl_setup(
             empty_database(database_url)
             with psycopg.connect(database_url, autocommit=True) as conn:
                 conn.execute("DELETE FROM sources WHERE id = ANY(%s)", (test_ids,))
+
+
+@contextmanager
+def mock_server(sites: Path) -> Iterator[str]:
+    """The mock server on `sites` in a subprocess, on a free port; its URL while the block runs."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.mockserver.server", "--port", "0", "--sites", str(sites)],
+        cwd=Path(__file__).resolve().parents[2], stdout=subprocess.PIPE, text=True)
+    assert server.stdout is not None
+    try:
+        yield server.stdout.readline().strip()
+    finally:
+        server.terminate()
+        server.wait(timeout=patience(10))
+        server.stdout.close()
 
 
 def _declared_ids(modules: tuple[str, ...]) -> list[str]:

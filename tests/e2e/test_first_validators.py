@@ -31,6 +31,7 @@ from tests.e2e.mock_site import (
     age,
     crawl_setup,
     empty_database,
+    mock_server,
     now,
     request_log,
 )
@@ -125,13 +126,9 @@ def fetched(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     sites = tmp_path_factory.mktemp("sites")
     site = write_site(sites)
     data_dir = tmp_path_factory.mktemp("data")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "tests.mockserver.server", "--port", "0", "--sites", str(sites)],
-        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
-    assert server.stdout is not None
-    mirror = server.stdout.readline().strip()
     try:
-        with crawl_setup(database_url, mirror, data_dir, "tests.e2e.sources_validators"):
+        with mock_server(sites) as mirror, crawl_setup(
+                database_url, mirror, data_dir, "tests.e2e.sources_validators"):
             runs, logs = [], []
 
             def run(*args: str) -> None:
@@ -163,9 +160,6 @@ def fetched(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
             yield Fetched(mirror, runs, logs, served, served_after_edit, after_first,
                           imported, replayed, versions)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
-        server.stdout.close()
         all_sources.cache_clear()
 
 

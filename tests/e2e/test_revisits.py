@@ -28,7 +28,7 @@ import pytest
 from crawler.sources import all_sources
 from serve.api import create_app
 from storage.history import due_revisits
-from tests.e2e.mock_site import LoggedRequest, age, crawl_setup, now, request_log
+from tests.e2e.mock_site import LoggedRequest, age, crawl_setup, mock_server, now, request_log
 from tests.live_api import serve_app
 from tests.waiting import patience
 
@@ -118,14 +118,9 @@ class Revisited:
 def revisited(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Revisited]:
     sites = tmp_path_factory.mktemp("sites")
     site = write_site(sites)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "tests.mockserver.server", "--port", "0", "--sites", str(sites)],
-        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
-    assert server.stdout is not None
-    mirror = server.stdout.readline().strip()
     try:
-        with crawl_setup(database_url, mirror, tmp_path_factory.mktemp("data"),
-                         "tests.e2e.sources_history"):
+        with mock_server(sites) as mirror, crawl_setup(
+                database_url, mirror, tmp_path_factory.mktemp("data"), "tests.e2e.sources_history"):
             runs, logs = [], []
 
             def crawl() -> None:
@@ -158,9 +153,6 @@ def revisited(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> It
             yield Revisited(database_url, runs, logs, articles, run_rows, versions, history,
                             api, api_removed, status)
     finally:
-        server.terminate()
-        server.wait(timeout=patience(10))
-        server.stdout.close()
         all_sources.cache_clear()
 
 
