@@ -159,3 +159,12 @@ def test_tagging_and_search_terms_share_one_normalisation_pass(monkeypatch):
     assert calls == [title, text]  # once per field, for tags and stems alike
     assert "fraud" in analysis.tags.topics
     assert analysis.search_terms.split() == search_terms(title, None) + search_terms(text, None)
+
+
+def test_snowball_runs_in_c():
+    """PyStemmer is installed with Dozor, so snowballstemmer hands out its C stemmers (the same
+    stems; the pure-Python ones made tagging a new word 40 % slower)."""
+    from crawler.tagging import stem
+
+    assert type(stem._RU).__module__ == "Stemmer", "PyStemmer missing: pip install -e ."
+    assert stem_ru("мошенниками") == "мошенник"
