@@ -4,7 +4,8 @@ Tagging is CPU-bound Python, so the stored articles are split by id into one sha
 worker (one per core, at most RETAG_WORKERS); each worker reads its shard in batches through
 a server-side cursor, tags them, and writes a batch at a time with storage.tags.write_tags
 (COPY into staging tables, four set-based statements). Nothing but a count crosses between
-processes. Articles whose topics and rules version did not change are not written at all.
+processes. Articles whose topics and rules version did not change are not written at all, and
+search terms are rebuilt only where other stemmers built them (articles.search_terms_version).
 """
 
 from __future__ import annotations
@@ -79,8 +80,10 @@ def _retag_shard(url: str, source_id: str | None, shard: int, shards: int, batch
                 after = _in_force(write, verdicts.get(stored.id, {}))
                 topics_changed = after != before.get(stored.id, {})
                 changed += topics_changed
-                # Same rules and same topics: nothing to write (retag is run over everything).
-                if topics_changed or stored.rules_version != write.rules_version:
+                # Same rules, same topics and the stored search terms kept: nothing to write
+                # (retag is run over everything).
+                if (topics_changed or stored.rules_version != write.rules_version
+                        or write.search_terms is not None):
                     to_write.append(write)
             now = time.perf_counter()
             tag_s, clock = tag_s + now - clock, now

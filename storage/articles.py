@@ -9,6 +9,7 @@ import psycopg
 
 from crawler.items import Article
 from crawler.tagging.apply import ArticleAnalysis
+from crawler.tagging.stem import SEARCH_TERMS_VERSION
 from storage.tags import TagWrite, write_tags
 
 StoreOutcome = Literal["new", "updated", "unchanged"]
@@ -20,13 +21,13 @@ INSERT INTO articles (
     source_id, url, title, lead, body, body_normalized, author, lang, languages,
     published_at, modified_at, date_source, image_captions, status, status_reason,
     content_hash, fetched_at, first_run_id, last_run_id, warc_record, search_terms, parent_url,
-    published_precision, etag, last_modified
+    published_precision, etag, last_modified, search_terms_version
 ) VALUES (
     %(source_id)s, %(url)s, %(title)s, %(lead)s, %(body)s, %(body_normalized)s, %(author)s,
     %(lang)s, %(languages)s, %(published_at)s, %(modified_at)s, %(date_source)s,
     %(image_captions)s, %(status)s, %(status_reason)s, %(content_hash)s, %(fetched_at)s,
     %(run_id)s, %(run_id)s, %(warc_record)s, %(search_terms)s, %(parent_url)s,
-    %(published_precision)s, %(etag)s, %(last_modified)s
+    %(published_precision)s, %(etag)s, %(last_modified)s, %(search_terms_version)s
 )
 ON CONFLICT (url) DO UPDATE SET
     title = EXCLUDED.title, lead = EXCLUDED.lead, body = EXCLUDED.body,
@@ -40,6 +41,7 @@ ON CONFLICT (url) DO UPDATE SET
     status_reason = EXCLUDED.status_reason, content_hash = EXCLUDED.content_hash,
     fetched_at = EXCLUDED.fetched_at, last_run_id = EXCLUDED.last_run_id,
     warc_record = EXCLUDED.warc_record, search_terms = EXCLUDED.search_terms,
+    search_terms_version = EXCLUDED.search_terms_version,
     parent_url = coalesce(EXCLUDED.parent_url, articles.parent_url),
     -- The validators of the answer that gave the new text, as fetched_at is its time.
     etag = EXCLUDED.etag, last_modified = EXCLUDED.last_modified,
@@ -72,6 +74,7 @@ def article_params(
         "run_id": run_id, "warc_record": article.warc_record, "search_terms": search_terms,
         "parent_url": article.parent_url, "published_precision": article.date_precision,
         "etag": article.etag, "last_modified": article.last_modified,
+        "search_terms_version": None if search_terms is None else SEARCH_TERMS_VERSION,
     }
 
 

@@ -17,6 +17,7 @@ from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
 from crawler.tagging.apply import analyse_text
+from crawler.tagging.stem import SEARCH_TERMS_VERSION
 from storage.corrections import apply_corrections
 
 _CREATE_STAGING = """
@@ -27,7 +28,7 @@ CREATE TEMP TABLE IF NOT EXISTS staged_tags (
 CREATE TEMP TABLE IF NOT EXISTS staged_facts (
     id bigint, kz_related boolean, regions text[], criminal_code_articles text[],
     agencies text[], damage_kzt bigint[], damage_sentence text, case_counts integer[],
-    rules_version text, search_terms text
+    rules_version text, search_terms text, search_terms_version text
 ) ON COMMIT DELETE ROWS
 """
 
@@ -39,8 +40,9 @@ _APPLY = (
     "UPDATE articles a SET kz_related = f.kz_related, regions = f.regions,"
     " criminal_code_articles = f.criminal_code_articles, agencies = f.agencies,"
     " damage_kzt = f.damage_kzt, damage_sentence = f.damage_sentence,"
-    " case_counts = f.case_counts,"
-    " rules_version = f.rules_version, tagged_at = now() FROM staged_facts f WHERE a.id = f.id",
+    " case_counts = f.case_counts, rules_version = f.rules_version, tagged_at = now(),"
+    " search_terms_version = coalesce(f.search_terms_version, a.search_terms_version)"
+    " FROM staged_facts f WHERE a.id = f.id",
     # The search vector is generated from search_terms: rewrite it only where it changed.
     "UPDATE articles a SET search_terms = f.search_terms FROM staged_facts f"
     " WHERE a.id = f.id AND f.search_terms IS NOT NULL"
@@ -79,7 +81,7 @@ def write_tags(conn: psycopg.Connection[Any], writes: Sequence[TagWrite]) -> Non
                                     w.facts.get("model_version")))
         with cur.copy("COPY staged_facts (id, kz_related, regions, criminal_code_articles,"
                       " agencies, damage_kzt, damage_sentence, case_counts, rules_version,"
-                      " search_terms) FROM STDIN") as copy:
+                      " search_terms, search_terms_version) FROM STDIN") as copy:
             for w in writes:
                 f = w.facts
                 damage = f.get("damage")
@@ -87,7 +89,8 @@ def write_tags(conn: psycopg.Connection[Any], writes: Sequence[TagWrite]) -> Non
                     w.article_id, f.get("kz_related"), list(f.get("regions", ())),
                     list(f.get("criminal_code_articles", ())), list(f.get("agencies", ())),
                     list(f.get("damage_kzt", ())), damage["sentence"] if damage else None,
-                    list(f.get("case_counts", ())), w.rules_version, w.search_terms))
+                    list(f.get("case_counts", ())), w.rules_version, w.search_terms,
+                    None if w.search_terms is None else SEARCH_TERMS_VERSION))
         for statement in _APPLY:
             cur.execute(statement)
         apply_corrections(conn, [w.article_id for w in writes])
@@ -123,6 +126,7 @@ class StoredText:
     lang: str | None
     languages: list[str]
     rules_version: str | None
+    search_terms_version: str | None = None
 
 
 def iter_texts_to_retag(
@@ -135,8 +139,8 @@ def iter_texts_to_retag(
         name=f"dozor_retag_{shard}", row_factory=class_row(StoredText)
     ) as cur:
         cur.execute(
-            "SELECT id, title, body, body_normalized, lang, languages, rules_version"
-            " FROM articles WHERE (%(s)s::text IS NULL OR source_id = %(s)s)"
+            "SELECT id, title, body, body_normalized, lang, languages, rules_version,"
+            " search_terms_version FROM articles WHERE (%(s)s::text IS NULL OR source_id = %(s)s)"
             " AND id %% %(shards)s = %(shard)s ORDER BY id",
             {"s": source_id, "shard": shard, "shards": shards},
         )
@@ -145,9 +149,11 @@ def iter_texts_to_retag(
 
 
 def analyse_stored(stored: StoredText) -> TagWrite:
-    """Tag one stored text with the current rules (in a retag worker process, or inline)."""
-    analysis = analyse_text(stored.title, stored.body or stored.body_normalized, stored.lang,
-                            stored.languages)
+    """Tag one stored text with the current rules (in a retag worker process, or inline); its
+    search terms are rebuilt only when other stemmers built the stored ones."""
+    analysis = analyse_text(
+        stored.title, stored.body or stored.body_normalized, stored.lang, stored.languages,
+        with_search_terms=stored.search_terms_version != SEARCH_TERMS_VERSION)
     # What analysis.tag_rows() and analysis.facts() give, from one to_dict (with the evidence).
     facts = analysis.tags.to_dict()
     rows = [{"topic": topic, **values} for topic, values in facts.pop("topics").items()]
@@ -158,6 +164,7 @@ def retag_articles(conn: psycopg.Connection[Any], article_ids: list[int]) -> Non
     """Tag these stored articles again now, in this process (after an analyst's verdict)."""
     with conn.cursor(row_factory=class_row(StoredText)) as cur:
         stored = cur.execute(
-            "SELECT id, title, body, body_normalized, lang, languages, rules_version"
-            " FROM articles WHERE id = ANY(%s) ORDER BY id", (article_ids,)).fetchall()
+            "SELECT id, title, body, body_normalized, lang, languages, rules_version,"
+            " search_terms_version FROM articles WHERE id = ANY(%s) ORDER BY id",
+            (article_ids,)).fetchall()
     write_tags(conn, [analyse_stored(s) for s in stored])

@@ -24,10 +24,11 @@ from crawler.tagging.rules import (
 
 @dataclass(frozen=True, slots=True)
 class ArticleAnalysis:
-    """An article's topic tags and the stems its full-text index is built from."""
+    """An article's topic tags and the stems its full-text index is built from (None when
+    not asked for: a retag that keeps the stored ones)."""
 
     tags: TagResult
-    search_terms: str
+    search_terms: str | None
 
     def tag_rows(self) -> list[dict[str, Any]]:
         """One dict per assigned topic, as storage.articles.replace_tags takes them."""
@@ -41,9 +42,11 @@ class ArticleAnalysis:
 
 
 def analyse_text(
-    title: str | None, text: str | None, lang: str | None, languages: Sequence[str] = ()
+    title: str | None, text: str | None, lang: str | None, languages: Sequence[str] = (),
+    *, with_search_terms: bool = True,
 ) -> ArticleAnalysis:
-    """Tag a text and compute its search stems; a bilingual text is read word by word."""
+    """Tag a text and compute its search stems (unless `with_search_terms` is false); a
+    bilingual text is read word by word."""
     lang = lang if len(languages) <= 1 else None
     text = text or ""
     truncated = len(text) > MAX_TAG_CHARS
@@ -52,6 +55,8 @@ def analyse_text(
     with cyclic_gc_paused(len(text) > PAUSE_GC_CHARS):
         fields = prepare_fields(title, text, lang)
         tags = tag_prepared(fields, truncated=truncated)
+        if not with_search_terms:
+            return ArticleAnalysis(tags=tags, search_terms=None)
         terms = [term for f in fields for term in f.search_terms()]
     return ArticleAnalysis(tags=tags, search_terms=" ".join(terms))
 
