@@ -130,19 +130,22 @@ def _strip_once(word: str, table: SuffixTable) -> str | None:
     """Strip the longest listed suffix that leaves a long-enough stem with a vowel."""
     if word in table.protected:
         return None
+    n = len(word)
+    # The listed suffixes the word ends in, longest first (most words end in none).
+    fits = [length for length, group in table.suffixes_by_length
+            if n > length and word[-length:] in group]
     # A protected stem wins over a longer suffix: облыс-ы, not обл-ысы.
-    for length, group in table.suffixes_by_length:
-        if len(word) > length and word[-length:] in group and word[:-length] in table.protected:
+    for length in fits:
+        if word[:-length] in table.protected:
             return word[:-length]
-    for length, group in table.suffixes_by_length:
-        if len(word) - length < table.min_stem:
+    for length in fits:
+        if n - length < table.min_stem:
             continue
-        if word[-length:] in group:
-            stem = word[:-length]
-            if any(ch in table.vowels for ch in stem):
-                if word[-length] in table.vowels and stem[-1] in table.devoicing:
-                    stem = stem[:-1] + table.devoicing[stem[-1]]
-                return stem
+        stem = word[:-length]
+        if any(ch in table.vowels for ch in stem):
+            if word[-length] in table.vowels and stem[-1] in table.devoicing:
+                stem = stem[:-1] + table.devoicing[stem[-1]]
+            return stem
     return None
 
 
