@@ -1,8 +1,8 @@
 """The web page in a real headless Chromium (Debian's, driven by Playwright) over a real uvicorn
 server: each interface language, search with filters and presets, stories, cross-language
 terms, evidence styled apart from searched words, analytics, exports, saved searches (paused
-and resumed), errors in the page's language, the
-article view with the archived page, a phone screen; nothing loaded from outside the app."""
+and resumed), the API's errors in the page's language, the article view with the archived
+page, a phone screen; nothing loaded from outside the app."""
 
 from __future__ import annotations
 
