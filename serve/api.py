@@ -11,7 +11,6 @@ otherwise, never a traceback or SQL.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -48,8 +47,6 @@ from serve.request import MAX_PAGE_SIZE, Filters, SearchRequest, parse_when
 from serve.search import get_article, search
 from serve.stats import ALL_DIMENSIONS, DIMENSIONS, count_by
 from serve.workbench import UiCookie, UiParam, add_workbench_routes, request_ui
-
-log = logging.getLogger(__name__)
 
 WEB_DIR = Path(__file__).with_name("web")
 FEED_ENTRIES = 50
