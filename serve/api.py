@@ -4,13 +4,13 @@
 
 Every connection is read-only (default_transaction_read_only, and the database's reader role,
 `<database>_reader`, when the login may take it); only GET routes exist. Errors answer with a
-short message: 400 for a query Dozor cannot read, 422 for a parameter out of range, 503 when
-the database is down, 500 otherwise, never a traceback or SQL.
+code and a short message in the analyst's language (serve/api_errors.py): 400 for a query
+Dozor cannot read, 422 for a parameter out of range, 503 when the database is down, 500
+otherwise, never a traceback or SQL.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,14 +18,13 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 import psycopg
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
-from psycopg_pool import ConnectionPool, PoolTimeout
+from psycopg_pool import ConnectionPool
 
 from crawler.config import load_config
-from crawler.errors import DatabaseUnavailableError, SearchQueryError
+from serve.api_errors import add_error_handlers
 from serve.api_models import (
     ArticleOut,
     CatalogOut,
@@ -38,6 +37,7 @@ from serve.api_models import (
 )
 from serve.connection import make_read_only, pool_kwargs
 from serve.corrections import add_correction_routes
+from serve.errors import ApiError
 from serve.feed import atom_feed
 from serve.freshness import add_freshness_routes
 from serve.history import HistoryOut, history_out
@@ -47,8 +47,6 @@ from serve.request import MAX_PAGE_SIZE, Filters, SearchRequest, parse_when
 from serve.search import get_article, search
 from serve.stats import ALL_DIMENSIONS, DIMENSIONS, count_by
 from serve.workbench import UiCookie, UiParam, add_workbench_routes, request_ui
-
-log = logging.getLogger(__name__)
 
 WEB_DIR = Path(__file__).with_name("web")
 FEED_ENTRIES = 50
@@ -173,7 +171,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
-    _add_error_handlers(app)
+    add_error_handlers(app)
     _add_routes(app)
     add_workbench_routes(app, database_url, FiltersDep, Conn, QueryText)
     add_correction_routes(app, database_url, read_connection)
@@ -189,38 +187,6 @@ def create_app(
         return response
 
     return app
-
-
-def _add_error_handlers(app: FastAPI) -> None:
-    """Short JSON errors: what was wrong with the request, never how the server failed."""
-
-    async def bad_query(request: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=400)
-
-    async def invalid_parameter(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, RequestValidationError)
-        errors = [
-            {"parameter": ".".join(str(p) for p in e.get("loc", ())[1:]) or "request",
-             "message": str(e.get("msg", "invalid value"))}
-            for e in exc.errors()
-        ]
-        return JSONResponse({"detail": errors}, status_code=422)
-
-    async def database_down(request: Request, exc: Exception) -> JSONResponse:
-        log.error("database unavailable: %s", type(exc).__name__)
-        return JSONResponse({"detail": "the database is unavailable; try again later"},
-                            status_code=503)
-
-    async def internal_error(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("error answering %s", request.url.path)
-        return JSONResponse({"detail": "internal error"}, status_code=500)
-
-    app.add_exception_handler(SearchQueryError, bad_query)
-    app.add_exception_handler(RequestValidationError, invalid_parameter)
-    for down in (PoolTimeout, psycopg.OperationalError, DatabaseUnavailableError):
-        app.add_exception_handler(down, database_down)
-    app.add_exception_handler(psycopg.Error, internal_error)
-    app.add_exception_handler(Exception, internal_error)
 
 
 def _add_routes(app: FastAPI) -> None:
@@ -263,7 +229,7 @@ def _add_routes(app: FastAPI) -> None:
         """One article with its facts, tags and the evidence of each tag."""
         row = get_article(conn, article_id)
         if row is None:
-            raise HTTPException(status_code=404, detail="no such article")
+            raise ApiError("no_such_article", 404)
         return article_out(row)
 
     @app.get("/api/articles/{article_id}/history", response_model=HistoryOut, tags=["search"])
@@ -271,7 +237,7 @@ def _add_routes(app: FastAPI) -> None:
         """The texts an article has had (revisits, re-sent feeds), the changes, its removal."""
         found = history_out(conn, article_id)
         if found is None:
-            raise HTTPException(status_code=404, detail="no such article")
+            raise ApiError("no_such_article", 404)
         return found
 
     @app.get("/api/stats", response_model=StatsOut, tags=["statistics"])

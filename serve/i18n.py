@@ -29,6 +29,9 @@ DOMAIN = "messages"
 UI_LANGUAGES = ("kk", "ru", "en")
 DEFAULT_UI = "kk"
 UI_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+# The cookie the page's language switch sets; JSON for programs is English unless asked.
+UI_COOKIE = "dozor_ui"
+API_DEFAULT_UI = "en"
 # The command line's language: DOZOR_UI_LANG, else the usual locale variables.
 CLI_ENV = ("DOZOR_UI_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 # What the extraction reads: the analysts' side and its commands.
@@ -86,6 +89,12 @@ def negotiate(accept_language: str | None, default: str = DEFAULT_UI) -> str:
         if lang and quality > 0:
             ranked.append((-quality, position, lang))
     return min(ranked)[2] if ranked else default
+
+
+def choose_ui(ui: str | None, cookie: str | None, accept_language: str | None,
+              default: str = API_DEFAULT_UI) -> str:
+    """A request's UI language: ?ui=, else the switch's cookie, Accept-Language, default."""
+    return ui_language(ui) or ui_language(cookie) or negotiate(accept_language, default)
 
 
 def cli_language(environ: dict[str, str] | None = None) -> str:

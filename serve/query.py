@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from crawler.errors import SearchQueryError
 from crawler.tagging.normalize import normalize_text, tokenize
 from crawler.tagging.rules import token_stems
+from serve.errors import BadQueryError
 
 # A query is a few words.
 MAX_QUERY_CHARS = 200
@@ -98,9 +98,7 @@ def _item_expr(
             starts = sorted({word, *candidates})
             starts = [s for s in starts if len(s) >= MIN_PREFIX_CHARS]
             if not starts:
-                raise SearchQueryError(
-                    f"a prefix needs at least {MIN_PREFIX_CHARS} letters before '*': {text!r}"
-                )
+                raise BadQueryError("short_prefix", min=MIN_PREFIX_CHARS, value=text)
             parts.append(_any_of([_lexeme(s, prefix=True) for s in starts]))
             if wanted:
                 prefixes.extend(starts)
@@ -121,7 +119,7 @@ def parse_query(text: str, cross_language: bool = False) -> ParsedQuery:
     terms ("мошенники" for "алаяқ", "ОПГ" for "ҰҚТ"), listed in `also`.
     """
     if len(text) > MAX_QUERY_CHARS:
-        raise SearchQueryError(f"the query is longer than {MAX_QUERY_CHARS} characters")
+        raise BadQueryError("query_too_long", max=MAX_QUERY_CHARS)
     items: list[_Item] = []
     prefixes: list[str] = []
     or_next = False
@@ -153,11 +151,11 @@ def parse_query(text: str, cross_language: bool = False) -> ParsedQuery:
     if cross_language:
         items, also = _cross_language(items)
     if len(items) > MAX_QUERY_WORDS:
-        raise SearchQueryError(f"the query has more than {MAX_QUERY_WORDS} words")
+        raise BadQueryError("too_many_words", max=MAX_QUERY_WORDS)
     if not items:
         return ParsedQuery(None)
     if all(item.negated for item in items):
-        raise SearchQueryError("the query only excludes words; name at least one word to find")
+        raise BadQueryError("only_excluded_words")
     groups: list[list[str]] = []
     for item in items:
         expr = f"!{item.expr}" if item.negated else item.expr

@@ -1,8 +1,9 @@
 """What a search asks: dates in Asia/Almaty, filters, the request and its limits.
 
 Values that do not pass these checks never reach SQL: an unknown topic, region, language or
-source id, an empty date range or a page outside the limits raise SearchQueryError with the
-reason, which the API answers 400 and the commands print.
+source id, an empty date range or a page outside the limits raise BadQueryError (a
+SearchQueryError) with a code and the reason, which the API answers 400 in the analyst's
+language and the commands print.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from crawler.errors import SearchQueryError
+from serve.errors import BadQueryError
 from serve.labels import catalog
 from serve.query import MAX_QUERY_CHARS
 
@@ -58,15 +59,12 @@ def parse_when(text: str, *, end: bool = False, now: datetime | None = None) -> 
         try:
             day = date.fromisoformat(raw)
         except ValueError:
-            raise SearchQueryError(f"not a calendar date: {text!r}") from None
+            raise BadQueryError("not_a_calendar_date", value=text) from None
     else:
         try:
             moment = datetime.fromisoformat(text.strip())
         except ValueError:
-            raise SearchQueryError(
-                f"cannot read {text[:40]!r} as a date: use YYYY-MM-DD, an ISO time,"
-                " 'today', 'yesterday' or '7d'"
-            ) from None
+            raise BadQueryError("unreadable_date", value=text[:40]) from None
         return moment if moment.tzinfo else moment.replace(tzinfo=ALMATY)
     if end:
         day += timedelta(days=1)
@@ -117,13 +115,12 @@ def _check_values(kind: str, values: Iterable[str], known: Iterable[str]) -> Non
     allowed = set(known)
     for value in values:
         if value not in allowed:
-            raise SearchQueryError(
-                f"unknown {kind} {value[:40]!r}; known: {', '.join(sorted(allowed))}"
-            )
+            raise BadQueryError(f"unknown_{kind}", value=value[:40],
+                                known=", ".join(sorted(allowed)))
 
 
 def validate_filters(filters: Filters) -> None:
-    """Raise SearchQueryError for an unknown topic, subtopic, region, language or source id."""
+    """Raise BadQueryError for an unknown topic, subtopic, region, language or source id."""
     known = catalog()
     _check_values("topic", filters.topics, known.topics)
     _check_values("subtopic", filters.subtopics, known.subtopics)
@@ -131,19 +128,19 @@ def validate_filters(filters: Filters) -> None:
     _check_values("language", filters.langs, known.languages)
     for source in filters.sources:
         if not _SOURCE_ID_RE.match(source):
-            raise SearchQueryError(f"not a source id: {source[:40]!r}")
+            raise BadQueryError("not_a_source_id", value=source[:40])
     if filters.since and filters.until and filters.since >= filters.until:
-        raise SearchQueryError("the date range is empty: 'since' is not before 'until'")
+        raise BadQueryError("empty_date_range")
 
 
 def validate_request(request: SearchRequest, *, max_limit: int = MAX_PAGE_SIZE) -> None:
-    """Raise SearchQueryError when a request is outside the limits or names unknown values."""
+    """Raise BadQueryError when a request is outside the limits or names unknown values."""
     if len(request.text) > MAX_QUERY_CHARS:
-        raise SearchQueryError(f"the query is longer than {MAX_QUERY_CHARS} characters")
+        raise BadQueryError("query_too_long", max=MAX_QUERY_CHARS)
     if request.order not in ORDERS:
-        raise SearchQueryError(f"unknown order {request.order!r}; known: {', '.join(ORDERS)}")
+        raise BadQueryError("unknown_order", value=request.order, known=", ".join(ORDERS))
     if not 1 <= request.limit <= max_limit:
-        raise SearchQueryError(f"the page size must be between 1 and {max_limit}")
+        raise BadQueryError("page_size_out_of_range", max=max_limit)
     if not 0 <= request.offset <= MAX_OFFSET:
-        raise SearchQueryError(f"results can be paged up to the {MAX_OFFSET}th only")
+        raise BadQueryError("too_deep", max=MAX_OFFSET)
     validate_filters(request.filters)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import Cookie, FastAPI, HTTPException, Query, Request
+from fastapi import Cookie, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, Field
@@ -22,14 +22,23 @@ from crawler.config import load_config
 from serve import export
 from serve.alerts.routes import add_saved_search_routes
 from serve.article import ArticleView, evidence_rules, load_article_view
-from serve.i18n import DEFAULT_UI, UI_LANGUAGES, UI_NAMES, messages, negotiate, ui_language
+from serve.errors import ApiError
+from serve.i18n import (
+    API_DEFAULT_UI,
+    DEFAULT_UI,
+    UI_COOKIE,
+    UI_LANGUAGES,
+    UI_NAMES,
+    choose_ui,
+    messages,
+    ui_language,
+)
 from serve.labels import catalog
 from serve.request import ALMATY, SearchRequest
 
 log = logging.getLogger(__name__)
 
 WEB_DIR = Path(__file__).with_name("web")
-UI_COOKIE = "dozor_ui"
 # The archived page is someone else's HTML: shown in a sandbox without scripts, forms,
 # plugins or network (no images or styles from its site either), never as part of this app.
 ARCHIVE_POLICY = (
@@ -49,15 +58,10 @@ def _env() -> Environment:
 ENV = _env()
 
 
-# JSON for programs: English names unless a language is asked for (pages default to Kazakh).
-API_DEFAULT_UI = "en"
-
-
 def request_ui(request: Request, ui: str | None = None, cookie: str | None = None,
                default: str = API_DEFAULT_UI) -> str:
     """The UI language: ?ui=, else the cookie the switch set, else the browser's languages."""
-    return (ui_language(ui) or ui_language(cookie)
-            or negotiate(request.headers.get("accept-language"), default))
+    return choose_ui(ui, cookie, request.headers.get("accept-language"), default)
 
 
 UiParam = Annotated[str | None, Query(max_length=10, description="Interface language: kk, ru, en"
@@ -254,7 +258,7 @@ def add_workbench_routes(app: FastAPI, database_url: str, filters_dep: Any, conn
         """The article page's data: evidence marked by rule, facts by name, related, versions."""
         view = load_article_view(conn, article_id)
         if view is None:
-            raise HTTPException(status_code=404, detail="no such article")
+            raise ApiError("no_such_article", 404)
         return view_out(view, request_ui(request, ui, cookie))
 
     @app.get("/archive/{article_id}", tags=["search"], response_class=Response)
@@ -265,11 +269,11 @@ def add_workbench_routes(app: FastAPI, database_url: str, filters_dep: Any, conn
         row = conn.execute("SELECT warc_record FROM articles WHERE id = %s AND status = 'ok'",
                            (article_id,)).fetchone()
         if not row or not row[0]:
-            raise HTTPException(status_code=404, detail="no archived page for this article")
+            raise ApiError("no_archived_page", 404)
         try:
             page = read_response(load_config().archive_dir, str(row[0]))
         except ArchiveReadError:
-            raise HTTPException(status_code=404, detail="the archived page is missing") from None
+            raise ApiError("archived_page_missing", 404) from None
         kind = page.headers.get("content-type", "").split(";")[0].strip().lower()
         charset = ""
         if "charset=" in page.headers.get("content-type", ""):

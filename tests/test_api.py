@@ -94,7 +94,9 @@ def test_one_article_with_tags_and_evidence_as_written(
         text = article["title"] if evidence["field"] == "title" else article["body"]
         assert text[evidence["start"]:evidence["end"]] == evidence["phrase"]
     missing = api.get("/api/articles/999999")
-    assert missing.status_code == 404 and missing.json() == {"detail": "no such article"}
+    assert missing.status_code == 404
+    assert missing.json() == {"code": "no_such_article", "message": "no such article",
+                              "detail": "no such article"}
 
 
 def test_statistics(api: httpx.Client) -> None:
@@ -183,4 +185,5 @@ def test_a_database_that_is_down_answers_503() -> None:
     with serve_app(app) as base:
         response = httpx.get(f"{base}/api/search", params={"q": "алаяқ"}, timeout=30)
     assert response.status_code == 503
-    assert response.json() == {"detail": "the database is unavailable; try again later"}
+    assert response.json()["code"] == "database_unavailable"
+    assert response.json()["detail"] == "the database is unavailable; try again later"

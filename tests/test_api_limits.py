@@ -58,4 +58,6 @@ def test_an_article_id_out_of_range_is_not_found_not_an_error(
     api: httpx.Client, article: str,
 ) -> None:
     response = api.get(f"/api/articles/{article}")
-    assert (response.status_code, response.json()) == (404, {"detail": "no such article"})
+    assert response.status_code == 404
+    assert (response.json()["code"], response.json()["detail"]) == ("no_such_article",
+                                                                    "no such article")

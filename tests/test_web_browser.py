@@ -1,7 +1,8 @@
 """The web page in a real headless Chromium (Debian's, driven by Playwright) over a real uvicorn
 server: each interface language, search with filters and presets, stories, cross-language
-terms, evidence styled apart from searched words, analytics, exports, saved searches, the
-article view with the archived page, a phone screen; nothing loaded from outside the app."""
+terms, evidence styled apart from searched words, analytics, exports, saved searches (paused
+and resumed), the API's errors in the page's language, the article view with the archived
+page, a phone screen; nothing loaded from outside the app."""
 
 from __future__ import annotations
 
@@ -237,9 +238,54 @@ def test_exports_and_saved_searches_from_the_page(page: Any, site: dict[str, Any
     page.fill("#save-email", "desk@example.kz")
     page.click("#save-button")
     page.wait_for_selector("#saved-list li")
-    assert "Fraud desk" in page.inner_text("#saved-list")
-    page.click("#saved-list button")
+    saved = page.locator("#saved-list li")
+    assert "Fraud desk" in saved.inner_text()
+    # Pause: shown paused, with the moment; resume: active again, alerts from now on.
+    expect(saved.locator("button.toggle")).to_have_text("Pause")
+    saved.locator("button.toggle").click()
+    expect(saved).to_have_class("saved paused")
+    expect(saved.locator(".paused-badge")).to_contain_text("Paused since ")
+    expect(saved.locator("button.toggle")).to_have_text("Resume")
+    saved.locator("button.toggle").click()
+    expect(saved).to_have_class("saved")
+    expect(saved.locator(".paused-badge")).to_have_count(0)
+    expect(saved.locator(".alerts-from")).to_contain_text("Alerts from ")
+    saved.locator("button.delete").click()
     expect(page.locator("#saved-list li")).to_have_count(0)
+    only_the_app(page, site["base"])
+
+
+def test_saved_searches_pause_in_kazakh_and_errors_speak_kazakh(
+    browser: Any, site: dict[str, Any],
+) -> None:
+    tab = open_page(browser, locale="kk-KZ")
+    try:
+        tab.goto(site["base"] + "/?topic=fraud")
+        wait(tab)
+        # A saved search without a channel: the API's refusal, shown in Kazakh.
+        tab.fill("#save-name", "Алаяқтық")
+        tab.click("#save-button")
+        expect(tab.locator("#save-status")).to_have_text(
+            "хабарламаларды қайда жіберу керегін көрсетіңіз: e-mail мекенжайы немесе webhook")
+        tab.fill("#save-email", "desk@example.kz")
+        tab.click("#save-button")
+        saved = tab.locator("#saved-list li")
+        expect(saved).to_have_count(1)
+        saved.locator("button.toggle").click()
+        expect(saved.locator(".paused-badge")).to_contain_text("бастап тоқтатылған")
+        expect(saved.locator("button.toggle")).to_have_text("Жалғастыру")
+        saved.locator("button.delete").click()
+        expect(saved).to_have_count(0)
+        # A search Dozor cannot read: the reason in Kazakh in the error box.
+        tab.fill("#q", "-алаяқ")
+        rerun(tab, lambda: tab.click("#search-button"))
+        expect(tab.locator("#error")).to_have_text(
+            "сұрау тек сөздерді алып тастайды; іздеу үшін кемінде бір сөз жазыңыз")
+        # The browser logs each refused request; nothing else went wrong.
+        tab.problems = [p for p in tab.problems if "status of 400 (Bad Request)" not in p]
+        only_the_app(tab, site["base"])
+    finally:
+        tab.context.close()
 
 
 def test_the_article_view(page: Any, site: dict[str, Any]) -> None:

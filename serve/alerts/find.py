@@ -100,8 +100,10 @@ def new_matches(conn: psycopg.Connection[Any], saved: SavedSearch, now: datetime
     parsed = parse_query(saved.query, saved.cross_language)
     where, params = where_clause(parsed, saved.search_filters())
     fresh_days = int(os.environ.get(FRESH_DAYS_ENV) or FRESH_DAYS)
-    # Never earlier than the search itself: what was stored before it is not news to it.
-    after = max(saved.checked_until - LOOKBACK, saved.created_at)
+    # Never earlier than the search itself, nor than its last resume: what was stored before
+    # it, or while it was paused, is not news to it.
+    after = max(saved.checked_until - LOOKBACK, saved.created_at,
+                saved.resumed_at or saved.created_at)
     params.update(after=after, fresh=now - timedelta(days=fresh_days),
                   max=MAX_NEW_ARTICLES)
     items: dict[str, AlertItem] = {}

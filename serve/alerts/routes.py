@@ -1,4 +1,4 @@
-"""The saved searches' HTTP routes (list, save, delete), for the workbench's web page.
+"""The saved searches' HTTP routes (list, save, pause, resume, delete), for the web page.
 
 They write through a connection that took this database's `<database>_alert_editor` role (it
 may change saved_searches and nothing else; migration 0060); a server where the login may not
@@ -9,12 +9,13 @@ take it answers 403, and `dozor alerts` manages them instead.
 from typing import Annotated, Any, Literal
 
 import psycopg
-from fastapi import Body, FastAPI, HTTPException
+from fastapi import Body, FastAPI
 from fastapi.responses import Response
 from psycopg import sql
 from pydantic import BaseModel, Field
 
-from serve.alerts.saved import NewSavedSearch, create, list_saved, remove, validate
+from serve.alerts.saved import NewSavedSearch, create, list_saved, remove, set_active, validate
+from serve.errors import ApiError
 from serve.query import MAX_QUERY_CHARS
 from serve.request import ALMATY
 from storage.db import role_name
@@ -47,9 +48,16 @@ class SavedSearchOut(BaseModel):
     webhook: str | None
     daily_cap: int
     ui_lang: str
-    active: bool
+    active: bool = Field(description="false while paused: the alert pass skips it")
+    paused_since: str | None = Field(description="When it was paused (Asia/Almaty)")
+    alerts_from: str | None = Field(description="Since its last resume, alerts look only at"
+                                    " what is stored from then on (Asia/Almaty)")
     last_run: str | None
     last_error: str | None
+
+
+def _almaty(moment: Any) -> str | None:
+    return moment.astimezone(ALMATY).isoformat() if moment else None
 
 
 def saved_out(saved: Any) -> SavedSearchOut:
@@ -58,8 +66,8 @@ def saved_out(saved: Any) -> SavedSearchOut:
         id=saved.id, name=saved.name, kind=saved.kind, query=saved.query, filters=saved.filters,
         cross_language=saved.cross_language, email=saved.email, webhook=saved.webhook_shown(),
         daily_cap=saved.daily_cap, ui_lang=saved.ui_lang, active=saved.active,
-        last_run=(saved.last_run_at.astimezone(ALMATY).isoformat()
-                  if saved.last_run_at else None), last_error=saved.last_error,
+        paused_since=_almaty(saved.paused_at), alerts_from=_almaty(saved.resumed_at),
+        last_run=_almaty(saved.last_run_at), last_error=saved.last_error,
     )
 
 
@@ -73,15 +81,13 @@ def editor_connection(database_url: str) -> psycopg.Connection[Any]:
         (editor,)).fetchone()
     if not (row and row[0]):
         conn.close()
-        raise HTTPException(status_code=403, detail=(
-            f"this server's login may not take the role {editor}: manage saved searches"
-            " with `dozor alerts` (docs/analysts.md)"))
+        raise ApiError("editor_role_unavailable", 403, role=editor)
     conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(editor)))
     return conn
 
 
 def add_saved_search_routes(app: FastAPI, database_url: str) -> None:
-    """Register the saved-search routes: list, save, delete."""
+    """Register the saved-search routes: list, save, pause, resume, delete."""
 
     @app.get("/api/saved-searches", response_model=list[SavedSearchOut], tags=["alerts"])
     def saved_searches() -> list[SavedSearchOut]:
@@ -98,11 +104,31 @@ def add_saved_search_routes(app: FastAPI, database_url: str) -> None:
         with editor_connection(database_url) as conn:
             return saved_out(create(conn, wanted))
 
+    def switch(search_id: int, active: bool) -> SavedSearchOut:
+        with editor_connection(database_url) as conn:
+            found = set_active(conn, search_id, active)
+        if found is None:
+            raise ApiError("no_such_saved_search", 404)
+        return saved_out(found)
+
+    @app.post("/api/saved-searches/{search_id}/pause", response_model=SavedSearchOut,
+              tags=["alerts"])
+    def pause_search(search_id: int) -> SavedSearchOut:
+        """Pause a saved search: the alert pass skips it until it is resumed."""
+        return switch(search_id, False)
+
+    @app.post("/api/saved-searches/{search_id}/resume", response_model=SavedSearchOut,
+              tags=["alerts"])
+    def resume_search(search_id: int) -> SavedSearchOut:
+        """Resume a paused saved search. Its alerts start from now: what was stored while it
+        was paused is never sent."""
+        return switch(search_id, True)
+
     @app.delete("/api/saved-searches/{search_id}", status_code=204, tags=["alerts"],
                 response_class=Response)
     def delete_search(search_id: int) -> Response:
         """Delete a saved search and its delivery log."""
         with editor_connection(database_url) as conn:
             if not remove(conn, search_id):
-                raise HTTPException(status_code=404, detail="no such saved search")
+                raise ApiError("no_such_saved_search", 404)
         return Response(status_code=204)

@@ -17,7 +17,7 @@ import psycopg
 from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
-from crawler.errors import SearchQueryError
+from serve.errors import BadQueryError
 from serve.i18n import UI_LANGUAGES
 from serve.query import MAX_QUERY_CHARS, parse_query
 from serve.request import Filters, validate_filters
@@ -63,6 +63,9 @@ class SavedSearch:
     last_run_at: datetime | None
     last_error: str | None
     created_at: datetime
+    paused_at: datetime | None = None
+    # Alerts never look at what was stored before the last resume (migration 0061).
+    resumed_at: datetime | None = None
 
     def search_filters(self) -> Filters:
         """The saved filters as search Filters."""
@@ -92,54 +95,52 @@ class NewSavedSearch:
 
 
 def validate(new: NewSavedSearch, *, from_web: bool = False) -> NewSavedSearch:
-    """Check a saved search before it is stored; raise SearchQueryError saying what is wrong."""
+    """Check a saved search before it is stored; raise BadQueryError saying what is wrong."""
     name = " ".join(new.name.split())
     if not 1 <= len(name) <= 120:
-        raise SearchQueryError("a saved search needs a name of 1 to 120 characters")
+        raise BadQueryError("saved_search_name")
     if new.kind not in KINDS:
-        raise SearchQueryError(f"unknown kind {new.kind!r}; known: {', '.join(KINDS)}")
+        raise BadQueryError("unknown_kind", value=new.kind, known=", ".join(KINDS))
     if len(new.query) > MAX_QUERY_CHARS:
-        raise SearchQueryError(f"the query is longer than {MAX_QUERY_CHARS} characters")
+        raise BadQueryError("query_too_long", max=MAX_QUERY_CHARS)
     parse_query(new.query)  # refuses what search would refuse
     unknown = set(new.filters) - set(FILTER_FIELDS)
     if unknown:
-        raise SearchQueryError(f"unknown filter {sorted(unknown)[0]!r}")
+        raise BadQueryError("unknown_filter", value=sorted(unknown)[0])
     filters = {k: sorted(set(v)) for k, v in new.filters.items() if v}
     validate_filters(filters_from(filters))
     if new.kind == "matches" and not new.query.strip() and not filters:
-        raise SearchQueryError("an alert on every article would flood you: give words or"
-                               " a filter")
+        raise BadQueryError("alert_on_everything")
     email = sorted({e.strip() for e in new.email if e.strip()})
     if len(email) > MAX_RECIPIENTS:
-        raise SearchQueryError(f"at most {MAX_RECIPIENTS} e-mail recipients")
+        raise BadQueryError("too_many_recipients", max=MAX_RECIPIENTS)
     allowed = [d.strip().lower() for d in os.environ.get(EMAIL_DOMAINS_ENV, "").split(",")
                if d.strip()]
     for address in email:
         if not _EMAIL_RE.match(address):
-            raise SearchQueryError(f"not an e-mail address: {address[:80]!r}")
+            raise BadQueryError("not_an_email", value=address[:80])
         if allowed and address.rsplit("@", 1)[1].lower() not in allowed:
-            raise SearchQueryError(f"{address} is outside the allowed domains"
-                                   f" ({EMAIL_DOMAINS_ENV})")
+            raise BadQueryError("email_domain_not_allowed", value=address,
+                                setting=EMAIL_DOMAINS_ENV)
     webhook = (new.webhook or "").strip() or None
     if webhook:
         env = _ENV_NAME_RE.match(webhook)
         if from_web and not (env and env[1].startswith(WEB_WEBHOOK_PREFIX)):
-            raise SearchQueryError(f"from the web page a webhook is env:{WEB_WEBHOOK_PREFIX}NAME,"
-                                   " an environment variable of the server holding its URL")
+            raise BadQueryError("web_webhook_not_env", prefix=WEB_WEBHOOK_PREFIX)
         if not env and not re.match(r"^https?://[^\s/]+", webhook):
-            raise SearchQueryError("a webhook is an http(s) URL or env:NAME")
+            raise BadQueryError("bad_webhook")
     if not email and not webhook:
-        raise SearchQueryError("say where to send alerts: an e-mail address or a webhook")
+        raise BadQueryError("no_channel")
     if not 1 <= new.daily_cap <= MAX_CAP:
-        raise SearchQueryError(f"the daily cap must be between 1 and {MAX_CAP}")
+        raise BadQueryError("daily_cap_out_of_range", max=MAX_CAP)
     if new.ui_lang not in UI_LANGUAGES:
-        raise SearchQueryError(f"unknown language {new.ui_lang!r}; known: kk, ru, en")
+        raise BadQueryError("unknown_alert_language", value=new.ui_lang)
     return NewSavedSearch(name, new.query.strip(), filters, new.kind, new.cross_language,
                           email, webhook, new.daily_cap, new.ui_lang)
 
 
 COLUMNS = ("id, name, kind, query, filters, cross_language, email, webhook, daily_cap, ui_lang,"
-           " active, checked_until, last_run_at, last_error, created_at")
+           " active, checked_until, last_run_at, last_error, created_at, paused_at, resumed_at")
 
 
 def create(conn: psycopg.Connection[Any], new: NewSavedSearch) -> SavedSearch:
@@ -157,7 +158,7 @@ def create(conn: psycopg.Connection[Any], new: NewSavedSearch) -> SavedSearch:
                  "ui": new.ui_lang},
             ).fetchone()
         except psycopg.errors.UniqueViolation:
-            raise SearchQueryError(f"a saved search named {new.name!r} exists already") from None
+            raise BadQueryError("saved_search_exists", value=new.name) from None
     assert row is not None
     return row
 
@@ -185,9 +186,23 @@ def remove(conn: psycopg.Connection[Any], search_id: int) -> bool:
     return row is not None
 
 
-def set_active(conn: psycopg.Connection[Any], search_id: int, active: bool) -> None:
-    """Pause or resume a saved search (resuming does not replay what came meanwhile)."""
-    conn.execute(
-        "UPDATE saved_searches SET active = %(active)s, updated_at = now(),"
-        " checked_until = CASE WHEN %(active)s AND NOT active THEN now() ELSE checked_until END"
-        " WHERE id = %(id)s", {"active": active, "id": search_id})
+SET_ACTIVE_SQL = f"""
+UPDATE saved_searches SET
+    active = %(active)s, updated_at = now(),
+    paused_at = CASE WHEN %(active)s THEN NULL ELSE coalesce(paused_at, now()) END,
+    resumed_at = CASE WHEN %(active)s AND NOT active THEN now() ELSE resumed_at END,
+    checked_until = CASE WHEN %(active)s AND NOT active THEN now() ELSE checked_until END
+WHERE id = %(id)s
+RETURNING {COLUMNS}
+"""
+
+
+def set_active(conn: psycopg.Connection[Any], search_id: int, active: bool
+               ) -> SavedSearch | None:
+    """Pause or resume a saved search; None if there is none with this id.
+
+    Resuming starts its alerts afresh: what was stored while it was paused is never sent (the
+    right side of SET reads the row before the update, so a repeated resume changes nothing).
+    """
+    with conn.cursor(row_factory=class_row(SavedSearch)) as cur:
+        return cur.execute(SET_ACTIVE_SQL, {"active": active, "id": search_id}).fetchone()

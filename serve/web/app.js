@@ -298,16 +298,28 @@ async function loadSaved() {
   try {
     const saved = await getJSON("/api/saved-searches");
     for (const s of saved) {
-      const item = el("li");
+      const item = el("li", { class: s.active ? "saved" : "saved paused", "data-id": String(s.id) });
       const filters = Object.entries(s.filters).map(([k, v]) => `${k}: ${v.join(", ")}`).join("; ");
       item.append(el("strong", {}, s.name), document.createTextNode(` — ${s.query || "…"}${filters ? " (" + filters + ")" : ""} → ${[...s.email, s.webhook].filter(Boolean).join(", ")}`));
+      if (!s.active) {
+        item.append(" ", el("span", { class: "chip paused-badge" }, tf("Paused since {time}", { time: almatyTime(s.paused_since) })));
+      } else if (s.alerts_from) {
+        item.append(" ", el("span", { class: "hint alerts-from" }, tf("Alerts from {time}", { time: almatyTime(s.alerts_from) })));
+      }
       if (s.last_error) item.append(el("span", { class: "save-error" }, ` ${s.last_error}`));
-      const remove = el("button", { type: "button", class: "link" }, t("Delete"));
+      // Pause / resume: a paused search gets no alerts, and resuming does not send what
+      // matched meanwhile (docs/analysts.md).
+      const toggle = el("button", { type: "button", class: "link toggle" }, s.active ? t("Pause") : t("Resume"));
+      toggle.addEventListener("click", async () => {
+        await getJSON(`/api/saved-searches/${s.id}/${s.active ? "pause" : "resume"}`, { method: "POST" }).catch((e) => showError(e.message));
+        loadSaved();
+      });
+      const remove = el("button", { type: "button", class: "link delete" }, t("Delete"));
       remove.addEventListener("click", async () => {
         await getJSON(`/api/saved-searches/${s.id}`, { method: "DELETE" }).catch((e) => showError(e.message));
         loadSaved();
       });
-      item.append(" ", remove);
+      item.append(" ", toggle, " ", remove);
       list.append(item);
     }
   } catch (error) {

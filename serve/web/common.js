@@ -34,20 +34,25 @@ function svg(tag, attrs, text) {
   return node;
 }
 
+// The API answers errors in the page's language (?ui=) with a code: the error thrown carries
+// both, the message for people and the code for the script.
 async function getJSON(path, options) {
-  const response = await fetch(path, Object.assign({ headers: { Accept: "application/json" } }, options || {}));
+  const response = await fetch(withUi(path), Object.assign({ headers: { Accept: "application/json" } }, options || {}));
   const body = response.status === 204 ? {} : await response.json().catch(() => ({}));
   if (!response.ok) {
-    const detail = Array.isArray(body.detail)
-      ? body.detail.map((d) => `${d.parameter}: ${d.message}`).join("; ")
+    const message = typeof body.message === "string" ? body.message
+      : Array.isArray(body.detail) ? body.detail.map((d) => `${d.parameter}: ${d.message}`).join("; ")
       : body.detail || tf("The server answered {status}.", { status: response.status });
-    throw new Error(detail);
+    const error = new Error(message);
+    error.code = body.code || `http_${response.status}`;
+    throw error;
   }
   return body;
 }
 
-// A URL for the API with the page's interface language.
+// A URL for the API with the page's interface language (once).
 function withUi(path) {
+  if (/[?&]ui=/.test(path)) return path;
   return path + (path.includes("?") ? "&" : "?") + "ui=" + encodeURIComponent(UI);
 }
 
