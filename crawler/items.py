@@ -59,7 +59,9 @@ class Article:
     # that day's Almaty midnight, to be shown as a day, never as 00:00)
     date_precision: str | None = None
     image_captions: tuple[str, ...] = ()
-    status: str = "ok"  # "ok" | "empty" | "not_article" | "paywall" | "video_only" | "broken"
+    # "ok" | "empty" | "not_article" | "paywall" | "video_only" | "broken"; "soft_404" for a
+    # not-found page served as if it were the article (crawler/extract/soft_404.py)
+    status: str = "ok"
     status_reason: str | None = None
     body_normalized: str | None = None  # Kazakh look-alikes folded: what search and tagging read
     content_hash: str | None = None

@@ -178,6 +178,10 @@ class StorePipeline:
             record_error(self.crawler, "extract", item.url, f"{type(exc).__name__}: {exc}")
             log.exception("could not extract %s", item.url)
             return item
+        if article.status == "soft_404":
+            # A removed or wrong URL the site answered as if all were well: no article to store.
+            self._spider().soft_404(item.url, article.status_reason or "soft 404")
+            return item
         if self.closing == LEASE_LOST:
             return item  # not stored, so not counted: the run's close counts it unfinished
         if not self.batch:

@@ -4,8 +4,9 @@ counts as a link found, new or updated by the run: it is counted under `dozor/re
 
 A revisited page goes through the functions StorePipeline calls (extract_article,
 analyse_article, store_article): a changed text is an update whose earlier text lands in
-article_versions. A page that no longer extracts as an article (an "article removed" notice
-served with 200, a broken template) does not overwrite the stored text.
+article_versions. A soft-404 (a "page not found" or "Материал удалён" notice served with 200,
+crawler/extract/soft_404.py) marks the article removed, as a 404 does; any other page that no
+longer extracts as an article (a broken template) does not overwrite the stored text.
 """
 
 from __future__ import annotations
@@ -96,11 +97,17 @@ class RevisitPipeline:
             record_error(self.crawler, "revisit", page.url, f"{type(exc).__name__}: {exc}")
             return RevisitResult(source.id, page.url, "failed", page.status)
         outcome = "not_ok"
+        # A not-found page served with 200, or a redirect to a listing: removed, as a 404 is.
+        removed = article.status_reason if article.status == "soft_404" else None
         try:
             if article.status == "ok":
                 outcome = self._write(article, analysis, page.run_id)
+            elif removed:
+                outcome = "removed"
+                stats.inc_value("dozor/revisit/soft_404")
+                log.info("revisit of %s: %s; the article is marked removed", page.url, removed)
             self._record(page.url, etag=page.headers.get("etag"),
-                         last_modified=page.headers.get("last-modified"))
+                         last_modified=page.headers.get("last-modified"), removed_reason=removed)
         except (psycopg.OperationalError, DatabaseUnavailableError, LeaseLostError) as exc:
             reason = "lease" if isinstance(exc, LeaseLostError) else "database"
             stats.inc_value("dozor/revisit/failed")
@@ -109,7 +116,7 @@ class RevisitPipeline:
         stats.inc_value(f"dozor/revisit/{outcome}")
         if outcome == "updated":
             log.info("revisit of %s: the text changed, stored as a new version", page.url)
-        return RevisitResult(source.id, page.url, outcome, page.status)
+        return RevisitResult(source.id, page.url, outcome, page.status, removed)
 
     def _write(self, article: Article, analysis: ArticleAnalysis, run_id: int | None) -> str:
         """store_article in one transaction behind the lease check."""

@@ -75,8 +75,12 @@ def run_reason(run: CrawlRun, detail: str | None) -> str | None:
         return f"{detail}; {kept}"
     first = next((e for e in run.errors if e.get("kind") not in ("runner", "unfinished")), None)
     troubles = []
-    if run.failed or run.rejected:
-        troubles.append(f"{run.failed + run.rejected} of {run.found} article links failed")
+    failed = run.failed + run.rejected - run.soft_404
+    if failed:
+        troubles.append(f"{failed} of {run.found} article links failed")
+    if run.soft_404:
+        troubles.append(f"{run.soft_404} of {run.found} article links were soft-404s (a not-found"
+                        " page or a redirect home: removed or wrong URLs, not stored)")
     if run.discovery_failed:
         troubles.append(f"{run.discovery_failed} feeds, sitemaps or listing pages failed")
     why = ", ".join(troubles) or "nothing could be read"

@@ -51,6 +51,9 @@ class CrawlRun:
     errors: list[dict[str, Any]]
     discovery_failed: int = 0
     reason: str | None = None
+    # Of the rejected: article links answered by a not-found page or a redirect home (from the
+    # run's stats, dozor/soft_404; crawler/extract/soft_404.py).
+    soft_404: int = 0
 
     @property
     def stored(self) -> int:
@@ -60,7 +63,8 @@ class CrawlRun:
 
 RUN_COLUMNS = (
     "id, source_id, mode, started_at, finished_at, status, found, skipped, new, updated,"
-    " unchanged, failed, rejected, requests, errors, discovery_failed, reason"
+    " unchanged, failed, rejected, requests, errors, discovery_failed, reason,"
+    " coalesce((stats ->> 'dozor/soft_404')::integer, 0) AS soft_404"
 )
 
 

@@ -26,6 +26,7 @@ from crawler.extract.metadata import image_captions, trafilatura_title_author
 from crawler.extract.pdf import extract_pdf, is_pdf
 from crawler.extract.prune import PruneReport, prune_furniture
 from crawler.extract.published import DateCandidate, choose_published, stated
+from crawler.extract.soft_404 import soft_404_reason
 from crawler.extract.structured import (
     author_name,
     clean_structured_body,
@@ -255,6 +256,9 @@ def _extract_html(raw: RawPage, source: Source, template: Template) -> Article:
         body, furniture = strip_furniture(body, None if post else title, table,
                                           hashtags_are_text=post)
     status, reason = classify_body(html, body, tree, pruned)
+    # Before a text-less body is dropped below: a template's notice is often no sentence.
+    if (soft := soft_404_reason(raw.url, raw.fetched_url, raw.status, title, body, source)):
+        status, reason = "soft_404", soft
     if status != "ok" and body and not has_sentence(body):
         body = None  # menu items, a title and a date are not the article's text: keep none
     languages = detect_languages(body) if body else ()

@@ -1,6 +1,8 @@
 """The news spider's failures: every request that did not give a page is counted and recorded.
 
 Article failures count as `dozor/failed` (or skipped, when robots.txt forbids the page);
+soft-404s (a not-found page, a redirect home: crawler/extract/soft_404.py) as rejected and
+`dozor/soft_404`;
 discovery failures (feeds, sitemaps, listings, API pages) as `dozor/discovery_failed`; the
 run's first errors go to its report through crawler.politeness.record_error.
 """
@@ -17,6 +19,7 @@ from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from crawler.extract.soft_404 import redirect_soft_404
 from crawler.politeness import (
     MAX_RETRY_AFTER_S,
     exception_summary,
@@ -45,6 +48,14 @@ class FailureMixin:
         # Feeds, sitemaps and listings are no article links: they stay out of found's sum.
         self.crawler.stats.inc_value("dozor/rejected" if article else "dozor/discovery_failed")
         record_error(self.crawler, "rejected", url, message)
+
+    def soft_404(self, url: str, reason: str) -> None:
+        """An article link answered by a not-found page or redirected home (a soft-404): not
+        stored; its outcome is rejected (found's sum holds), counted apart as dozor/soft_404."""
+        self.logger.warning("%s is a soft-404: %s", url, reason)
+        self.crawler.stats.inc_value("dozor/soft_404")
+        self.crawler.stats.inc_value("dozor/rejected")
+        record_error(self.crawler, "soft_404", url, reason.removeprefix("soft 404: "))
 
     def signal_settled(self, request: scrapy.Request, news: bool) -> Iterator[scrapy.Request]:
         """Defined by DiscoveryMixin: a failed feed releases the listings it stood for."""
@@ -83,6 +94,9 @@ class FailureMixin:
             self.crawler.stats.inc_value("dozor/failed" if article_url
                                          else "dozor/discovery_failed")
             record_error(self.crawler, kind, article_url or chain[0], message)
+        elif article_url and (gone := redirect_soft_404(article_url, request.url, self.source)):
+            # Redirected to the home page or a listing this crawl had already read.
+            self.soft_404(article_url, gone)
         elif article_url:
             # Two links, one page: the page was fetched (and counted) under the other link.
             self.crawler.stats.inc_value("dozor/redirect_duplicates")

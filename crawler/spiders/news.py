@@ -25,6 +25,7 @@ from crawler.discovery.documents import discover_document_links
 from crawler.discovery.drift import MAX_EXAMPLES, is_shape_drift, unmatched_article_links
 from crawler.discovery.urls import article_spelling, canonicalize_url
 from crawler.extract.dates import ALMATY
+from crawler.extract.soft_404 import redirect_soft_404
 from crawler.items import DiscoveredLink, RawPage
 from crawler.revisits import DueRevisit
 from crawler.sources import Source, get_source
@@ -249,7 +250,9 @@ class NewsSpider(WaybackMixin, RevisitMixin, DiscoveryMixin, ApiDiscoveryMixin, 
     def parse_article(self, response: Response) -> Iterator[Any]:
         """One article response as a RawPage, and requests for the PDFs it publishes."""
         yield page_from_response(response, self.source.id, self.run_id)
-        if isinstance(response, TextResponse):
+        # Redirected to the home page or a listing (a soft-404): its PDFs are not this article's.
+        gone = redirect_soft_404(response.meta["canonical_url"], response.url, self.source)
+        if isinstance(response, TextResponse) and not gone:
             yield from self.follow_documents(response)
 
     def follow_documents(self, response: TextResponse) -> Iterator[scrapy.Request]:

@@ -18,6 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from crawler.extract.soft_404 import redirect_soft_404
 from crawler.politeness import exception_summary, record_error
 from crawler.revisits import (
     REMOVED_STATUSES,
@@ -86,6 +87,10 @@ class RevisitMixin:
             if not target or is_home_redirect(target, self.source.home):
                 yield self._result(due.url, "removed", status,
                                    f"redirected to {target or 'nowhere'}")
+            elif gone := redirect_soft_404(due.url, target, self.source):
+                # A section listing or an error page: as gone as the home page.
+                self.crawler.stats.inc_value("dozor/revisit/soft_404")
+                yield self._result(due.url, "removed", status, f"soft 404: {gone}")
             elif response.meta["revisit_hops"] < MAX_REDIRECTS:
                 # Moved (a new slug): the page there is compared with the stored text.
                 yield self._revisit_request(target, due, {}, response.meta["revisit_hops"] + 1)
