@@ -31,26 +31,11 @@ class Match(NamedTuple):
     sentence: int
 
 
-# Words whose candidate terms are remembered per vocabulary; past this the memory is
-# cleared (a retag of a million articles meets a few million distinct words).
-WORD_CACHE_MAX = 400_000
-
-
-# What a word is to the vocabulary (see word_entry): the pattern ids it fits, the one-word
-# terms it is, and the longer terms it may start, keyed by the pattern id of their second word.
+# What a word is to the vocabulary (remembered per vocabulary in vocab.word_cache): the
+# pattern ids it fits, the one-word terms it is, and the longer terms it may start, keyed by
+# the pattern id of their second word.
 Entry = tuple[frozenset[int], tuple[int, ...], dict[int, tuple[int, ...]]]
 _NOTHING: Entry = (frozenset(), (), {})
-
-
-def word_entry(vocab: Vocabulary, w: WordInfo) -> Entry:
-    """What a word is to the vocabulary, computed once per distinct word, then remembered."""
-    cache = vocab.word_cache
-    entry = cache.get(w)
-    if entry is None:
-        if len(cache) >= WORD_CACHE_MAX:
-            cache.clear()
-        entry = cache[w] = _entry(vocab, w)
-    return entry
 
 
 def _entry(vocab: Vocabulary, w: WordInfo) -> Entry:
@@ -81,7 +66,7 @@ def _entry(vocab: Vocabulary, w: WordInfo) -> Entry:
 def _entries(vocab: Vocabulary, words: list[WordInfo]) -> list[Entry]:
     """The Entry of each word of a field: new distinct words found by one set difference,
     every word then looked up by one C-level map."""
-    return cached_map(vocab.word_cache, words, lambda w: _entry(vocab, w), WORD_CACHE_MAX)
+    return cached_map(vocab.word_cache, words, lambda w: _entry(vocab, w))
 
 
 def find_terms(vocab: Vocabulary, fld: PreparedField) -> list[Match]:

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from crawler.tagging.caches import cached_map
+from crawler.tagging.caches import WordCache, cached_map
 from crawler.tagging.normalize import Token, normalize_text, tokenize_spans
 from crawler.tagging.scripts import has_arabic, is_latin, looks_kk_latin, skeleton
 from crawler.tagging.stem import (
@@ -106,17 +106,18 @@ def _field_word(word: str, kk_latin_field: bool) -> WordInfo:
     return word_info(word, kazakh_script)
 
 
-# WordInfo of every word met, for fields whose Latin words are not / are Kazakh. Plain dicts,
-# so a text's distinct words are found missing by one set difference and its words looked up
-# by one map, both at C speed; cleared when full (a retag meets millions of distinct words).
-_FIELD_WORDS: tuple[dict[str, WordInfo], dict[str, WordInfo]] = ({}, {})
+# WordInfo of the words met lately, for fields whose Latin words are not / are Kazakh: a
+# text's distinct words are found missing by one set difference and its words looked up by
+# one map, both at C speed (see caches.WordCache: a retag meets millions of distinct words).
 FIELD_WORDS_MAX = 262_144
+_FIELD_WORDS: tuple[WordCache[str, WordInfo], WordCache[str, WordInfo]] = (
+    WordCache(FIELD_WORDS_MAX), WordCache(FIELD_WORDS_MAX))
 
 
 def _words_of(texts: list[str], kk_latin_field: bool) -> list[WordInfo]:
     """The WordInfo of each word of a field, each distinct word computed once per process."""
     return cached_map(_FIELD_WORDS[kk_latin_field], texts,
-                      lambda w: _field_word(w, kk_latin_field), FIELD_WORDS_MAX)
+                      lambda w: _field_word(w, kk_latin_field))
 
 
 def token_stems(word: str) -> frozenset[str]:

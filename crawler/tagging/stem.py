@@ -15,7 +15,7 @@ from pathlib import Path
 
 import snowballstemmer
 
-from crawler.tagging.caches import cached_map
+from crawler.tagging.caches import WordCache, cached_map
 from crawler.tagging.normalize import Token, normalize_text, tokenize_spans
 from crawler.tagging.scripts import (
     MORPHOLOGY_PATH,
@@ -325,11 +325,9 @@ def sentence_langs_of(text: str, words: Sequence[str], starts: Sequence[int],
 
 
 # Per distinct word: its Cyrillic kind, its search stem in a Kazakh sentence and in any other
-# (word_lang reads the sentence's language only for whether it is "kk"). A plain dict: a
-# text's new words are found by one set difference, its words looked up by one C-level map;
-# cleared when full.
-_SEARCH_WORDS: dict[str, tuple[int, str, str]] = {}
+# (word_lang reads the sentence's language only for whether it is "kk"). See caches.WordCache.
 SEARCH_WORDS_MAX = 262_144
+_SEARCH_WORDS: WordCache[str, tuple[int, str, str]] = WordCache(SEARCH_WORDS_MAX)
 _KIND = operator.itemgetter(0)
 _STEM_IN_KK = operator.itemgetter(1)
 _STEM_OTHERWISE = operator.itemgetter(2)
@@ -338,7 +336,7 @@ _STEM_OTHERWISE = operator.itemgetter(2)
 def _search_words(words: Sequence[str]) -> list[tuple[int, str, str]]:
     """(Cyrillic kind, stem in a Kazakh sentence, stem otherwise) of each word."""
     return cached_map(_SEARCH_WORDS, list(words), lambda w: (
-        _cyrillic_kind(w), _search_stem(w, "kk"), _search_stem(w, "ru")), SEARCH_WORDS_MAX)
+        _cyrillic_kind(w), _search_stem(w, "kk"), _search_stem(w, "ru")))
 
 
 def search_terms_of_words(norm: str, words: Sequence[str], starts: Sequence[int],

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from crawler.tagging.caches import WordCache
 from crawler.tagging.facts import FactPatterns, compile_facts
 from crawler.tagging.prepare import WordInfo
 from crawler.tagging.stem import KK_MORPHOLOGY_PATH
@@ -26,6 +27,11 @@ from crawler.tagging.terms import (
 )
 
 VOCAB_DIR = Path(__file__).with_name("vocab")
+
+# Words whose candidate terms are remembered per vocabulary (a retag of a million articles
+# meets a few million distinct words; see caches.WordCache).
+WORD_CACHE_MAX = 400_000
+
 
 @dataclass(frozen=True)
 class NearRule:
@@ -80,10 +86,11 @@ class Vocabulary:
     # under two subtopics is one piece of evidence.
     same_words: tuple[int, ...] = field(default=(), repr=False)
     # Filled by matching: word -> (pattern ids it fits, one-word terms, longer terms it may
-    # start); see matching.word_entry.
-    word_cache: dict[WordInfo, tuple[frozenset[int], tuple[int, ...],
-                                     dict[int, tuple[int, ...]]]] = field(
-        default_factory=dict, repr=False, compare=False, hash=False)
+    # start); see matching.Entry. Keyed by WordInfo identity.
+    word_cache: WordCache[WordInfo, tuple[frozenset[int], tuple[int, ...],
+                                          dict[int, tuple[int, ...]]]] = field(
+        default_factory=lambda: WordCache(WORD_CACHE_MAX), repr=False, compare=False,
+        hash=False)
 
 
 def read_toml(path: Path) -> dict[str, Any]:
