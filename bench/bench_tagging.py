@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import os
 import statistics
 import sys
@@ -40,6 +41,8 @@ from crawler.extract.body import extract_article
 from crawler.sources import all_sources, get_source
 from crawler.tagging.apply import analyse_article, analyse_text
 from crawler.tagging.evaluate import find_dev_dir, read_labelled
+from crawler.tagging.normalize import normalize_text, tokenize_spans
+from crawler.tagging.prepare import FIELD_WORDS_MAX
 from crawler.tagging.rules import tag_text
 from jobs.retagging import RetagReport, retag_database
 from storage.db import resolve_database_url, scratch_database
@@ -69,10 +72,14 @@ def full_articles() -> list[tuple[str | None, str, str]]:
 
 
 def first_sight(texts: list[tuple[str | None, str, str]]) -> None:
-    """CPU per whole article the first time its words are met and once they all are known.
+    """CPU per whole article the first time its words are met and once they all are known,
+    and what a retag of a million distinct articles should cost between the two.
 
-    Run before anything else warms the per-word caches. A retag of a million distinct
-    articles lies between the two: its texts never repeat, but most of their words do.
+    Run before anything else warms the per-word caches. A million distinct articles never
+    repeat, but most of their words do: how many are new to a worker's caches comes from
+    Heaps' law (distinct words = K * words^beta) fitted on the texts, and the caches' clearing
+    when full (FIELD_WORDS_MAX distinct words: after a clear, the words of the next articles
+    are new again until the cache is full).
     """
     analyse_text("Полиция", "Мошенники задержаны.", "ru")  # the vocabulary and patterns load
     start = time.process_time()
@@ -84,8 +91,27 @@ def first_sight(texts: list[tuple[str | None, str, str]]) -> None:
         analyse_text(title, text, lang, with_search_terms=False)
     warm = (time.process_time() - start) / len(texts)
     print(f"0. tagging a whole article as retag does (no search terms), CPU: {cold * 1000:.2f} ms"
-          f" when its words are new to the process, {warm * 1000:.2f} ms when known:"
-          f" {cold * 1e6 / 120:.1f} / {warm * 1e6 / 120:.1f} min for 1 M on 2 cores, tagging only")
+          f" when its words are new to the process, {warm * 1000:.2f} ms when known")
+    words = [tokenize_spans(normalize_text(f"{title or ''} {text}"))[0]
+             for title, text, _ in texts]
+    seen: set[str] = set()
+    growth = []
+    for k, article in enumerate(words, 1):
+        seen.update(article)
+        if k in (len(words) // 4, len(words)):
+            growth.append((sum(map(len, words[:k])), len(seen)))
+    (n1, v1), (n2, v2) = growth
+    beta = math.log(v2 / v1) / math.log(n2 / n1)
+    k_heaps = v2 / n2 ** beta
+    per_new_word = (cold - warm) / (v2 / len(words))
+    per_article = n2 / len(words)
+    refill_articles = (FIELD_WORDS_MAX / k_heaps) ** (1 / beta) / per_article
+    new_per_article = FIELD_WORDS_MAX / refill_articles
+    estimate = warm + new_per_article * per_new_word
+    print(f"   a new word costs {per_new_word * 1e6:.0f} us; Heaps beta {beta:.2f}: the caches"
+          f" ({FIELD_WORDS_MAX} words) fill in {refill_articles:,.0f} articles, so a long retag"
+          f" meets about {new_per_article:.0f} new words an article: {estimate * 1000:.2f} ms,"
+          f" {estimate * 1e6 / 120:.1f} min of tagging for 1 M articles on 2 cores")
 
 
 def linearity(texts: list[tuple[str | None, str, str]], max_mb: float, rounds: int) -> None:

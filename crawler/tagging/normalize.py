@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from typing import NamedTuple
@@ -57,7 +58,7 @@ INVISIBLE_IN_WORD = "\u00ad\u200b\u200c\u200d\u2060\u0300\u0301"
 _WORD_RE = re.compile(rf"(?:[^\W_]|[{INVISIBLE_IN_WORD}])+")
 # The same words in a text without invisible characters (nearly every text): one character
 # class, no alternation per character, so the scan costs half as much.
-_PLAIN_WORD_RE = re.compile(r"[^\W_]+")
+_PLAIN_WORD_SPLIT_RE = re.compile(r"([^\W_]+)")
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 _LOOKALIKE_WORD_RE = re.compile(r"[^\W_]+")
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE_IN_WORD}]")
@@ -152,9 +153,12 @@ def tokenize_spans(text: str) -> tuple[list[str], list[int], list[int]]:
     if _INVISIBLE_RE.search(text):
         tokens = tokenize(text)
         return [t.text for t in tokens], [t.start for t in tokens], [t.end for t in tokens]
-    found = list(_PLAIN_WORD_RE.finditer(text))
-    return (list(map(re.Match.group, found)), list(map(re.Match.start, found)),
-            list(map(re.Match.end, found)))
+    # Split keeps the words (the captured group) between the gaps: [gap, word, gap, ..., gap].
+    # The running sum of the pieces' lengths gives every offset, all at C speed, with no
+    # Match object per word.
+    pieces = _PLAIN_WORD_SPLIT_RE.split(text)
+    bounds = list(itertools.accumulate(map(len, pieces)))
+    return pieces[1::2], bounds[:-1:2], bounds[1::2]
 
 
 def tokenize(text: str) -> list[Token]:

@@ -39,6 +39,10 @@ _WORDS_RE = re.compile(rf"[^\W\d_]*[{_LOWER}][^\W\d_]*")
 # A sentence longer than this is cut at the next comma or space: a body without any
 # punctuation (a scraped table, a word list) must not become one "sentence" that covers it.
 MAX_SENTENCE_CHARS = 1500
+# A pointer that closes a sentence (parts.toml `read_also_tail`, phrases under 50 characters)
+# is looked for in its last characters only: searched from the sentence start, the pattern
+# was tried at every character of every sentence.
+TAIL_CHARS = 160
 
 
 # A named tuple, not a frozen dataclass: a text has dozens of sentences, and a tuple is
@@ -124,6 +128,11 @@ def _raw_sentences(text: str, cuts: list[int]) -> list[tuple[int, int, int]]:
     return out
 
 
+def _ends_with_pointer(sentence: str, pats: PartPatterns) -> bool:
+    """Whether a sentence closes with a pointer to another article (`read_also_tail`)."""
+    return pats.read_also_tail.search(sentence, max(0, len(sentence) - TAIL_CHARS)) is not None
+
+
 def split_sentences(text: str, *, title: bool = False) -> list[Sentence]:
     """The sentences of a title or a text, each with the part of the article it stands in."""
     if title:
@@ -141,7 +150,7 @@ def split_sentences(text: str, *, title: bool = False) -> list[Sentence]:
         in_aside = ai < len(asides) and asides[ai][0] <= start < asides[ai][1]
         part: Part
         if (in_aside or pats.read_also.search(piece.lstrip())
-                or pats.read_also_tail.search(piece.rstrip())):
+                or _ends_with_pointer(piece.rstrip(), pats)):
             part = "aside"
         elif not seen_lead:
             # A dateline is no lead by itself: the lead runs to the first sentence of
