@@ -262,6 +262,11 @@ class WarcImport:
             state.counts["failed"] += 1
             self._error(state, "extract", item.url, f"{type(exc).__name__}: {exc}")
             return
+        if article.status == "soft_404":
+            # An archive keeps the not-found pages it met: as in a crawl, no article.
+            state.counts["rejected"] += 1
+            self._error(state, "soft_404", item.url, article.status_reason or "soft 404")
+            return
         try:
             self._keep_lease(state)
             conn = self._connection()
