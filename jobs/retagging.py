@@ -4,8 +4,9 @@ Tagging is CPU-bound Python, so the stored articles are split by id into one sha
 worker (one per core, at most RETAG_WORKERS); each worker reads its shard in batches through
 a server-side cursor, tags them, and writes a batch at a time with storage.tags.write_tags
 (COPY into staging tables, four set-based statements). Nothing but a count crosses between
-processes. Articles whose topics and rules version did not change are not written at all, and
-search terms are rebuilt only where other stemmers built them (articles.search_terms_version).
+processes. An article is written only when what the rules say of it changed (its tags and
+facts, articles.tagging_digest), whatever their version, and its search terms are rebuilt only
+where other stemmers built them (articles.search_terms_version).
 """
 
 from __future__ import annotations
@@ -80,9 +81,9 @@ def _retag_shard(url: str, source_id: str | None, shard: int, shards: int, batch
                 after = _in_force(write, verdicts.get(stored.id, {}))
                 topics_changed = after != before.get(stored.id, {})
                 changed += topics_changed
-                # Same rules, same topics and the stored search terms kept: nothing to write
-                # (retag is run over everything).
-                if (topics_changed or stored.rules_version != write.rules_version
+                # The rules say what they said (whatever their version), the topics in force
+                # are the same and the stored search terms are kept: nothing to write.
+                if (topics_changed or write.digest != stored.tagging_digest
                         or write.search_terms is not None):
                     to_write.append(write)
             now = time.perf_counter()

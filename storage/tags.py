@@ -8,6 +8,8 @@ out of article_tags and a confirmed one stays in, whatever the rules now say.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +30,7 @@ CREATE TEMP TABLE IF NOT EXISTS staged_tags (
 CREATE TEMP TABLE IF NOT EXISTS staged_facts (
     id bigint, kz_related boolean, regions text[], criminal_code_articles text[],
     agencies text[], damage_kzt bigint[], damage_sentence text, case_counts integer[],
-    rules_version text, search_terms text, search_terms_version text
+    rules_version text, search_terms text, search_terms_version text, tagging_digest text
 ) ON COMMIT DELETE ROWS
 """
 
@@ -41,7 +43,8 @@ _APPLY = (
     " criminal_code_articles = f.criminal_code_articles, agencies = f.agencies,"
     " damage_kzt = f.damage_kzt, damage_sentence = f.damage_sentence,"
     " case_counts = f.case_counts, rules_version = f.rules_version, tagged_at = now(),"
-    " search_terms_version = coalesce(f.search_terms_version, a.search_terms_version)"
+    " search_terms_version = coalesce(f.search_terms_version, a.search_terms_version),"
+    " tagging_digest = f.tagging_digest"
     " FROM staged_facts f WHERE a.id = f.id",
     # The search vector is generated from search_terms: rewrite it only where it changed.
     "UPDATE articles a SET search_terms = f.search_terms FROM staged_facts f"
@@ -59,6 +62,18 @@ class TagWrite:
     facts: dict[str, Any]  # ArticleAnalysis.facts()
     rules_version: str
     search_terms: str | None = None
+
+    @property
+    def digest(self) -> str:
+        """What the rules said (tags and facts, versions left out), hashed: a retag whose
+        rules say the same of an article does not rewrite it."""
+        facts = {k: v for k, v in self.facts.items() if k not in _VERSIONS}
+        said = json.dumps([list(self.tags), facts], sort_keys=True, ensure_ascii=False,
+                          separators=(",", ":"))
+        return hashlib.blake2b(said.encode(), digest_size=16).hexdigest()
+
+
+_VERSIONS = ("rules_version", "model_version")
 
 
 def write_tags(conn: psycopg.Connection[Any], writes: Sequence[TagWrite]) -> None:
@@ -81,7 +96,7 @@ def write_tags(conn: psycopg.Connection[Any], writes: Sequence[TagWrite]) -> Non
                                     w.facts.get("model_version")))
         with cur.copy("COPY staged_facts (id, kz_related, regions, criminal_code_articles,"
                       " agencies, damage_kzt, damage_sentence, case_counts, rules_version,"
-                      " search_terms, search_terms_version) FROM STDIN") as copy:
+                      " search_terms, search_terms_version, tagging_digest) FROM STDIN") as copy:
             for w in writes:
                 f = w.facts
                 damage = f.get("damage")
@@ -90,7 +105,7 @@ def write_tags(conn: psycopg.Connection[Any], writes: Sequence[TagWrite]) -> Non
                     list(f.get("criminal_code_articles", ())), list(f.get("agencies", ())),
                     list(f.get("damage_kzt", ())), damage["sentence"] if damage else None,
                     list(f.get("case_counts", ())), w.rules_version, w.search_terms,
-                    None if w.search_terms is None else SEARCH_TERMS_VERSION))
+                    None if w.search_terms is None else SEARCH_TERMS_VERSION, w.digest))
         for statement in _APPLY:
             cur.execute(statement)
         apply_corrections(conn, [w.article_id for w in writes])
@@ -127,6 +142,7 @@ class StoredText:
     languages: list[str]
     rules_version: str | None
     search_terms_version: str | None = None
+    tagging_digest: str | None = None
 
 
 def iter_texts_to_retag(
@@ -140,7 +156,8 @@ def iter_texts_to_retag(
     ) as cur:
         cur.execute(
             "SELECT id, title, body, body_normalized, lang, languages, rules_version,"
-            " search_terms_version FROM articles WHERE (%(s)s::text IS NULL OR source_id = %(s)s)"
+            " search_terms_version, tagging_digest FROM articles"
+            " WHERE (%(s)s::text IS NULL OR source_id = %(s)s)"
             " AND id %% %(shards)s = %(shard)s ORDER BY id",
             {"s": source_id, "shard": shard, "shards": shards},
         )
@@ -165,6 +182,6 @@ def retag_articles(conn: psycopg.Connection[Any], article_ids: list[int]) -> Non
     with conn.cursor(row_factory=class_row(StoredText)) as cur:
         stored = cur.execute(
             "SELECT id, title, body, body_normalized, lang, languages, rules_version,"
-            " search_terms_version FROM articles WHERE id = ANY(%s) ORDER BY id",
+            " search_terms_version, tagging_digest FROM articles WHERE id = ANY(%s) ORDER BY id",
             (article_ids,)).fetchall()
     write_tags(conn, [analyse_stored(s) for s in stored])

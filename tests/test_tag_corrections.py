@@ -64,8 +64,9 @@ def test_cli_rejects_and_confirms_with_who_and_when_and_retag_keeps_them(
                         " FROM tag_corrections ORDER BY id").fetchall()
     assert rows == [("alice", "reject", True, True), ("bob", "confirm", False, True)]
 
-    # Older rules on every article: retag rewrites them all, the verdicts stay in force.
-    conn.execute("UPDATE articles SET rules_version = 'old'")
+    # Older rules that said otherwise of every article: retag rewrites them all, the verdicts
+    # stay in force.
+    conn.execute("UPDATE articles SET rules_version = 'old', tagging_digest = NULL")
     report = retag(workers=1)
     assert report.written == report.articles > 0 and report.changed == 0
     assert "ocg" not in topics(conn, ocg)
@@ -82,7 +83,7 @@ def test_cli_rejects_and_confirms_with_who_and_when_and_retag_keeps_them(
 def test_retag_in_worker_processes_gives_what_one_process_gives(
     conn: psycopg.Connection[Any], seeded: dict[str, int],
 ) -> None:
-    conn.execute("UPDATE articles SET rules_version = 'old'")
+    conn.execute("UPDATE articles SET rules_version = 'old', tagging_digest = NULL")
     conn.execute("DELETE FROM article_tags")
     report = retag(workers=2)
     assert report.written == report.articles == len(seeded)
