@@ -43,7 +43,7 @@ from serve.freshness import add_freshness_routes
 from serve.history import HistoryOut, history_out
 from serve.labels import catalog
 from serve.query import MAX_QUERY_CHARS
-from serve.request import MAX_PAGE_SIZE, Filters, SearchRequest, parse_when
+from serve.request import MAX_PAGE_SIZE, Filters, SearchRequest, parse_range
 from serve.search import get_article, search
 from serve.stats import ALL_DIMENSIONS, DIMENSIONS, count_by
 from serve.workbench import UiCookie, UiParam, add_workbench_routes, request_ui
@@ -79,11 +79,10 @@ def search_filters(
         max_length=40, description="Inclusive day, or exclusive ISO time")] = None,
 ) -> Filters:
     """The filter parameters shared by search, statistics and feeds."""
+    since_at, until_at = parse_range(since, until)
     return Filters(
         topics=tuple(topic), subtopics=tuple(subtopic), sources=tuple(source),
-        langs=tuple(lang), regions=tuple(region),
-        since=parse_when(since) if since else None,
-        until=parse_when(until, end=True) if until else None,
+        langs=tuple(lang), regions=tuple(region), since=since_at, until=until_at,
     )
 
 

@@ -71,6 +71,16 @@ def parse_when(text: str, *, end: bool = False, now: datetime | None = None) -> 
     return datetime.combine(day, time(), tzinfo=ALMATY)
 
 
+def parse_range(since: str | None, until: str | None, *, now: datetime | None = None,
+                ) -> tuple[datetime | None, datetime | None]:
+    """`since` and `until` (its day inclusive) as parse_when reads them, against one reading
+    of the clock: read twice, a request made at midnight took 'yesterday' from two days and
+    `--since yesterday --until yesterday` spanned both."""
+    now = now or datetime.now(UTC)
+    return (parse_when(since, now=now) if since else None,
+            parse_when(until, end=True, now=now) if until else None)
+
+
 # ---------------------------------------------------------------------------------------
 # What is asked
 # ---------------------------------------------------------------------------------------

@@ -155,7 +155,17 @@ def unused_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def seeded(database_url: str) -> Iterator[dict[str, int]]:
+def analysts_day() -> Iterator[None]:
+    """The module's clock at noon in Almaty today, running (tests/analyst_seed.py says why):
+    for modules that store the analysts' seed and then ask for 'yesterday'."""
+    from tests.analyst_seed import analysts_day
+
+    with analysts_day():
+        yield
+
+
+@pytest.fixture(scope="module")
+def seeded(database_url: str, analysts_day: None) -> Iterator[dict[str, int]]:
     """The analysts' seed articles (tests/analyst_seed.py) stored once per module; ids by key."""
     from tests.analyst_seed import empty_tables, store_seed
 

@@ -8,7 +8,7 @@ import os
 import socket
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,7 +25,8 @@ from crawler.tagging.normalize import normalize_text
 from jobs.cli import dozor
 from storage.articles import store_article
 from storage.stories import group_stories
-from tests.analyst_seed import empty_tables, seed_now
+from tests.analyst_seed import ALMATY, empty_tables, seed_now
+from tests.waiting import patience, wait_for
 
 
 class Mailbox:
@@ -173,9 +174,27 @@ def test_new_stories_are_mailed_and_posted_once_each(
     assert len(smtp.messages) == 1
 
 
+def before_almaty_midnight(conn: psycopg.Connection[Any]) -> float:
+    """Seconds until midnight in Almaty by the database's clock, which `alerts run` reads."""
+    row = conn.execute("SELECT now()").fetchone()
+    assert row is not None
+    now = row[0].astimezone(ALMATY)
+    midnight = datetime.combine(now.date() + timedelta(days=1), time(), tzinfo=ALMATY)
+    return float((midnight - now).total_seconds())
+
+
+def within_one_day(conn: psycopg.Connection[Any]) -> None:
+    """Return when the day has room for a test that counts what was sent today over two runs
+    (a run each side of midnight starts a new day's count): at once but in the last seconds
+    before Almaty midnight, when it waits for midnight to pass."""
+    room = patience(10)
+    wait_for(lambda: before_almaty_midnight(conn) > room, room + 5, "Almaty midnight to pass")
+
+
 def test_the_daily_cap_holds_back_the_rest_and_says_so(
     database_url: str, store: psycopg.Connection[Any], smtp: Mailbox,
 ) -> None:
+    within_one_day(store)
     cli(database_url, "alerts", "add", "capped", "--topic", "fraud", "--email", "a@example.kz",
         "--cap", "1", "--alert-lang", "en")
     add_article(store, "one", *KARAGANDA_RU, "ru", hours_ago=2)
@@ -210,6 +229,7 @@ def test_a_failed_delivery_is_retried_on_the_next_run(
 def test_a_spike_of_a_topic_in_a_region_is_alerted(
     database_url: str, store: psycopg.Connection[Any], smtp: Mailbox,
 ) -> None:
+    within_one_day(store)
     cli(database_url, "alerts", "add", "spikes", "--spikes", "--topic", "fraud",
         "--email", "c@example.kz", "--alert-lang", "kk")
     # A usual month: one Karaganda fraud story every week; today: four.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import httpx
@@ -21,12 +21,20 @@ from tests.live_api import serve_app
 from tests.test_operations import source_block
 
 Conn = psycopg.Connection[tuple[object, ...]]
-NOW = datetime.now(UTC)
 BATCHES = itertools.count()
 
 
+def db_now(db: Conn) -> datetime:
+    """The database's clock: the view counts its 7 days and its last day back from now() there.
+    (An instant taken when the module was imported was older by the time a long run reached
+    these tests, and a database on another host may keep another time.)"""
+    row = db.execute("SELECT now()").fetchone()
+    assert row is not None and isinstance(row[0], datetime)
+    return row[0]
+
+
 def add_run(db: Conn, source_id: str, mode: str, days_ago: float) -> int:
-    started = NOW - timedelta(days=days_ago)
+    started = db_now(db) - timedelta(days=days_ago)
     row = db.execute("INSERT INTO crawl_runs (source_id, mode, status, started_at, finished_at)"
                      " VALUES (%s, %s, 'ok', %s, %s) RETURNING id",
                      (source_id, mode, started, started)).fetchone()
@@ -38,7 +46,7 @@ def add_articles(db: Conn, source_id: str, run_id: int, seen_days_ago: float,
                  delays_min: Iterable[float], precision: str | None = "minute",
                  published_days_before: float = 0.0) -> None:
     """Articles first seen `seen_days_ago`, each published `delay` minutes before that."""
-    seen = NOW - timedelta(days=seen_days_ago)
+    seen = db_now(db) - timedelta(days=seen_days_ago)
     batch = next(BATCHES)
     rows = [(source_id, f"https://{source_id}.test/{batch}/{i}",
              seen - timedelta(minutes=delay, days=published_days_before), precision, seen, seen,

@@ -104,10 +104,12 @@ def _add_articles(
 
 def _add_run(
     db: psycopg.Connection[tuple[object, ...]], source_id: str, status: str, days_ago: float,
-) -> None:
+) -> datetime:
+    """A finished run `days_ago` days back; when it started (and ended)."""
     started = datetime.now(UTC) - timedelta(days=days_ago)
     db.execute("INSERT INTO crawl_runs (source_id, status, started_at, finished_at)"
                " VALUES (%s, %s, %s, %s)", (source_id, status, started, started))
+    return started
 
 
 def test_status_warns_when_a_source_goes_quiet_fails_in_a_row_or_stops_extracting(
@@ -118,8 +120,8 @@ def test_status_warns_when_a_source_goes_quiet_fails_in_a_row_or_stops_extractin
     _add_articles(db, "zakon_kz", 40, days_ago=12)
     # The slow site ran fine until three failures in a row (a run that lost its lease is one);
     # this week 6 of its 10 articles came out empty where none did before: its layout changed.
-    for status, days_ago in (("ok", 3), ("failed", 2), ("lost", 1), ("timeout", 0.1)):
-        _add_run(db, slow_site, status, days_ago)
+    runs = {status: _add_run(db, slow_site, status, days_ago)
+            for status, days_ago in (("ok", 3), ("failed", 2), ("lost", 1), ("timeout", 0.1))}
     _add_articles(db, slow_site, 10, days_ago=20)
     _add_articles(db, slow_site, 4, days_ago=1)
     _add_articles(db, slow_site, 6, days_ago=1, status="empty")
@@ -133,7 +135,8 @@ def test_status_warns_when_a_source_goes_quiet_fails_in_a_row_or_stops_extractin
     ]
     slow = source_block(report, slow_site)
     assert slow[0].split()[3:] == ["timeout", *slow[0].split()[4:6], "10", "60%"]
-    last_success = (datetime.now(UTC) - timedelta(days=3)).astimezone(ALMATY).strftime("%Y-%m-%d")
+    # The day of the stored run, not of "now - 3 days" read again (a day later past midnight).
+    last_success = runs["ok"].astimezone(ALMATY).strftime("%Y-%m-%d")
     assert slow[1].startswith(f"! 3 failed runs in a row (last success {last_success}")
     assert slow[2] == ("! extraction failing: 6 of 10 articles in 7 days not 'ok' (60%, was 0%):"
                        " has the site's layout changed?")

@@ -7,9 +7,9 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import psycopg
 import pytest
@@ -241,6 +241,33 @@ def test_search_command_table_since_yesterday(database_url: str, seeded: dict[st
     assert all(any(t in line for line in lines) for t in titles)
     assert "Шымкентте" not in out  # 40 days old
     assert "Stories: 2, shown: 2." in out
+
+
+class _ClockAtMidnight(datetime):
+    """serve.request's clock for one command run at Almaty midnight: the first reading is
+    half a second before it, every later one after it."""
+
+    readings: ClassVar[list[datetime]] = []
+
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> _ClockAtMidnight:
+        moment = cls.readings.pop(0) if len(cls.readings) > 1 else cls.readings[0]
+        return cls.fromtimestamp(moment.timestamp(), tz)
+
+
+def test_since_and_until_are_read_against_one_clock_reading_at_midnight(
+    database_url: str, seeded: dict[str, int], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Asked at midnight, `--since yesterday --until yesterday` is one day, either one; read
+    # twice, the clock gave 'yesterday' from both days and the range held two.
+    midnight = datetime.combine(seed_now().date(), time(), tzinfo=ALMATY)
+    _ClockAtMidnight.readings = [midnight - timedelta(seconds=0.5),
+                                 midnight + timedelta(seconds=0.5)]
+    monkeypatch.setattr("serve.request.datetime", _ClockAtMidnight)
+    out = run_cli(database_url, "search", "--since", "yesterday", "--until", "yesterday",
+                  "--format", "jsonl")
+    assert {json.loads(line)["url"] for line in out.splitlines()} == {
+        f"https://example.test/{s.key}.html" for s in SEED if s.days_ago == 2}
 
 
 def test_search_command_csv_jsonl_and_excel(

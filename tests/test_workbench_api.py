@@ -72,7 +72,8 @@ def write_warc(folder: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def seed(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, int]]:
+def seed(database_url: str, tmp_path_factory: pytest.TempPathFactory,
+         analysts_day: None) -> Iterator[dict[str, int]]:
     data_dir = tmp_path_factory.mktemp("data")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DOZOR_DATA_DIR", str(data_dir))

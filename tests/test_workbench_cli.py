@@ -24,7 +24,7 @@ CROSS_FLOORS = {"recall_at_10": 0.9, "mrr_at_10": 0.9}
 
 
 @pytest.fixture(scope="module")
-def seed(database_url: str) -> Iterator[dict[str, int]]:
+def seed(database_url: str, analysts_day: None) -> Iterator[dict[str, int]]:
     with psycopg.connect(database_url, autocommit=True) as conn:
         empty_tables(conn)
         ids = store_seed(conn)

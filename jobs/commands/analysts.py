@@ -13,7 +13,7 @@ import click
 from jobs.tasks import prepare_read_database
 from serve.connection import connect_read_only
 from serve.i18n import UI_LANGUAGES, cli_language, messages
-from serve.request import MAX_OFFSET, ORDERS, Filters, SearchRequest, parse_when
+from serve.request import MAX_OFFSET, ORDERS, Filters, SearchRequest, parse_range
 from serve.search import search
 
 # The terminal table shows at most this many rows; exports have no limit (every match).
@@ -66,11 +66,10 @@ def search_switches(command: F) -> F:
 
 def make_filters(params: dict[str, Any]) -> Filters:
     """Filters from the shared options."""
+    since, until = parse_range(params["since"], params["until"])
     return Filters(
         topics=params["topics"], subtopics=params["subtopics"], sources=params["sources"],
-        langs=params["langs"], regions=params["regions"],
-        since=parse_when(params["since"]) if params["since"] else None,
-        until=parse_when(params["until"], end=True) if params["until"] else None,
+        langs=params["langs"], regions=params["regions"], since=since, until=until,
     )
 
 

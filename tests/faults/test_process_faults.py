@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 import signal
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -37,7 +36,6 @@ from tests.faults.harness import (
 from tests.faults.matrix import fault
 from tests.faults.site import ARTICLES_PER_SITE, PROCS_ARTICLES, SLOW_ARTICLES
 from tests.quiet_schedule import only_overdue
-from tests.waiting import patience
 
 pytestmark = pytest.mark.slow
 PROCS = "fault_procs"
@@ -166,13 +164,15 @@ def test_a_crawl_that_loses_its_lease_stops_within_a_heartbeat_and_writes_nothin
     runner = dozor.start("run", PROCS)
     run_id = new_run(dozor, before)
     broken = dozor.run("break-lease", PROCS)
-    at_break, broke_at = kept_by(dozor, run_id), time.monotonic()
+    at_break = kept_by(dozor, run_id)
     assert broken.returncode == 0 and "lease broken" in broken.stdout
+    # A heartbeat, the crawl's grace, its exit: seconds on an idle machine, where the site's
+    # hundred articles take a minute (what matters more is that nothing is written after the
+    # break, below).
+    wait_for(lambda: run_row(dozor, run_id)["status"] != "running", 10,
+             "the crawl to stop and record its run after its lease was broken")
     done = dozor.finish(runner)
     run = run_row(dozor, run_id)
-    # A heartbeat, the crawl's grace, its exit: seconds on an idle machine (what matters more
-    # is that nothing is written after the break, below).
-    assert time.monotonic() - broke_at < patience(10)
     assert (done.returncode, run["status"]) == (1, "lost"), done
     assert "lost its lease:" in run["reason"] and "was broken" in run["reason"]
     assert kept_by(dozor, run_id) == at_break == run["new"]  # fenced: no write after the break
