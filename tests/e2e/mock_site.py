@@ -22,6 +22,8 @@ from psycopg import sql
 from crawler.sources import all_sources
 from tests.waiting import patience
 
+_PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
 
 @dataclass(frozen=True, slots=True)
 class LoggedRequest:
@@ -132,3 +134,12 @@ def request_log(mockserver: str, since: float = 0.0) -> list[LoggedRequest]:
 def now() -> float:
     """The clock the mock server stamps its log with (same machine)."""
     return time.time()
+
+
+def dozor(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run the `dozor` command as a user would, with the test's environment (the crawl
+    setup's database and mock sites), from the project folder."""
+    return subprocess.run([sys.executable, "-m", "jobs.cli", *args], cwd=_PROJECT_ROOT,
+                          env=dict(os.environ), capture_output=True, text=True,
+                          timeout=patience(timeout))
+

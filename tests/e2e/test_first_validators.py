@@ -13,9 +13,7 @@ the next live run revisits with them.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,13 +28,13 @@ from tests.e2e.mock_site import (
     LoggedRequest,
     age,
     crawl_setup,
+    dozor,
     empty_database,
     mock_server,
     now,
     request_log,
 )
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SOURCE_ID = "test_validators"
 HOST = "news.validators.test"
 FEED = f"https://{HOST}/rss.xml"
@@ -85,10 +83,6 @@ def write_site(root: Path) -> Path:
         path.with_name(path.name + ".headers.json").write_text(json.dumps(headers))
     return site
 
-
-def dozor(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "jobs.cli", *args], cwd=PROJECT_ROOT,
-                          env=dict(os.environ), capture_output=True, text=True, timeout=300)
 
 
 def served_validators(mirror: str, number: int) -> tuple[str | None, str | None]:

@@ -23,7 +23,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from tests.e2e.mock_site import crawl_setup
+from tests.e2e.mock_site import crawl_setup, dozor
 from tests.golden import GoldenCase
 from tests.mockserver.files import FileServer, file_server
 from tests.waiting import patience
@@ -34,12 +34,6 @@ COUNTERS = ("found", "new", "updated", "unchanged", "skipped", "failed", "reject
 
 pytestmark = pytest.mark.slow
 
-
-def dozor(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run the `dozor` command as a user would, with the test's environment."""
-    return subprocess.run([sys.executable, "-m", "jobs.cli", *args], cwd=PROJECT_ROOT,
-                          env=dict(os.environ), capture_output=True, text=True,
-                          timeout=patience(timeout))
 
 
 def rows(database_url: str, query: str, *params: Any) -> list[tuple[Any, ...]]:

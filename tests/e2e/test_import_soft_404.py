@@ -7,19 +7,15 @@ included; a history import must not store one as an article (crawler/extract/sof
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from tests.e2e.mock_site import crawl_setup
+from tests.e2e.mock_site import crawl_setup, dozor
 from tests.golden import GoldenCase, load_cases
 from tests.mockserver.files import file_server
-from tests.waiting import patience
 from tests.warc_shapes import wget_warc
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -39,10 +35,7 @@ def test_an_archived_not_found_page_is_rejected_and_the_real_article_stored(
     (warcs / "nur.warc.gz").write_bytes(wget_warc([real, not_found]).data)
     with crawl_setup(database_url, mockserver, tmp_path_factory.mktemp("data")), \
             file_server(warcs) as server:
-        done = subprocess.run([sys.executable, "-m", "jobs.cli", "import",
-                               f"{server.url}/nur.warc.gz"], cwd=PROJECT_ROOT,
-                              env=dict(os.environ), capture_output=True, text=True,
-                              timeout=patience(300))
+        done = dozor("import", f"{server.url}/nur.warc.gz")
         assert done.returncode == 0, done.stdout + done.stderr
         with psycopg.connect(database_url) as conn:
             stored = [r[0] for r in conn.execute("SELECT url FROM articles")]

@@ -10,9 +10,7 @@ left, now with the ETags the revisits got. Requests to the host keep its delay t
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -28,11 +26,17 @@ import pytest
 from crawler.sources import all_sources
 from serve.api import create_app
 from storage.history import due_revisits
-from tests.e2e.mock_site import LoggedRequest, age, crawl_setup, mock_server, now, request_log
+from tests.e2e.mock_site import (
+    LoggedRequest,
+    age,
+    crawl_setup,
+    dozor,
+    mock_server,
+    now,
+    request_log,
+)
 from tests.live_api import serve_app
-from tests.waiting import patience
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 HOST = "news.history.test"
 DELAY_S = 0.3
 ARTICLES = {
@@ -93,11 +97,6 @@ def change_site(site: Path) -> None:
     moved.with_name(moved.name + ".headers.json").write_text(
         json.dumps({":status": "301", "Location": f"https://{HOST}/"}))
 
-
-def dozor(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "jobs.cli", *args], cwd=PROJECT_ROOT,
-                          env=dict(os.environ), capture_output=True, text=True,
-                          timeout=patience(300))
 
 
 @dataclass

@@ -9,9 +9,7 @@ summary. Then two hours "pass", the stored article's URL starts answering 200 wi
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +20,8 @@ import pytest
 from psycopg.rows import dict_row
 
 from crawler.sources import all_sources
-from tests.e2e.mock_site import age, crawl_setup, mock_server
-from tests.waiting import patience
+from tests.e2e.mock_site import age, crawl_setup, dozor, mock_server
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 HOST = "news.soft404.test"
 REAL = f"https://{HOST}/news/3001-moshenniki-ne-naydeny.html"
 NOT_FOUND = f"https://{HOST}/news/3002-dropper-zaderzhan.html"
@@ -82,11 +78,6 @@ def write_site(root: Path) -> Path:
             json.dumps({":status": "301", "Location": target}))
     return site
 
-
-def dozor(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "jobs.cli", *args], cwd=PROJECT_ROOT,
-                          env=dict(os.environ), capture_output=True, text=True,
-                          timeout=patience(300))
 
 
 @dataclass

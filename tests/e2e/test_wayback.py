@@ -10,22 +10,17 @@ pattern does not know. It answers at most three rows at a time, so the crawl pag
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import psycopg
 import pytest
 
-from tests.e2e.mock_site import LoggedRequest, crawl_setup, now, request_log
-from tests.waiting import patience
+from tests.e2e.mock_site import LoggedRequest, crawl_setup, dozor, now, request_log
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 WAYBACK_DELAY_S = 0.25
 IN_WINDOW = {  # canonical URL: capture time
     "https://www.zakon.kz/incident/6298803-lzhe-sotrudniki-knb-vymanili-dengi.html":
@@ -44,11 +39,6 @@ COMMAND = ("collect", "--source", "zakon_kz", "--since", "2025-01-01", "--until"
 
 pytestmark = pytest.mark.slow
 
-
-def dozor(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "jobs.cli", *args], cwd=PROJECT_ROOT,
-                          env=dict(os.environ), capture_output=True, text=True,
-                          timeout=patience(300))
 
 
 @dataclass(frozen=True)
