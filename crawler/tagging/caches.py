@@ -27,12 +27,6 @@ class WordCache(Generic[K, V]):
         self.young: dict[K, V] = {}
         self.old: dict[K, V] = {}
 
-    def __len__(self) -> int:
-        return len(self.young) + len(self.old)
-
-    def clear(self) -> None:
-        self.young, self.old = {}, {}
-
 
 def cached_map(cache: WordCache[K, V], keys: list[K], compute: Callable[[K], V]) -> list[V]:
     """The value of each key, through `cache`: keys not yet young found by one set difference,
