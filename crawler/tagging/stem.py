@@ -131,7 +131,7 @@ def _strip_once(word: str, table: SuffixTable) -> str | None:
     if word in table.protected:
         return None
     n = len(word)
-    # The listed suffixes the word ends in, longest first (most words end in none).
+    # The lengths of the listed suffixes the word ends in, longest first.
     fits = [length for length, group in table.suffixes_by_length
             if n > length and word[-length:] in group]
     # A protected stem wins over a longer suffix: облыс-ы, not обл-ысы.
