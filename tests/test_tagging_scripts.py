@@ -86,3 +86,44 @@ def test_a_latin_kazakh_line_through_dozor_tag() -> None:
     (out,) = [json.loads(line) for line in
               tag_jsonl([json.dumps({"id": item.id, "text": item.text}, ensure_ascii=False)])]
     assert "fraud" in out["topics"] and out["topics"]["fraud"]["evidence"]
+
+
+# A line in Arabic töte written for this test: "A holiday for children was held at the school
+# named after M. Auezov. The police officers took part in it. Gifts were handed out."
+TOTE_NEWS = ("م. اۋەزوۆ اتىنداعى مەكتەپتە بالالارعا ارنالعان مەرەكە ءوتتى. "
+             "وعان پوليتسيا قىزمەتكەرلەرى دە قاتىستى. بالالارعا سىيلىقتار بەرىلدى.")
+
+
+def test_an_initial_in_arabic_script_is_no_word_of_the_vocabulary() -> None:
+    from crawler.tagging.matching import find_terms
+    from crawler.tagging.rules import prepare_fields
+    from crawler.tagging.vocab import load_vocabulary
+
+    # The skeleton of "=ммм" (the MMM pyramid) is one letter, the same as the initial "م.".
+    vocab = load_vocabulary()
+    rules = [vocab.terms[m.term].payload.rule for f in prepare_fields(None, TOTE_NEWS, "kk")
+             for m in find_terms(vocab, f)]
+    assert not [r for r in rules if "ммм" in r], rules
+
+
+def test_a_text_in_arabic_script_has_a_lead_and_a_body() -> None:
+    from crawler.tagging.structure import split_sentences
+
+    # Arabic letters have no case: the lead ends at the first sentence of enough words, as
+    # in Cyrillic, instead of running through the whole text.
+    assert [s.part for s in split_sentences(TOTE_NEWS)] == ["lead", "body", "body"]
+
+
+@pytest.mark.parametrize(("text", "sentences"), [
+    ("Граждане М. Х. и Д. Х пообещали ему работу. Их задержали.", 2),
+    ("В г. Алматы задержан мужчина. Он обманул пенсионера.", 2),
+    ("Қарағанды обл. полициясы алаяқты ұстады. Іс сотқа жіберілді.", 2),
+    ("Сказал А.Иванов. Затем ушёл.", 2),
+])
+def test_initials_and_abbreviations_before_a_name_end_no_sentence(text: str,
+                                                                  sentences: int) -> None:
+    from crawler.tagging.structure import split_sentences
+
+    # An excerpt cut into extra sentences at "М." or "г." looks longer than it is, and its
+    # one sentence of the offence stands "in the body" instead of in a short text.
+    assert len(split_sentences(text)) == sentences

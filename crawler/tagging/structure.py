@@ -33,9 +33,10 @@ _SENTENCE_END_RE = re.compile(
 )
 _LINE_BREAK_RE = re.compile(r"[\n\r\u2028\u2029]+")
 # The lead ends with the first sentence of at least this many words with a lower-case letter
-# (a dateline's city and agency are written in capitals, as Kazinform's and Sputnik's are).
+# (a dateline's city and agency are written in capitals, as Kazinform's and Sputnik's are),
+# or with a letter of the Arabic script, which has no capitals (Kazakh töte).
 LEAD_MIN_WORDS = 4
-_WORDS_RE = re.compile(rf"[^\W\d_]*[{_LOWER}][^\W\d_]*")
+_WORDS_RE = re.compile(rf"[^\W\d_]*[{_LOWER}\u0620-\u064a\u066e-\u06d3][^\W\d_]*")
 # A sentence longer than this is cut at the next comma or space: a body without any
 # punctuation (a scraped table, a word list) must not become one "sentence" that covers it.
 MAX_SENTENCE_CHARS = 1500
@@ -65,6 +66,7 @@ class PartPatterns:
     bullet: str
     bullet_date: re.Pattern[str]
     bullet_lead: re.Pattern[str]
+    no_end: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -77,6 +79,7 @@ def part_patterns(path: Path = PARTS_PATH) -> PartPatterns:
         bullet=str(data["bullet"]),
         bullet_date=re.compile(data["bullet_date"]),
         bullet_lead=re.compile(data["bullet_lead"]),
+        no_end=re.compile(data["no_end"]),
     )
 
 
@@ -108,7 +111,10 @@ def _raw_sentences(text: str, cuts: list[int]) -> list[tuple[int, int, int]]:
     for m in _LINE_BREAK_RE.finditer(text):
         bounds.update((m.start(), m.end()))
         paragraph_starts.append(m.end())
-    bounds.update(map(re.Match.end, _SENTENCE_END_RE.finditer(text)))
+    no_end = part_patterns().no_end
+    bounds.update(m.end() for m in _SENTENCE_END_RE.finditer(text)
+                  if text[m.start()] != "." or not no_end.search(text, max(0, m.start() - 8),
+                                                                  m.start()))
     bounds.update((0, len(text)))
     ordered = sorted(bounds)
     if ordered[0] < 0 or ordered[-1] > len(text):

@@ -89,7 +89,11 @@ def _compile_word(spec: str, where: str) -> WordPattern:
         alt = normalize_text(alt)
         if alt.startswith("="):
             exact.add(alt[1:])
-            key_exact.add(skeleton(to_kk_cyrillic(alt[1:])))
+            key = skeleton(to_kk_cyrillic(alt[1:]))
+            # A skeleton of one letter says nothing ("=ммм" would be "м", the Arabic-script
+            # initial of a name): such a word is matched as written only.
+            if len(key) >= 2:
+                key_exact.add(key)
         elif alt.endswith("*"):
             prefix = alt[:-1]
             if len(prefix) < MIN_PREFIX:
@@ -113,8 +117,8 @@ def _compile_word(spec: str, where: str) -> WordPattern:
             key = skeleton_stem(alt)
             if len(key) >= MIN_PREFIX:
                 key_stems.add(key)
-            else:
-                key_exact.add(skeleton(to_kk_cyrillic(alt)))
+            elif len(key := skeleton(to_kk_cyrillic(alt))) >= 2:
+                key_exact.add(key)
         else:
             raise VocabularyError(f"{where}: empty alternative in {spec!r}")
     return WordPattern(frozenset(stems), tuple(prefixes), frozenset(exact),
