@@ -117,6 +117,28 @@ def test_kazakh_victims_abroad_stay_kz_related() -> None:
     assert "fraud" in r.topics and r.kz_related is True
 
 
+@pytest.mark.parametrize("title, text", [
+    ("В Татарстане осудили банду", "Суд в Казани приговорил участников банды, которая с 2008"
+     " года нападала на ломбарды; роли в группировке были распределены заранее."),
+    ("На Житомирщине задержали рэкетиров", "СБУ задержала участников преступной группировки,"
+     " которые требовали дань с местных предпринимателей."),
+    ("Самарқандта алаяқтар ұсталды", "Самарқанд облысында шетелге жұмысқа жіберемін деп"
+     " алдаған алаяқтар ұсталды."),
+])
+def test_a_case_in_a_neighbours_region_is_not_kz_related(title: str, text: str) -> None:
+    # Regions and cities of Russia, Ukraine and Uzbekistan, not only the countries' names.
+    r = tag_text(title, text)
+    assert r.topics and r.kz_related is False
+
+
+def test_a_country_two_terms_fit_is_one_mention() -> None:
+    # "Қырғызстан" fits both қырғызстан* and қырғыз*: counted twice, two mentions of it
+    # outweighed Kazakhstan in the lead.
+    r = tag_text(None, "Қазақстан полициясы Қырғызстан азаматын алаяқтық үшін ұстады. Ол"
+                       " Қырғызстан банкінің картасын пайдаланған.")
+    assert "fraud" in r.topics and r.kz_related is True
+
+
 def test_whole_article_one_clause_in_the_body_is_not_its_subject() -> None:
     text = FLOOD * 4 + "Полиция также задержала двух мошенников, продававших места в автобусах. "
     assert topics("Паводки: вода прибывает в Петропавловске", text) == set()

@@ -156,7 +156,9 @@ def _kz_related(vocab: Vocabulary, groups: dict[str, list[Match]],
         head = part in ("title", "lead") or (m.field, m.sentence) in evidence_keys
         return 2.0 if head else 1.0
     kz = sum(weight(m) for m in longest_first(groups["region"]) + groups["kz"])
-    foreign = sum(weight(m) for m in groups["foreign"])
+    # A word two terms fit ("Қырғызстан": қырғызстан*, қырғыз*) is one mention.
+    mentions = {(m.field, m.first, m.last): m for m in longest_first(groups["foreign"])}
+    foreign = sum(weight(m) for m in mentions.values())
     return (kz > 0 and 2 * kz >= foreign) or (kz == 0 and foreign == 0)
 
 
