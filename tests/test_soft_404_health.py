@@ -10,6 +10,8 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from crawler.extract.soft_404 import soft_404_kind
+from serve.connection import connect_read_only
+from storage.db import role_name
 from storage.health import soft_404s
 
 
@@ -21,7 +23,7 @@ def run(db: psycopg.Connection[Any], source: str, stats: dict[str, int], *, mode
 
 
 def test_soft_404s_by_source_and_reason_in_the_last_week(
-    db: psycopg.Connection[tuple[object, ...]],
+    db: psycopg.Connection[tuple[object, ...]], database_url: str,
 ) -> None:
     run(db, "zakon_kz", {"dozor/soft_404": 3, "dozor/soft_404/redirect_home": 2,
                          "dozor/soft_404/not_found_page": 1})
@@ -41,6 +43,11 @@ def test_soft_404s_by_source_and_reason_in_the_last_week(
         "zakon_kz": [("not_found_page", 1, 2, 2), ("redirect_home", 3, 0, 2)],
         "tengrinews_kz": [("unknown", 4, 1, 1)],
     }
+    # The API's reader role may read the view (counts only), though not crawl_runs itself.
+    with connect_read_only(database_url) as reader:
+        assert reader.execute("SELECT current_user").fetchone() == (role_name(reader, "reader"),)
+        assert {s: len(rows) for s, rows in soft_404s(reader).items()} == {
+            "zakon_kz": 2, "tengrinews_kz": 1}
 
 
 def test_each_reason_wording_has_its_kind() -> None:
