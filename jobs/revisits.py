@@ -20,6 +20,7 @@ from scrapy.crawler import Crawler
 from crawler.config import load_config
 from crawler.errors import DatabaseUnavailableError, LeaseLostError, first_line
 from crawler.extract.body import extract_article
+from crawler.extract.soft_404 import soft_404_kind
 from crawler.items import Article, RawPage
 from crawler.politeness import record_error
 from crawler.revisits import RevisitResult
@@ -105,6 +106,7 @@ class RevisitPipeline:
             elif removed:
                 outcome = "removed"
                 stats.inc_value("dozor/revisit/soft_404")
+                stats.inc_value(f"dozor/revisit/soft_404/{soft_404_kind(removed)}")
                 log.info("revisit of %s: %s; the article is marked removed", page.url, removed)
             self._record(page.url, etag=page.headers.get("etag"),
                          last_modified=page.headers.get("last-modified"), removed_reason=removed)

@@ -8,6 +8,10 @@ The rest of the API is read-only, and so is this part unless the operator opts i
 writing needs DOZOR_CORRECTIONS_TOKEN set for the server and sent by the client as
 "Authorization: Bearer <token>". A write uses its own short connection (the API's pool is
 read-only) and touches only tag_corrections and the article's tags.
+
+Refusals are serve/errors.py's codes, worded in the analyst's language like the rest of the
+API: corrections_off, corrections_token_invalid, corrections_read_only (403), unknown_topic,
+unknown_verdict, analyst_name_required, note_too_long (422), no_such_article (404).
 """
 
 # No `from __future__ import annotations`: FastAPI reads the route signatures below, and
@@ -19,16 +23,19 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import psycopg
-from fastapi import Depends, FastAPI, Header, HTTPException
+from fastapi import Depends, FastAPI, Header
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from serve.errors import ApiError
 from storage.corrections import (
     MAX_ANALYST_CHARS,
     MAX_NOTE_CHARS,
+    TOPICS,
+    VERDICTS,
     Correction,
     CorrectionError,
     export_rows,
@@ -44,8 +51,10 @@ TOKEN_ENV = "DOZOR_CORRECTIONS_TOKEN"  # noqa: S105 - the name of a variable, no
 class CorrectionIn(BaseModel):
     """An analyst's verdict on one topic of an article."""
 
-    topic: Literal["fraud", "ocg"]
-    verdict: Literal["confirm", "reject"]
+    # Plain text checked by storage.corrections, so that an unknown topic or verdict is
+    # refused with its own code (unknown_topic, unknown_verdict); the schema still lists them.
+    topic: str = Field(json_schema_extra={"enum": list(TOPICS)})
+    verdict: str = Field(json_schema_extra={"enum": list(VERDICTS)})
     analyst: str = Field(min_length=1, max_length=MAX_ANALYST_CHARS)
     note: str | None = Field(default=None, max_length=MAX_NOTE_CHARS)
     kz_related: bool | None = None
@@ -70,16 +79,19 @@ def _out(c: Correction) -> CorrectionOut:
     return CorrectionOut(**asdict(c))
 
 
+# A correction's refusal -> its HTTP status; the rest (unknown topic, verdict, no analyst,
+# a long note) is a body Dozor cannot accept: 422, as pydantic's own refusals of it.
+_STATUS = {"no_such_article": 404}
+
+
 def _authorised(authorization: str | None) -> None:
     """403 unless the server has a corrections token and the request carries it."""
     token = os.environ.get(TOKEN_ENV)
     if not token:
-        raise HTTPException(status_code=403, detail="corrections are off on this server: its "
-                            f"operator enables them by setting {TOKEN_ENV}")
+        raise ApiError("corrections_off", 403, setting=TOKEN_ENV)
     given = (authorization or "").removeprefix("Bearer ").strip()
     if not hmac.compare_digest(given.encode(), token.encode()):
-        raise HTTPException(status_code=403, detail="a valid 'Authorization: Bearer <token>' "
-                            "is needed to record corrections")
+        raise ApiError("corrections_token_invalid", 403)
 
 
 def add_correction_routes(app: FastAPI, database_url: str,
@@ -106,8 +118,12 @@ def add_correction_routes(app: FastAPI, database_url: str,
                                       body.note, body.kz_related)
                 retag_articles(conn, [article_id])  # a confirmed topic gets its evidence back
             except CorrectionError as exc:
-                status = 404 if "no stored article" in str(exc) else 422
-                raise HTTPException(status_code=status, detail=str(exc)) from exc
+                raise ApiError(exc.code, _STATUS.get(exc.code, 422), **exc.values) from exc
+            except (psycopg.errors.InsufficientPrivilege,
+                    psycopg.errors.ReadOnlySqlTransaction) as exc:
+                # The server's login reads only (the reader or analyst role, a read-only
+                # default): the operator's choice, not a fault of the server.
+                raise ApiError("corrections_read_only", 403) from exc
         return _out(c)
 
     @app.get("/api/corrections/export", tags=["corrections"], response_class=StreamingResponse,

@@ -50,6 +50,11 @@ ERRORS: dict[str, str] = {
     "daily_cap_out_of_range": N_("the daily cap must be between 1 and {max}"),
     "unknown_alert_language": N_("unknown language {value!r}; known: kk, ru, en"),
     "saved_search_exists": N_("a saved search named {value!r} exists already"),
+    # an analyst's verdict on a topic (serve/corrections.py, storage/corrections.py); an
+    # unknown topic is "unknown_topic" above
+    "unknown_verdict": N_("unknown verdict {value!r}; known: {known}"),
+    "analyst_name_required": N_("the analyst's name is required (at most {max} characters)"),
+    "note_too_long": N_("the note is longer than {max} characters"),
     # not found, not allowed
     "no_such_article": N_("no such article"),
     "no_archived_page": N_("no archived page for this article"),
@@ -57,6 +62,12 @@ ERRORS: dict[str, str] = {
     "no_such_saved_search": N_("no such saved search"),
     "editor_role_unavailable": N_("this server's login may not take the role {role}: manage"
                                   " saved searches with `dozor alerts` (docs/analysts.md)"),
+    "corrections_off": N_("corrections are off on this server: its operator enables them by"
+                          " setting {setting}"),
+    "corrections_token_invalid": N_("a valid 'Authorization: Bearer' token is needed to record"
+                                    " corrections"),
+    "corrections_read_only": N_("this server's database login may only read: record the"
+                                " correction with `dozor correct` (docs/tagging.md)"),
     "not_found": N_("not found"),
     "method_not_allowed": N_("this method is not allowed here"),
     # the request as a whole (422) and the server's side

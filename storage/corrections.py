@@ -26,7 +26,14 @@ MAX_NOTE_CHARS = 2000
 
 
 class CorrectionError(DozorError):
-    """Raised when a correction names an unknown article, topic or verdict, or no analyst."""
+    """Raised when a correction names an unknown article, topic or verdict, or no analyst, from
+    record_correction; `code` and `values` let the API word it in the analyst's language (the
+    codes are serve/errors.py's), the commands print the English text."""
+
+    def __init__(self, message: str, code: str, **values: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.values = values
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,16 +79,19 @@ def apply_corrections(conn: psycopg.Connection[Any], article_ids: Sequence[int])
 def _validated(topic: str, verdict: str, analyst: str, note: str | None) -> tuple[str, str | None]:
     """The analyst's name and note, stripped; CorrectionError when anything is off."""
     if topic not in TOPICS:
-        raise CorrectionError(f"unknown topic {topic!r}: one of {', '.join(TOPICS)}")
+        raise CorrectionError(f"unknown topic {topic!r}: one of {', '.join(TOPICS)}",
+                              "unknown_topic", value=topic, known=", ".join(TOPICS))
     if verdict not in VERDICTS:
-        raise CorrectionError(f"unknown verdict {verdict!r}: one of {', '.join(VERDICTS)}")
+        raise CorrectionError(f"unknown verdict {verdict!r}: one of {', '.join(VERDICTS)}",
+                              "unknown_verdict", value=verdict, known=", ".join(VERDICTS))
     name = analyst.strip()
     if not name or len(name) > MAX_ANALYST_CHARS:
         raise CorrectionError(f"the analyst's name is required (at most {MAX_ANALYST_CHARS} "
-                              "characters)")
+                              "characters)", "analyst_name_required", max=MAX_ANALYST_CHARS)
     note = note.strip() if note else None
     if note and len(note) > MAX_NOTE_CHARS:
-        raise CorrectionError(f"the note is longer than {MAX_NOTE_CHARS} characters")
+        raise CorrectionError(f"the note is longer than {MAX_NOTE_CHARS} characters",
+                              "note_too_long", max=MAX_NOTE_CHARS)
     return name, note or None
 
 
@@ -97,7 +107,7 @@ def record_correction(
             " AND t.topic = %(topic)s AND t.source = 'rules') FROM articles a"
             " WHERE a.id = %(id)s FOR UPDATE", {"id": article_id, "topic": topic}).fetchone()
         if row is None:
-            raise CorrectionError(f"no stored article with id {article_id}")
+            raise CorrectionError(f"no stored article with id {article_id}", "no_such_article")
         with conn.cursor(row_factory=class_row(Correction)) as cur:
             correction = cur.execute(
                 "INSERT INTO tag_corrections (article_id, topic, verdict, analyst, note,"

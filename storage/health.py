@@ -81,3 +81,28 @@ def health_warnings(health: SourceHealth, now: datetime) -> list[str]:
                             f" in 7 days not 'ok' ({share:.0%}, was {before:.0%}):"
                             " has the site's layout changed?")
     return warnings
+
+
+@dataclass(slots=True)
+class SoftNotFound:
+    """One row of source_soft_404 (migration 0065): a source's soft-404s of one reason in 7 days."""
+
+    source_id: str
+    reason: str
+    rejected: int
+    removed: int
+    runs: int
+    last_seen_at: datetime
+
+
+def soft_404s(conn: psycopg.Connection[Any]) -> dict[str, list[SoftNotFound]]:
+    """Each source's soft-404s of the last 7 days by reason, the most frequent first."""
+    with conn.cursor(row_factory=class_row(SoftNotFound)) as cur:
+        rows = cur.execute(
+            "SELECT source_id, reason, rejected, removed, runs, last_seen_at"
+            " FROM source_soft_404 ORDER BY source_id, rejected + removed DESC, reason"
+        ).fetchall()
+    by_source: dict[str, list[SoftNotFound]] = {}
+    for row in rows:
+        by_source.setdefault(row.source_id, []).append(row)
+    return by_source

@@ -4,7 +4,8 @@ was paused. Alerts go to a real local SMTP server, sent by the real alert pass."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -12,12 +13,13 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from serve.alerts.run import run_alerts
+from serve.alerts.run import AlertReport, run_alerts
 from serve.api import create_app
 from storage.db import role_name
 from tests import test_alerts
 from tests.live_api import serve_app
 from tests.test_alerts import KARAGANDA_KK, KARAGANDA_RU, Mailbox, add_article
+from tests.waiting import patience, wait_for
 
 # test_alerts' fixtures: a real SMTP server on 127.0.0.1, the tables emptied around each test.
 smtp = test_alerts.smtp
@@ -92,3 +94,57 @@ def test_pausing_needs_a_saved_search_and_the_editor_role(
             store.execute("UPDATE saved_searches SET active = false")
     finally:
         store.execute("RESET ROLE")
+
+
+def pass_with(database_url: str, store: psycopg.Connection[Any],
+              meanwhile: Callable[[], None]) -> AlertReport:
+    """An alert pass on its own connection, held after it has read the saved searches and
+    their matches and before it sends: a concurrent transaction holds alert_deliveries, which
+    the pass reads next. `meanwhile` runs while it waits; then the pass goes on."""
+    with psycopg.connect(database_url) as gate, \
+            psycopg.connect(database_url, autocommit=True) as conn, \
+            ThreadPoolExecutor(1) as pool:
+        gate.execute("LOCK TABLE alert_deliveries IN ACCESS EXCLUSIVE MODE")
+        running = pool.submit(run_alerts, conn)
+        wait_for(lambda: store.execute(
+            "SELECT 1 FROM pg_locks WHERE pid = %s AND NOT granted"
+            " AND relation = 'alert_deliveries'::regclass", (conn.info.backend_pid,)).fetchone(),
+            30, "the alert pass waiting on alert_deliveries")
+        try:
+            meanwhile()
+        finally:
+            gate.commit()  # the lock goes: the pass finds what it read, and sends or not
+        return running.result(timeout=patience(60))
+
+
+@pytest.mark.parametrize("meanwhile", ["nothing", "pause", "pause and resume"])
+def test_a_search_paused_while_a_pass_runs_does_not_get_that_pass(
+    api: httpx.Client, store: psycopg.Connection[Any], smtp: Mailbox, database_url: str,
+    meanwhile: str,
+) -> None:
+    created = api.post("/api/saved-searches", json={
+        "name": "Karaganda desk", "query": "мошенники", "filters": {"regions": ["karaganda"]},
+        "email": ["desk@example.kz"], "ui_lang": "ru"})
+    assert created.status_code == 201, created.text
+    search_id = created.json()["id"]
+    add_article(store, "during-the-pass", *KARAGANDA_RU, "ru")
+
+    def act() -> None:
+        for step in {"nothing": [], "pause": ["pause"],
+                     "pause and resume": ["pause", "resume"]}[meanwhile]:
+            done = api.post(f"/api/saved-searches/{search_id}/{step}")
+            assert done.status_code == 200, done.text
+
+    report = pass_with(database_url, store, act)
+    sent = store.execute("SELECT count(*) FROM alert_deliveries").fetchone()
+    if meanwhile == "nothing":  # the harness itself lets a pass send
+        assert [(o.name, o.sent) for o in report.searches] == [("Karaganda desk", 1)]
+        assert len(smtp.messages) == 1 and sent == (1,)
+        return
+    # Read as active, paused before its send: no message, nothing logged as sent.
+    assert report.searches == [] and smtp.messages == [] and sent == (0,)
+    if meanwhile == "pause and resume":
+        # Resumed during the pass: its alerts start from the resume, as for any resume; the
+        # story stored before it is not sent by the next pass either.
+        [outcome] = run_alerts(store).searches
+        assert outcome.sent == 0 and smtp.messages == []

@@ -7,7 +7,7 @@ page, a phone screen; nothing loaded from outside the app."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,12 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def site(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def site(database_url: str, tmp_path_factory: pytest.TempPathFactory, analysts_day: None,
+         ) -> Iterator[dict[str, Any]]:
+    # The seed is stored relative to noon in Almaty today (analysts_day); every page's clock
+    # is pinned to that instant (open_page), so the page's presets and the seed's dates agree
+    # even when the module runs across Almaty midnight.
+    now = seed_now()
     data_dir = tmp_path_factory.mktemp("data")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DOZOR_DATA_DIR", str(data_dir))
@@ -49,7 +54,7 @@ def site(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
                          (write_warc(data_dir / "warc"), ids["story_ru_afm_pyramid"]))
         try:
             with serve_app(create_app(database_url)) as base:
-                yield {"base": base, "ids": ids}
+                yield {"base": base, "ids": ids, "now": now}
         finally:
             with psycopg.connect(database_url, autocommit=True) as conn:
                 empty_tables(conn)
@@ -67,10 +72,12 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
-def open_page(browser: Any, locale: str = "en-US", **context: Any) -> Any:
-    """A fresh page (its own cookies) that records every request and every script error."""
+def open_page(browser: Any, now: datetime, locale: str = "en-US", **context: Any) -> Any:
+    """A fresh page (its own cookies) that records every request and every script error, its
+    clock pinned to `now` (the seed's instant); timers still run."""
     ctx = browser.new_context(locale=locale, **context)
     tab = ctx.new_page()
+    tab.clock.set_fixed_time(now)
     tab.requests = []
     tab.problems = []
     tab.blocked = []  # refused by the browser itself (Content-Security-Policy): never sent
@@ -84,7 +91,7 @@ def open_page(browser: Any, locale: str = "en-US", **context: Any) -> Any:
 
 @pytest.fixture
 def page(browser: Any, site: dict[str, Any]) -> Iterator[Any]:
-    tab = open_page(browser)
+    tab = open_page(browser, site["now"])
     try:
         yield tab
     finally:
@@ -119,7 +126,7 @@ def only_the_app(page: Any, base: str) -> None:
 ])
 def test_the_page_in_each_language(browser: Any, site: dict[str, Any], locale: str, lang: str,
                                    button: str, summary: str, region: str) -> None:
-    tab = open_page(browser, locale=locale)
+    tab = open_page(browser, site["now"], locale=locale)
     try:
         tab.goto(site["base"] + "/")
         wait(tab)
@@ -134,7 +141,7 @@ def test_the_page_in_each_language(browser: Any, site: dict[str, Any], locale: s
 
 
 def test_the_language_switch_is_remembered(browser: Any, site: dict[str, Any]) -> None:
-    tab = open_page(browser, locale="en-US")
+    tab = open_page(browser, site["now"], locale="en-US")
     try:
         tab.goto(site["base"] + "/")
         wait(tab)
@@ -189,7 +196,9 @@ def test_presets_filters_and_analytics(page: Any, site: dict[str, Any]) -> None:
     page.goto(site["base"] + "/?topic=fraud")
     wait(page)
     rerun(page, lambda: page.click("button.preset[data-days='7']"))
-    today = (seed_now()).date()
+    # The page's clock is the seed's instant, not the machine's.
+    assert abs(page.evaluate("Date.now()") - site["now"].timestamp() * 1000) < 1
+    today = site["now"].date()
     assert page.input_value("#until") == today.isoformat()
     assert page.input_value("#since") == (today - timedelta(days=7)).isoformat()
     assert all("Шымкентте" not in t for t in titles(page))  # 40 days old
@@ -258,7 +267,7 @@ def test_exports_and_saved_searches_from_the_page(page: Any, site: dict[str, Any
 def test_saved_searches_pause_in_kazakh_and_errors_speak_kazakh(
     browser: Any, site: dict[str, Any],
 ) -> None:
-    tab = open_page(browser, locale="kk-KZ")
+    tab = open_page(browser, site["now"], locale="kk-KZ")
     try:
         tab.goto(site["base"] + "/?topic=fraud")
         wait(tab)
@@ -316,7 +325,7 @@ def test_the_article_view(page: Any, site: dict[str, Any]) -> None:
 
 
 def test_readable_on_a_phone(browser: Any, site: dict[str, Any]) -> None:
-    tab = open_page(browser, locale="kk-KZ", viewport={"width": 390, "height": 844},
+    tab = open_page(browser, site["now"], locale="kk-KZ", viewport={"width": 390, "height": 844},
                     is_mobile=True, has_touch=True)
     try:
         tab.goto(site["base"] + "/?topic=fraud")

@@ -146,3 +146,22 @@ def soft_404_reason(
     if short and notice:
         return f"soft 404: a not-found page («{notice}») served with HTTP {status}"
     return None
+
+
+# A soft-404's reason, as redirect_soft_404 and soft_404_reason word it, by its kind: the kinds
+# are counted per run (dozor/soft_404/<kind>, dozor/revisit/soft_404/<kind>) and shown per
+# source by `dozor status` and the view source_soft_404 (migration 0065).
+SOFT_404_KINDS = {
+    "a not-found page": "not_found_page",
+    "redirected to the home page": "redirect_home",
+    "redirected to a section listing": "redirect_listing",
+    "redirected to an error page": "redirect_error_page",
+}
+
+
+def soft_404_kind(reason: str) -> str:
+    """The kind of a soft-404 reason ("soft 404: redirected to the home page https://…" ->
+    "redirect_home"); "other" for a wording this module does not give."""
+    said = reason.removeprefix("soft 404: ")
+    return next((kind for start, kind in SOFT_404_KINDS.items() if said.startswith(start)),
+                "other")

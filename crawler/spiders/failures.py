@@ -19,7 +19,7 @@ from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.extract.soft_404 import redirect_soft_404
+from crawler.extract.soft_404 import redirect_soft_404, soft_404_kind
 from crawler.politeness import (
     MAX_RETRY_AFTER_S,
     exception_summary,
@@ -54,6 +54,9 @@ class FailureMixin:
         stored; its outcome is rejected (found's sum holds), counted apart as dozor/soft_404."""
         self.logger.warning("%s is a soft-404: %s", url, reason)
         self.crawler.stats.inc_value("dozor/soft_404")
+        # By kind too: an operator tells a site that took pages down (not-found pages) from
+        # one that sends every old URL home (`dozor status`, the view source_soft_404).
+        self.crawler.stats.inc_value(f"dozor/soft_404/{soft_404_kind(reason)}")
         self.crawler.stats.inc_value("dozor/rejected")
         record_error(self.crawler, "soft_404", url, reason.removeprefix("soft 404: "))
 

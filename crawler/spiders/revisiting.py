@@ -18,7 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.extract.soft_404 import redirect_soft_404
+from crawler.extract.soft_404 import redirect_soft_404, soft_404_kind
 from crawler.politeness import exception_summary, record_error
 from crawler.revisits import (
     REMOVED_STATUSES,
@@ -90,6 +90,7 @@ class RevisitMixin:
             elif gone := redirect_soft_404(due.url, target, self.source):
                 # A section listing or an error page: as gone as the home page.
                 self.crawler.stats.inc_value("dozor/revisit/soft_404")
+                self.crawler.stats.inc_value(f"dozor/revisit/soft_404/{soft_404_kind(gone)}")
                 yield self._result(due.url, "removed", status, f"soft 404: {gone}")
             elif response.meta["revisit_hops"] < MAX_REDIRECTS:
                 # Moved (a new slug): the page there is compared with the stored text.

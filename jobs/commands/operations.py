@@ -30,7 +30,7 @@ from jobs.tasks import group_after_crawl, prepare_database
 from jobs.verdicts import store_refused
 from storage.db import connect
 from storage.freshness import SourceFreshness, freshness_warnings, source_freshness
-from storage.health import health_warnings, source_health
+from storage.health import SoftNotFound, health_warnings, soft_404s, source_health
 from storage.history import RunHistoryFigures, latest_drift
 from storage.leases import all_leases, break_lease, source_lease
 from storage.runs import CrawlRun, recent_runs
@@ -212,6 +212,7 @@ def status() -> None:
         rows = source_health(conn)
         drift = latest_drift(conn)
         freshness = {f.source_id: f for f in source_freshness(conn)}
+        not_found = soft_404s(conn)
     now = datetime.now(UTC)
     click.echo(f"{'source':<20} {'last run (Asia/Almaty)':<28} {'last success':<16}"
                f" {'new 7d':>6} {'not ok 7d':>9}")
@@ -238,6 +239,7 @@ def status() -> None:
         for warning in warnings:
             click.echo(f"{'':<20} ! {warning}")
     _freshness_table(list(freshness.values()))
+    _soft_404_table(not_found)
     click.echo(f"\n{len(rows)} sources, {warned} with warnings.")
     if warned:
         sys.exit(1)
@@ -250,6 +252,32 @@ def _freshness_table(rows: list[SourceFreshness]) -> None:
     for row in rows:
         click.echo(f"{row.source_id:<20} {row.articles_7d:>11} {_minutes(row.p50_minutes_7d):>7}"
                    f" {_minutes(row.p95_minutes_7d):>7} {_minutes(row.p50_minutes_1d):>7}")
+
+
+# source_soft_404's reasons (crawler/extract/soft_404.py, SOFT_404_KINDS) as an operator reads them.
+SOFT_404_REASONS = {
+    "not_found_page": "a not-found page (HTTP 200)",
+    "redirect_home": "redirected to the home page",
+    "redirect_listing": "redirected to a section listing",
+    "redirect_error_page": "redirected to an error page",
+    "unknown": "not recorded (runs before 0065)",
+}
+
+
+def _soft_404_table(by_source: dict[str, list[SoftNotFound]]) -> None:
+    click.echo("\nsoft-404s in 7 days: new article links answered by a not-found page or a"
+               " redirect (rejected, not stored), stored articles a revisit found so (removed)")
+    if not by_source:
+        click.echo("none")
+        return
+    click.echo(f"{'source':<20} {'reason':<32} {'rejected':>8} {'removed':>7} {'runs':>4}"
+               " last (Asia/Almaty)")
+    for source_id, rows in by_source.items():
+        for i, row in enumerate(rows):
+            name = source_id if i == 0 else ""
+            reason = SOFT_404_REASONS.get(row.reason, row.reason)
+            click.echo(f"{name:<20} {reason:<32} {row.rejected:>8} {row.removed:>7}"
+                       f" {row.runs:>4} {_almaty(row.last_seen_at)}")
 
 
 def _minutes(value: Decimal | None) -> str:

@@ -3,6 +3,12 @@
 Called at the end of every collection (`jobs.tasks`), and by `dozor alerts run`. A saved
 search whose every channel failed keeps its watermark, so the next pass tries again; what
 was sent is logged per story and never sent twice.
+
+A pass reads the active saved searches first and sends later; a search paused (or paused and
+resumed, or handled by another pass) in between must not get that pass. So each search is
+sent under its row's lock (SELECT ... FOR UPDATE), re-read at that moment: still active, with
+the watermark the pass read, or it is left out. A pause that comes while its message is being
+sent waits for the send (at most the SMTP or webhook timeout) and takes effect after it.
 """
 
 from __future__ import annotations
@@ -14,7 +20,13 @@ from typing import Any
 
 import psycopg
 
-from serve.alerts.deliver import AlertDeliveryError, compose, send_email, send_webhook
+from serve.alerts.deliver import (
+    AlertDeliveryError,
+    Message,
+    compose,
+    send_email,
+    send_webhook,
+)
 from serve.alerts.find import AlertItem, new_matches, not_delivered, sent_today, spikes
 from serve.alerts.saved import SavedSearch, list_saved
 
@@ -24,6 +36,12 @@ RECORD_SQL = """
 INSERT INTO alert_deliveries (saved_search_id, alert_key, article_id, status, channels)
 VALUES (%(id)s, %(key)s, %(article)s, %(status)s, %(channels)s)
 ON CONFLICT (saved_search_id, alert_key) DO NOTHING
+"""
+# The saved search as the pass read it, locked until its deliveries are recorded: a pause,
+# a resume (it moves checked_until) or another pass's send (so does it) waits for this one.
+STILL_DUE_SQL = """
+SELECT active AND checked_until IS NOT DISTINCT FROM %(checked)s FROM saved_searches
+WHERE id = %(id)s FOR UPDATE
 """
 FINISH_SQL = """
 UPDATE saved_searches SET last_run_at = %(now)s, last_error = %(error)s,
@@ -66,7 +84,9 @@ def run_alerts(conn: psycopg.Connection[Any], now: datetime | None = None, *,
     report = AlertReport()
     moment = now or _db_now(conn)
     for saved in list_saved(conn, active_only=True):
-        report.searches.append(_run_one(conn, saved, moment, dry_run))
+        outcome = _run_one(conn, saved, moment, dry_run)
+        if outcome is not None:
+            report.searches.append(outcome)
     return report
 
 
@@ -77,7 +97,8 @@ def _db_now(conn: psycopg.Connection[Any]) -> datetime:
 
 
 def _run_one(conn: psycopg.Connection[Any], saved: SavedSearch, now: datetime,
-             dry_run: bool) -> SearchOutcome:
+             dry_run: bool) -> SearchOutcome | None:
+    """What one saved search got; None when it was paused (or changed) since the pass read it."""
     outcome = SearchOutcome(saved.name)
     found: list[AlertItem] = (spikes(conn, saved, now) if saved.kind == "spikes"
                               else new_matches(conn, saved, now))
@@ -85,29 +106,19 @@ def _run_one(conn: psycopg.Connection[Any], saved: SavedSearch, now: datetime,
     room = max(0, saved.daily_cap - sent_today(conn, saved.id, now))
     to_send, held = found[:room], found[room:]
     outcome.held_back = len(held)
-    if dry_run or not found:
-        outcome.sent = len(to_send) if dry_run else 0
-        if not dry_run:
-            conn.execute(FINISH_SQL, {"now": now, "error": None, "advance": True, "id": saved.id})
+    if dry_run:
+        outcome.sent = len(to_send)
         return outcome
-    errors: list[str] = []
-    if to_send:
-        message = compose(saved, to_send, len(held))
-        if saved.email:
-            try:
-                send_email(saved.email, message)
-                outcome.channels.append("email")
-            except AlertDeliveryError as exc:
-                errors.append(str(exc))
-        if saved.webhook:
-            try:
-                send_webhook(saved.webhook, message)
-                outcome.channels.append("webhook")
-            except AlertDeliveryError as exc:
-                errors.append(str(exc))
-    delivered = bool(outcome.channels) or not to_send
-    outcome.error = "; ".join(errors) or None
     with conn.transaction():
+        row = conn.execute(STILL_DUE_SQL, {"id": saved.id,
+                                           "checked": saved.checked_until}).fetchone()
+        if row is None or not row[0]:
+            log.info("saved search %r was paused or changed during the alert pass: skipped",
+                     saved.name)
+            return None
+        if to_send:
+            _deliver(saved, compose(saved, to_send, len(held)), outcome)
+        delivered = bool(outcome.channels) or not to_send
         if delivered:
             for item, status in [*((i, "sent") for i in to_send), *((i, "capped") for i in held)]:
                 conn.execute(RECORD_SQL, {"id": saved.id, "key": item.key,
@@ -120,6 +131,24 @@ def _run_one(conn: psycopg.Connection[Any], saved: SavedSearch, now: datetime,
     if outcome.error:
         log.error("alerts of saved search %r: %s", saved.name, outcome.error)
     return outcome
+
+
+def _deliver(saved: SavedSearch, message: Message, outcome: SearchOutcome) -> None:
+    """Send a message on each of the saved search's channels; note which worked, and why not."""
+    errors: list[str] = []
+    if saved.email:
+        try:
+            send_email(saved.email, message)
+            outcome.channels.append("email")
+        except AlertDeliveryError as exc:
+            errors.append(str(exc))
+    if saved.webhook:
+        try:
+            send_webhook(saved.webhook, message)
+            outcome.channels.append("webhook")
+        except AlertDeliveryError as exc:
+            errors.append(str(exc))
+    outcome.error = "; ".join(errors) or None
 
 
 def after_collection(database_url: str) -> AlertReport | None:

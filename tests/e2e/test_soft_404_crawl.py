@@ -4,11 +4,13 @@ template, one redirected (301) to the home page and one redirected to the listin
 the real article is stored; the three others are counted as soft-404s in the run's row and the
 summary. Then two hours "pass", the stored article's URL starts answering 200 with the Kazakh
 "Бет табылмады" template, and the next run's revisit marks it removed, as a 404 would.
+`dozor status` then shows the operator the source's soft-404s of the week by reason.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -86,6 +88,7 @@ class Crawled:
     run_rows: list[dict[str, Any]]
     articles: dict[str, dict[str, Any]]
     stored_after_first: set[str]
+    status: subprocess.CompletedProcess[str]
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +109,8 @@ def crawled(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
                 articles = {r["url"]: r for r in cur.execute(
                     "SELECT url, title, body, status, removed_at, removed_reason FROM articles")}
                 run_rows = cur.execute("SELECT * FROM crawl_runs ORDER BY id").fetchall()
-            yield Crawled(runs, run_rows, articles, stored_after_first)
+            status = dozor("status")
+            yield Crawled(runs, run_rows, articles, stored_after_first, status)
     finally:
         all_sources.cache_clear()
 
@@ -155,3 +159,21 @@ def test_a_revisit_that_finds_a_soft_404_marks_the_article_removed(crawled: Craw
 def test_soft_404s_are_never_stored_on_later_runs(crawled: Crawled) -> None:
     assert set(crawled.articles) == {REAL}
     assert crawled.run_rows[1]["stats"]["dozor/soft_404"] == 3
+
+
+def test_dozor_status_shows_the_weeks_soft_404s_by_reason(crawled: Crawled) -> None:
+    out = crawled.status.stdout
+    assert crawled.status.returncode in (0, 1), crawled.status.stderr  # 1: it warned
+    lines = out.splitlines()
+    start = lines.index(next(ln for ln in lines if ln.startswith("soft-404s in 7 days")))
+    assert lines[start + 1].split()[:5] == ["source", "reason", "rejected", "removed", "runs"]
+    row = re.compile(r"^(\S*)\s+(.+?)\s+(\d+)\s+(\d+)\s+(\d+) \d{4}-\d\d-\d\d \d\d:\d\d$")
+    rows = [m.groups() for ln in lines[start + 2:] if (m := row.match(ln))]
+    # Both runs rejected the same three links; the second run's revisit found the stored
+    # article turned into a not-found page. Columns: rejected, removed, runs; the most first.
+    assert rows == [
+        ("test_soft404", "a not-found page (HTTP 200)", "2", "1", "2"),
+        ("", "redirected to the home page", "2", "0", "2"),
+        ("", "redirected to a section listing", "2", "0", "2"),
+    ]
+    assert "not recorded" not in out  # every count has its reason
