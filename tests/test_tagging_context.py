@@ -33,6 +33,8 @@ def topics(title: str | None, text: str) -> set[str]:
          " полиция задержала его."),
         ("a hoax the police debunk", "Полиция опровергла слухи о похищениях детей: это фейк,"
          " информация не соответствует действительности."),
+        ("a kidnapping rumour", "Голосовое сообщение в мессенджерах о похищении детей у школы"
+         " оказалось ложным: таких случаев не было."),
         ("civil law", "Суд взыскал с поручителя долг по кредиту: гражданско-правовой спор"
          " между банком и заемщиком."),
         ("figurative", "«Это просто мошенничество со стороны судьи», — заявил тренер после матча."),
@@ -189,8 +191,11 @@ def test_damage_in_kazakh_with_two_multipliers() -> None:
     assert r.damage_kzt == (1_250_000_000,)
 
 
-def test_a_dateline_does_not_take_the_leads_place() -> None:
-    text = ("АСТАНА. KAZINFORM – Полиция задержала мошенников, продававших несуществующие"
+@pytest.mark.parametrize("dateline", ["АСТАНА. KAZINFORM –",
+                                      "МОСКВА, 14 янв — РИА Новости, Мария Иванова."])
+def test_a_dateline_does_not_take_the_leads_place(dateline: str) -> None:
+    # A dateline is capitalised words (city, agency, author), whatever its length.
+    text = (f"{dateline} Полиция задержала мошенников, продававших несуществующие"
             " путевки. " + FLOOD * 3)
     r = tag_text("Итоги недели в столице", text)
     assert "fraud" in r.topics

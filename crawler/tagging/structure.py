@@ -37,6 +37,9 @@ _LINE_BREAK_RE = re.compile(r"[\n\r\u2028\u2029]+")
 # or with a letter of the Arabic script, which has no capitals (Kazakh töte).
 LEAD_MIN_WORDS = 4
 _WORDS_RE = re.compile(rf"[^\W\d_]*[{_LOWER}\u0620-\u064a\u066e-\u06d3][^\W\d_]*")
+# A dateline opens with a city in capitals and a comma or full stop ("MOSCOW, 14 Jan - RIA
+# Novosti, Maria Ivanova.", in Cyrillic): however many words follow, it is not the lead.
+_DATELINE_RE = re.compile(rf"\s*[{_UPPER}]{{3,}}[,.]")
 # A sentence longer than this is cut at the next comma or space: a body without any
 # punctuation (a scraped table, a word list) must not become one "sentence" that covers it.
 MAX_SENTENCE_CHARS = 1500
@@ -161,7 +164,8 @@ def split_sentences(text: str, *, title: bool = False) -> list[Sentence]:
         elif not seen_lead:
             # A dateline is no lead by itself: the lead runs to the first sentence of
             # LEAD_MIN_WORDS words.
-            part, seen_lead = "lead", len(_WORDS_RE.findall(piece)) >= LEAD_MIN_WORDS
+            part, seen_lead = "lead", (len(_WORDS_RE.findall(piece)) >= LEAD_MIN_WORDS
+                                       and not _DATELINE_RE.match(piece))
         else:
             part = "body"
         sentences.append(Sentence(start, end, part, para))
