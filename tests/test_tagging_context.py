@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.tagging.rules import tag_text
+from crawler.tagging.matching import find_terms
+from crawler.tagging.rules import prepare_fields, tag_text
+from crawler.tagging.vocab import load_vocabulary
 
 FLOOD = ("Вода в Петропавловске продолжает прибывать, сообщили в штабе. Спасатели эвакуировали"
          " жителей трех улиц. В пунктах временного размещения находятся 400 человек. Волонтеры"
@@ -200,3 +202,18 @@ def test_a_dateline_does_not_take_the_leads_place(dateline: str) -> None:
     r = tag_text("Итоги недели в столице", text)
     assert "fraud" in r.topics
     assert {e.part for e in r.topics["fraud"].evidence} == {"lead"}
+
+
+@pytest.mark.parametrize("text", [
+    "Многодетной семье из семи человек помогли соседи: у семьи нет жилья.",
+    "В тени деревьев прошел тендер на ремонт дороги; рудного месторождения там нет.",
+    "Екі жақтың құқығы тең. Belgili bolǵandaı, шөп косить уақыты келді.",
+])
+def test_everyday_words_are_no_place_names(text: str) -> None:
+    # Stems of some names are common words: "Семей" -> "сем" (семья, семь), "тенге" -> "тен"
+    # (тени, тендер; Kazakh "тең", equal), "Бельгия" in Latin Kazakh skeletons ("belgili").
+    vocab = load_vocabulary()
+    fields = prepare_fields(None, text, None)
+    found = [vocab.terms[m.term].payload.rule for f in fields for m in find_terms(vocab, f)
+             if vocab.terms[m.term].payload.group in ("region", "kz", "foreign")]
+    assert found == []
