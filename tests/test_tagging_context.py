@@ -217,3 +217,17 @@ def test_everyday_words_are_no_place_names(text: str) -> None:
     found = [vocab.terms[m.term].payload.rule for f in fields for m in find_terms(vocab, f)
              if vocab.terms[m.term].payload.group in ("region", "kz", "foreign")]
     assert found == []
+
+
+def test_everyday_words_are_no_context() -> None:
+    from crawler.tagging.rules import read_fields
+
+    # "лишь" shared the stem of "лишились" (a loss), "пара" (a couple) that of "партии"
+    # (politics), and "сомнительный" the money prefix "сом*" (Kyrgyz som).
+    vocab = load_vocabulary()
+    reading = read_fields(prepare_fields(None, "Пожилая пара лишь чудом успела на поезд."
+                                         " Сомнительный звонок они не приняли.", None), vocab)
+    assert reading.context.get("harm", 0) == 0
+    assert reading.context.get("negative.politics", 0) == 0
+    near_words = {reading.fields[m.field].texts[m.first] for m in reading.groups["near"]}
+    assert "сомнительный" not in near_words
