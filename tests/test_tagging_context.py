@@ -231,3 +231,17 @@ def test_everyday_words_are_no_context() -> None:
     assert reading.context.get("negative.politics", 0) == 0
     near_words = {reading.fields[m.field].texts[m.first] for m in reading.groups["near"]}
     assert "сомнительный" not in near_words
+
+
+def test_everyday_kazakh_words_are_no_context() -> None:
+    from crawler.tagging.rules import read_fields
+
+    # "деген" (said) shared a stem with the glossary word "дегеніміз", "хабарлама" (a message)
+    # with the warning "хабарламаңыз", plain "ақша" (money) with the loss "ақшасынан", and the
+    # Caspian Sea with Kaspi.
+    vocab = load_vocabulary()
+    reading = read_fields(prepare_fields(None, "Ол ақша жинаймын деген хабарлама жазды."
+                                         " Каспий теңізінде балық көп.", None), vocab)
+    assert reading.context.get("harm", 0) == 0 and reading.context.get("warning", 0) == 0
+    assert reading.context.get("negative.glossary", 0) == 0
+    assert not reading.groups["topic"]
