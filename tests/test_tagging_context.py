@@ -245,3 +245,17 @@ def test_everyday_kazakh_words_are_no_context() -> None:
     assert reading.context.get("harm", 0) == 0 and reading.context.get("warning", 0) == 0
     assert reading.context.get("negative.glossary", 0) == 0
     assert not reading.groups["topic"]
+
+
+def test_deputies_on_real_fraud_victims_is_fraud_and_political_fraud_is_not() -> None:
+    # Parliament discussing victims, a sum and a detention is news of the crime; a deputy
+    # calling a bill "political fraud" is the figurative sense (GUIDELINE.md).
+    real = tag_text("Депутаты жалуются на аферистов", "На заседании комитета мажилиса депутат"
+                    " рассказал, что к нему обратились 20 человек: аферисты обманули их на 1,5"
+                    " млн долларов. Мошенников задержали, но через три дня отпустили. Депутаты"
+                    " решили пригласить представителей МВД на следующее заседание.")
+    assert set(real.topics) == {"fraud"}
+    figurative = tag_text(None, "Депутат назвал законопроект оппозиции политическим"
+                                " мошенничеством: парламент, по его словам, обманывает"
+                                " избирателей перед выборами.")
+    assert figurative.topics == {}
