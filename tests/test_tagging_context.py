@@ -259,3 +259,13 @@ def test_deputies_on_real_fraud_victims_is_fraud_and_political_fraud_is_not() ->
                                 " мошенничеством: парламент, по его словам, обманывает"
                                 " избирателей перед выборами.")
     assert figurative.topics == {}
+
+
+def test_a_qr_code_is_no_republic_of_kazakhstan() -> None:
+    # "QR" is how the 2021 Latin alphabet writes "ҚР"; a QR code abroad is not Kazakhstan.
+    abroad = tag_text(None, "Мошенники создают сайты для проверки доверенностей с QR-кодом и"
+                            " переоформляют квартиры в Москве по поддельным документам.")
+    assert "fraud" in abroad.topics and abroad.kz_related is False
+    home = tag_text(None, "QR Qylmystyq kodeksiniń 190-baby boıynsha alaıaqtar ustaldy."
+                          " Ресей азаматы да бар.", "kk")
+    assert "fraud" in home.topics and home.kz_related is True

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crawler.tagging.facts import Damage, case_counts, criminal_code_articles, damage_of_case
-from crawler.tagging.matching import Match, find_terms, longest_first
+from crawler.tagging.matching import Match, find_terms, longest_first, masked
 from crawler.tagging.model import load_model
 from crawler.tagging.prepare import PreparedField, prepare_field, token_stems
 from crawler.tagging.terms import VocabularyError
@@ -155,7 +155,8 @@ def _kz_related(vocab: Vocabulary, groups: dict[str, list[Match]],
             return 0.0
         head = part in ("title", "lead") or (m.field, m.sentence) in evidence_keys
         return 2.0 if head else 1.0
-    kz = sum(weight(m) for m in longest_first(groups["region"]) + groups["kz"])
+    kz = sum(weight(m) for m in longest_first(groups["region"])
+             + masked(groups["kz"], groups["not_place"]))
     # A word two terms fit ("Қырғызстан": қырғызстан*, қырғыз*) is one mention.
     mentions = {(m.field, m.first, m.last): m for m in longest_first(groups["foreign"])}
     foreign = sum(weight(m) for m in mentions.values())

@@ -203,7 +203,7 @@ def _place_terms(folder: Path, terms: list[Term]) -> None:
             terms.append(
                 compile_term(text, Payload("region", rid, "", 1.0, f"region.{rid}:{text}"), rid)
             )
-    for group in ("kz", "foreign"):
+    for group in ("kz", "foreign", "not_place"):
         for text in regions[group]["terms"]:
             terms.append(
                 compile_term(text, Payload(group, group, "", 1.0, f"{group}:{text}"), group)
