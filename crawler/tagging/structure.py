@@ -9,7 +9,6 @@ scraped bodies glue paragraphs ("…имущества.Сейчас он…") an
 from __future__ import annotations
 
 import bisect
-import functools
 import itertools
 import re
 import tomllib
@@ -164,9 +163,15 @@ def split_sentences(text: str, *, title: bool = False) -> list[Sentence]:
 
 def sentence_of_tokens(sentences: list[Sentence], starts: list[int]) -> list[int]:
     """Index of the sentence each word starts in, from the words' start offsets."""
-    if not sentences:
-        return [0] * len(starts)
-    # Sentences are in text order: the number of later sentences starting at or before a
-    # word is its sentence index (0 for a word before the second one), one bisect per word.
-    later_starts = [s.start for s in sentences[1:]]
-    return list(map(functools.partial(bisect.bisect_right, later_starts), starts))
+    # A word's sentence index is the number of later sentences starting at or before it (0
+    # for a word before the second one). Words and sentences are both in text order, so
+    # sentence k holds the words from the first one at or past its start to the first one at
+    # or past the next sentence's start: one bisect per sentence, not one per word.
+    out: list[int] = []
+    done = 0
+    for k, sentence in enumerate(sentences[1:]):
+        first = bisect.bisect_left(starts, sentence.start, done)
+        out += [k] * (first - done)
+        done = first
+    out += [max(len(sentences) - 1, 0)] * (len(starts) - done)
+    return out
