@@ -150,15 +150,23 @@ def tokenize_spans(text: str) -> tuple[list[str], list[int], list[int]]:
     The same words as `tokenize`, without a Token object per word: tagging reads a million
     articles' worth of words, and the lists are built by C-level maps.
     """
+    words, starts, ends, _plain = word_spans(text)
+    return words, starts, ends
+
+
+def word_spans(text: str) -> tuple[list[str], list[int], list[int], bool]:
+    """`tokenize_spans`, and whether the words are maximal runs of letters and digits of the
+    text as it is (no invisible character inside a word was dropped or joined over)."""
     if _INVISIBLE_RE.search(text):
         tokens = tokenize(text)
-        return [t.text for t in tokens], [t.start for t in tokens], [t.end for t in tokens]
+        return ([t.text for t in tokens], [t.start for t in tokens], [t.end for t in tokens],
+                False)
     # Split keeps the words (the captured group) between the gaps: [gap, word, gap, ..., gap].
     # The running sum of the pieces' lengths gives every offset, all at C speed, with no
     # Match object per word.
     pieces = _PLAIN_WORD_SPLIT_RE.split(text)
     bounds = list(itertools.accumulate(map(len, pieces)))
-    return pieces[1::2], bounds[:-1:2], bounds[1::2]
+    return pieces[1::2], bounds[:-1:2], bounds[1::2], True
 
 
 def tokenize(text: str) -> list[Token]:

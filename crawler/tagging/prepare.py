@@ -10,10 +10,12 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import compress
+from operator import itemgetter
 
 from crawler.tagging.caches import WordCache, cached_map
-from crawler.tagging.normalize import Token, normalize_text, tokenize_spans
+from crawler.tagging.normalize import Token, normalize_text, word_spans
 from crawler.tagging.scripts import has_arabic, is_latin, looks_kk_latin, skeleton
 from crawler.tagging.stem import (
     has_kk_letters,
@@ -58,6 +60,17 @@ class PreparedField:
     sentences: list[Sentence]
     token_sentence: list[int]
     lang: str | None
+    # The words are maximal runs of letters and digits of `norm` (no invisible character
+    # was dropped inside one): see `number_starts`.
+    plain_words: bool = True
+
+    @cached_property
+    def number_starts(self) -> list[int] | None:
+        """Offsets of the words that start with a digit: where a number not glued to a letter
+        before it may start (None when the words were split around invisible characters)."""
+        if not self.plain_words:
+            return None
+        return list(compress(self.starts, map(str.isdecimal, map(_FIRST, self.texts))))
 
     @property
     def tokens(self) -> list[Token]:
@@ -71,6 +84,9 @@ class PreparedField:
     def search_terms(self) -> list[str]:
         """Search stems of this field's words, from the same words tagging read."""
         return search_terms_of_words(self.norm, self.texts, self.starts, self.lang)
+
+
+_FIRST = itemgetter(0)
 
 
 @lru_cache(maxsize=262_144)
@@ -147,9 +163,9 @@ def prepare_field(name: str, text: str, lang: str | None = None) -> PreparedFiel
     """Normalise, tokenize, stem and split one field into sentences and parts."""
     original = unicodedata.normalize("NFC", text)
     norm = normalize_text(original)
-    texts, starts, ends = tokenize_spans(norm)
+    texts, starts, ends, plain = word_spans(norm)
     kk_latin = _kazakh_latin_field(norm, len(texts), lang)
     words = _words_of(texts, kk_latin)
     sentences = split_sentences(original, title=(name == "title"))
     return PreparedField(name, original, norm, texts, starts, ends, words, sentences,
-                         sentence_of_tokens(sentences, starts), lang)
+                         sentence_of_tokens(sentences, starts), lang, plain)
