@@ -13,8 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from re import _constants as sre_constants
-from re import _parser as sre_parser
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -22,6 +21,9 @@ if TYPE_CHECKING:
 
 _NUMBER_RE = re.compile(r"\d{1,3}(?:-\d{1,2})?")
 _SPACES_RE = re.compile(r"[\s\u00a0\u202f]")
+# re's own parser (private modules, hence no types), to read how a facts.toml pattern opens.
+sre_parser: Any = import_module("re._parser")
+sre_constants: Any = import_module("re._constants")
 # The pieces a pattern led by a number starts with, as facts.toml writes them:
 # "(?P<num>\d(?<![\w.,]\d)...": a digit, then a look-behind that no letter, digit or
 # underscore stands before it. See `_number_led`.
