@@ -39,18 +39,36 @@ _NOTHING: Entry = (frozenset(), (), {})
 
 
 def _entry(vocab: Vocabulary, w: WordInfo) -> Entry:
-    """What a word is to the vocabulary (see Entry)."""
+    """What a word is to the vocabulary (see Entry).
+
+    The patterns a word fits (WordPattern.matches) are among those it meets by its exact
+    form, a 3-letter prefix head, a stem or its skeleton. Those met by exact form or stem fit
+    by that alone; one met by its head fits when the word starts with one of its prefixes
+    (3 letters or more, all listed under their head in `prefix_pairs`), or by form or stem
+    (then met so too); only those met by skeleton are asked. The pattern ids are gathered
+    in the same order as ever: the order of the set sets the order of the matches.
+    """
     surface = w.surface
+    head = surface[:MIN_PREFIX]
     found: set[int] = set(vocab.by_exact.get(surface, ()))
-    found.update(vocab.by_prefix.get(surface[:MIN_PREFIX], ()))
+    found.update(vocab.by_prefix.get(head, ()))
     for s in w.stems:
         found.update(vocab.by_stem.get(s, ()))
     if w.key:
         found.update(vocab.by_key.get(w.key_stem, ()))
         found.update(vocab.by_key.get(w.key, ()))
         found.update(vocab.by_key_prefix.get(w.key[:MIN_PREFIX], ()))
-    patterns = vocab.patterns
-    fits = frozenset(pid for pid in found if patterns[pid].matches(w))
+    if not found:
+        return _NOTHING
+    fit: set[int] = set(vocab.by_exact.get(surface, ()))
+    for s in w.stems:
+        fit.update(vocab.by_stem.get(s, ()))
+    fit.update(pid for prefix, pid in vocab.prefix_pairs.get(head, ())
+               if surface.startswith(prefix))
+    if w.key:
+        patterns = vocab.patterns
+        fit.update(pid for pid in found - fit if patterns[pid].matches(w))
+    fits = frozenset(pid for pid in found if pid in fit)
     if not fits:
         return _NOTHING
     starts = sorted(ti for pid in fits for ti in vocab.terms_by_first.get(pid, ()))

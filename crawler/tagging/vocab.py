@@ -78,6 +78,9 @@ class Vocabulary:
     by_exact: dict[str, tuple[int, ...]] = field(repr=False)
     by_key: dict[str, tuple[int, ...]] = field(repr=False)
     by_key_prefix: dict[str, tuple[int, ...]] = field(repr=False)
+    # (prefix, pattern id) of every surface prefix, by its 3-letter head: a word starting
+    # with the prefix fits the pattern, no other check needed.
+    prefix_pairs: dict[str, tuple[tuple[str, int], ...]] = field(repr=False)
     # Term ids by the pattern id of their first word.
     terms_by_first: dict[int, tuple[int, ...]] = field(repr=False)
     # Topics each negative group vetoes (context.toml `topics`, all when absent).
@@ -225,11 +228,13 @@ def _index(terms: list[Term]) -> dict[str, Any]:
     maps: dict[str, dict[str, list[int]]] = {
         name: defaultdict(list)
         for name in ("by_stem", "by_prefix", "by_exact", "by_key", "by_key_prefix")}
+    pairs: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for w, pid in ids.items():
         for s in w.stems:
             maps["by_stem"][s].append(pid)
         for p in w.prefixes:
             maps["by_prefix"][p[:MIN_PREFIX]].append(pid)
+            pairs[p[:MIN_PREFIX]].append((p, pid))
         for e in w.exact:
             maps["by_exact"][e].append(pid)
         for k in w.key_stems | w.key_exact:
@@ -243,6 +248,7 @@ def _index(terms: list[Term]) -> dict[str, Any]:
     out: dict[str, Any] = {name: {k: tuple(dict.fromkeys(v)) for k, v in m.items()}
                            for name, m in maps.items()}
     out.update(patterns=tuple(ids), term_patterns=term_patterns,
+               prefix_pairs={k: tuple(v) for k, v in pairs.items()},
                terms_by_first={k: tuple(v) for k, v in by_first.items()})
     return out
 
