@@ -12,7 +12,7 @@ from typing import Any
 
 from crawler.tagging.caches import WordCache
 from crawler.tagging.facts import FactPatterns, compile_facts
-from crawler.tagging.prepare import WordInfo
+from crawler.tagging.prepare import FIELD_WORDS_MAX, WordInfo
 from crawler.tagging.stem import KK_MORPHOLOGY_PATH
 from crawler.tagging.terms import (
     CONTEXT_KINDS,
@@ -29,8 +29,10 @@ from crawler.tagging.terms import (
 VOCAB_DIR = Path(__file__).with_name("vocab")
 
 # Words whose candidate terms are remembered per vocabulary (a retag of a million articles
-# meets a few million distinct words; see caches.WordCache).
-WORD_CACHE_MAX = 400_000
+# meets a few million distinct words; see caches.WordCache). Keyed by the WordInfo objects
+# of prepare's word caches: as many as they hold (more would only keep alive words they
+# dropped, which come back as other objects).
+WORD_CACHE_MAX = FIELD_WORDS_MAX
 
 
 @dataclass(frozen=True)
