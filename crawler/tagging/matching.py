@@ -50,21 +50,26 @@ def _entry(vocab: Vocabulary, w: WordInfo) -> Entry:
     """
     surface = w.surface
     head = surface[:MIN_PREFIX]
-    found: set[int] = set(vocab.by_exact.get(surface, ()))
-    found.update(vocab.by_prefix.get(head, ()))
-    for s in w.stems:
-        found.update(vocab.by_stem.get(s, ()))
+    exact = vocab.by_exact.get(surface, ())
+    by_head = vocab.by_prefix.get(head, ())
+    by_stem = [pids for s in w.stems if (pids := vocab.by_stem.get(s))]
+    if not (exact or by_head or by_stem or w.key):
+        return _NOTHING  # most words: no pattern to try
+    found: set[int] = set(exact)
+    found.update(by_head)
+    for pids in by_stem:
+        found.update(pids)
     if w.key:
         found.update(vocab.by_key.get(w.key_stem, ()))
         found.update(vocab.by_key.get(w.key, ()))
         found.update(vocab.by_key_prefix.get(w.key[:MIN_PREFIX], ()))
     if not found:
         return _NOTHING
-    fit: set[int] = set(vocab.by_exact.get(surface, ()))
-    for s in w.stems:
-        fit.update(vocab.by_stem.get(s, ()))
-    fit.update(pid for prefix, pid in vocab.prefix_pairs.get(head, ())
-               if surface.startswith(prefix))
+    fit: set[int] = set(exact)
+    for pids in by_stem:
+        fit.update(pids)
+    if by_head:
+        fit.update(pid for prefix, pid in vocab.prefix_pairs[head] if surface.startswith(prefix))
     if w.key:
         patterns = vocab.patterns
         fit.update(pid for pid in found - fit if patterns[pid].matches(w))

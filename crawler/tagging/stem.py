@@ -142,7 +142,7 @@ def _strip_once(word: str, table: SuffixTable) -> str | None:
         if n - length < table.min_stem:
             continue
         stem = word[:-length]
-        if any(ch in table.vowels for ch in stem):
+        if not table.vowels.isdisjoint(stem):  # a vowel in the stem
             if word[-length] in table.vowels and stem[-1] in table.devoicing:
                 stem = stem[:-1] + table.devoicing[stem[-1]]
             return stem
