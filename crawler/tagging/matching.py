@@ -10,10 +10,9 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from itertools import compress, repeat
-from operator import is_not
+from operator import attrgetter, is_, is_not
 from typing import NamedTuple
 
-from crawler.tagging.caches import cached_map
 from crawler.tagging.prepare import PreparedField, WordInfo
 from crawler.tagging.terms import MIN_PREFIX
 from crawler.tagging.vocab import Vocabulary
@@ -31,7 +30,7 @@ class Match(NamedTuple):
     sentence: int
 
 
-# What a word is to the vocabulary (remembered per vocabulary in vocab.word_cache): the
+# What a word is to the vocabulary (kept on the word: WordInfo.entry): the
 # pattern ids it fits, the one-word terms it is, and the longer terms it may start, keyed by
 # the pattern id of their second word.
 Entry = tuple[frozenset[int], tuple[int, ...], dict[int, tuple[int, ...]]]
@@ -86,10 +85,19 @@ def _entry(vocab: Vocabulary, w: WordInfo) -> Entry:
             {k: tuple(v) for k, v in by_second.items()})
 
 
+_ENTRY = attrgetter("entry")
+_ENTRY_VOCAB = attrgetter("entry_vocab")
+
+
 def _entries(vocab: Vocabulary, words: list[WordInfo]) -> list[Entry]:
-    """The Entry of each word of a field: new distinct words found by one set difference,
-    every word then looked up by one C-level map."""
-    return cached_map(vocab.word_cache, words, lambda w: _entry(vocab, w))
+    """The Entry of each word of a field, kept on the word (WordInfo.entry): the words that
+    hold none for this vocabulary found by C-level maps, each computed once, then every word's
+    read by one map."""
+    if not all(map(is_, map(_ENTRY_VOCAB, words), repeat(vocab))):
+        for w in set(compress(words, map(is_not, map(_ENTRY_VOCAB, words), repeat(vocab)))):
+            w.entry = _entry(vocab, w)
+            w.entry_vocab = vocab
+    return list(map(_ENTRY, words))
 
 
 def find_terms(vocab: Vocabulary, fld: PreparedField) -> list[Match]:

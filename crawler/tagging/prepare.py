@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import compress
 from operator import itemgetter
+from typing import Any
 
 from crawler.tagging.caches import WordCache, cached_map
 from crawler.tagging.normalize import Token, normalize_text, word_spans
@@ -37,18 +38,22 @@ KK_LATIN_SHARE = 0.08
 class WordInfo:
     """What matching needs of one word: its form, stems, and skeleton when read as Kazakh.
 
-    Made once per distinct word (cached below) and never changed. A plain class with slots,
-    not a frozen dataclass: a new word is built 3 times faster, and a retag meets millions.
-    Compared and hashed by identity, in constant time, in the matcher's per-word cache.
+    Made once per distinct word (cached below); what it says never changes. A plain class
+    with slots, not a frozen dataclass: a new word is built 3 times faster, and a retag meets
+    millions. `entry` is what the word is to the vocabulary `entry_vocab` (matching.Entry),
+    kept on the word by the matcher: it lives as long as the word stays cached, and reading
+    it costs no second cache lookup per word.
     """
 
-    __slots__ = ("key", "key_stem", "stems", "surface")
+    __slots__ = ("entry", "entry_vocab", "key", "key_stem", "stems", "surface")
 
     def __init__(self, surface: str, stems: frozenset[str], key: str, key_stem: str) -> None:
         self.surface = surface  # Kazakh Latin/Arabic read into Cyrillic; else as normalised
         self.stems = stems
         self.key = key  # skeleton of a Latin- or Arabic-script Kazakh word, else ""
         self.key_stem = key_stem
+        self.entry: Any = None
+        self.entry_vocab: object = None
 
     def __repr__(self) -> str:
         return (f"WordInfo({self.surface!r}, {set(self.stems)!r}, {self.key!r},"

@@ -10,9 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from crawler.tagging.caches import WordCache
 from crawler.tagging.facts import FactPatterns, compile_facts
-from crawler.tagging.prepare import FIELD_WORDS_MAX, WordInfo
 from crawler.tagging.stem import KK_MORPHOLOGY_PATH
 from crawler.tagging.terms import (
     CONTEXT_KINDS,
@@ -27,12 +25,6 @@ from crawler.tagging.terms import (
 )
 
 VOCAB_DIR = Path(__file__).with_name("vocab")
-
-# Words whose candidate terms are remembered per vocabulary (a retag of a million articles
-# meets a few million distinct words; see caches.WordCache). Keyed by the WordInfo objects
-# of prepare's word caches: as many as they hold (more would only keep alive words they
-# dropped, which come back as other objects).
-WORD_CACHE_MAX = FIELD_WORDS_MAX
 
 
 @dataclass(frozen=True)
@@ -90,12 +82,6 @@ class Vocabulary:
     # For each term, the index of the first term with the same words: one phrase listed
     # under two subtopics is one piece of evidence.
     same_words: tuple[int, ...] = field(default=(), repr=False)
-    # Filled by matching: word -> (pattern ids it fits, one-word terms, longer terms it may
-    # start); see matching.Entry. Keyed by WordInfo identity.
-    word_cache: WordCache[WordInfo, tuple[frozenset[int], tuple[int, ...],
-                                          dict[int, tuple[int, ...]]]] = field(
-        default_factory=lambda: WordCache(WORD_CACHE_MAX), repr=False, compare=False,
-        hash=False)
 
 
 def read_toml(path: Path) -> dict[str, Any]:
