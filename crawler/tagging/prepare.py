@@ -139,9 +139,10 @@ def _field_word(word: str, kk_latin_field: bool) -> WordInfo:
 # WordInfo of the words met lately, for fields whose Latin words are not / are Kazakh: a
 # text's distinct words are found missing by one set difference and its words looked up by
 # one map, both at C speed (see caches.WordCache: a retag meets millions of distinct words).
-# A cached word holds about 680 bytes in all (its WordInfo, stems, and its slots here and in
-# the vocabulary's cache), 270 MB for these words; it was 1 090 bytes for 262 144 words when
-# five lru_caches kept the same words again. More words cached, fewer new ones an article.
+# A cached word holds about 670 bytes in all (the word, its WordInfo with its vocabulary
+# entry, its stems, its slot here), 260 MB for these words; it was 1 090 bytes, 285 MB for
+# 262 144 words, when five lru_caches and the vocabulary's own cache kept the same words
+# again. More words cached, fewer new ones an article.
 FIELD_WORDS_MAX = 393_216
 _FIELD_WORDS: tuple[WordCache[str, WordInfo], WordCache[str, WordInfo]] = (
     WordCache(FIELD_WORDS_MAX), WordCache(FIELD_WORDS_MAX))
