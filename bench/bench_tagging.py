@@ -3,7 +3,9 @@
     .venv/bin/python bench/bench_tagging.py [--rounds 3] [--max-mb 10] [--retag 1000]
 
 0. CPU of tagging one whole article (the week of ../shared) the first time its words are met
-   in the process, and again once they are known: the two bounds of a retag's tagging cost.
+   in the process, and again once they are known: the two bounds of a retag's tagging cost;
+   what a long retag of distinct articles should cost between the two by Heaps' law, and the
+   same measured on the articles with that many made-up new words each.
 1. Time per MB of `tag_text` on texts of 10 kB ... 10 MB, as a slope ratio to the 10 kB
    slope (1.0 everywhere = linear; the quadratic tagger of before took 190 s for 4 MB).
 2. Tagging + search terms (`analyse_article`) as a share of extraction (`extract_article`)
@@ -25,6 +27,7 @@ import hashlib
 import json
 import math
 import os
+import random
 import statistics
 import sys
 import time
@@ -71,7 +74,7 @@ def full_articles() -> list[tuple[str | None, str, str]]:
     return [(i.title, i.text, i.lang or "ru") for f in weeks for i in read_labelled(f)]
 
 
-def first_sight(texts: list[tuple[str | None, str, str]]) -> None:
+def first_sight(texts: list[tuple[str | None, str, str]]) -> tuple[float, int]:
     """CPU per whole article the first time its words are met and once they all are known,
     and what a retag of a million distinct articles should cost between the two.
 
@@ -112,6 +115,32 @@ def first_sight(texts: list[tuple[str | None, str, str]]) -> None:
           f" ({FIELD_WORDS_MAX} words) fill in {refill_articles:,.0f} articles, so a long retag"
           f" meets about {new_per_article:.0f} new words an article: {estimate * 1000:.2f} ms,"
           f" {estimate * 1e6 / 120:.1f} min of tagging for 1 M articles on 2 cores")
+    return warm, round(new_per_article)
+
+
+def steady_state(texts: list[tuple[str | None, str, str]], warm: float, new: int,
+                 rounds: int) -> None:
+    """CPU per whole article whose words are known but `new`, which were never met: the long
+    retag the model above prices, measured (fastest of rounds).
+
+    The new words are made up (6-11 random Cyrillic letters, a sentence appended to the
+    text), so they are stemmed and looked up as a real new word is; they also add the
+    known-word work of a sentence of `new` words, which makes the figure a little high.
+    """
+    rng = random.Random(11)
+    letters = "абвгдежзийклмнопрстуфхцчшщыьэюя"
+    best = float("inf")
+    for _ in range(rounds):
+        batch = [(title, text + " " + " ".join(
+            "".join(rng.choices(letters, k=rng.randint(6, 11))) for _ in range(new)) + ".",
+            lang) for title, text, lang in texts]
+        start = time.process_time()
+        for title, text, lang in batch:
+            analyse_text(title, text, lang, with_search_terms=False)
+        best = min(best, (time.process_time() - start) / len(batch))
+    print(f"   measured with {new} never-met words in each article: {best * 1000:.2f} ms,"
+          f" {best / warm:.2f} times the known-words time; {best * 1e6 / 120:.1f} min of"
+          " tagging for 1 M articles on 2 cores")
 
 
 def linearity(texts: list[tuple[str | None, str, str]], max_mb: float, rounds: int) -> None:
@@ -248,7 +277,8 @@ def main() -> None:
     args = parser.parse_args()
     texts = corpus()
     print(f"corpus: {len(texts)} texts; {json.dumps(str(find_dev_dir(ROOT)))}")
-    first_sight(full_articles())
+    warm, new = first_sight(full_articles())
+    steady_state(full_articles(), warm, new, args.rounds)
     linearity(texts, args.max_mb, args.rounds)
     share_of_extraction(args.rounds)
     if args.retag:

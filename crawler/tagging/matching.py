@@ -10,10 +10,9 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from itertools import compress, repeat
-from operator import is_not
+from operator import attrgetter, is_, is_not
 from typing import NamedTuple
 
-from crawler.tagging.caches import cached_map
 from crawler.tagging.prepare import PreparedField, WordInfo
 from crawler.tagging.terms import MIN_PREFIX
 from crawler.tagging.vocab import Vocabulary
@@ -31,7 +30,7 @@ class Match(NamedTuple):
     sentence: int
 
 
-# What a word is to the vocabulary (remembered per vocabulary in vocab.word_cache): the
+# What a word is to the vocabulary (kept on the word: WordInfo.entry): the
 # pattern ids it fits, the one-word terms it is, and the longer terms it may start, keyed by
 # the pattern id of their second word.
 Entry = tuple[frozenset[int], tuple[int, ...], dict[int, tuple[int, ...]]]
@@ -39,18 +38,41 @@ _NOTHING: Entry = (frozenset(), (), {})
 
 
 def _entry(vocab: Vocabulary, w: WordInfo) -> Entry:
-    """What a word is to the vocabulary (see Entry)."""
+    """What a word is to the vocabulary (see Entry).
+
+    The patterns a word fits (WordPattern.matches) are among those it meets by its exact
+    form, a 3-letter prefix head, a stem or its skeleton. Those met by exact form or stem fit
+    by that alone; one met by its head fits when the word starts with one of its prefixes
+    (3 letters or more, all listed under their head in `prefix_pairs`), or by form or stem
+    (then met so too); only those met by skeleton are asked. The pattern ids are gathered
+    in the same order as ever: the order of the set sets the order of the matches.
+    """
     surface = w.surface
-    found: set[int] = set(vocab.by_exact.get(surface, ()))
-    found.update(vocab.by_prefix.get(surface[:MIN_PREFIX], ()))
-    for s in w.stems:
-        found.update(vocab.by_stem.get(s, ()))
+    head = surface[:MIN_PREFIX]
+    exact = vocab.by_exact.get(surface, ())
+    by_head = vocab.by_prefix.get(head, ())
+    by_stem = [pids for s in w.stems if (pids := vocab.by_stem.get(s))]
+    if not (exact or by_head or by_stem or w.key):
+        return _NOTHING  # most words: no pattern to try
+    found: set[int] = set(exact)
+    found.update(by_head)
+    for pids in by_stem:
+        found.update(pids)
     if w.key:
         found.update(vocab.by_key.get(w.key_stem, ()))
         found.update(vocab.by_key.get(w.key, ()))
         found.update(vocab.by_key_prefix.get(w.key[:MIN_PREFIX], ()))
-    patterns = vocab.patterns
-    fits = frozenset(pid for pid in found if patterns[pid].matches(w))
+    if not found:
+        return _NOTHING
+    fit: set[int] = set(exact)
+    for pids in by_stem:
+        fit.update(pids)
+    if by_head:
+        fit.update(pid for prefix, pid in vocab.prefix_pairs[head] if surface.startswith(prefix))
+    if w.key:
+        patterns = vocab.patterns
+        fit.update(pid for pid in found - fit if patterns[pid].matches(w))
+    fits = frozenset(pid for pid in found if pid in fit)
     if not fits:
         return _NOTHING
     starts = sorted(ti for pid in fits for ti in vocab.terms_by_first.get(pid, ()))
@@ -63,10 +85,19 @@ def _entry(vocab: Vocabulary, w: WordInfo) -> Entry:
             {k: tuple(v) for k, v in by_second.items()})
 
 
+_ENTRY = attrgetter("entry")
+_ENTRY_VOCAB = attrgetter("entry_vocab")
+
+
 def _entries(vocab: Vocabulary, words: list[WordInfo]) -> list[Entry]:
-    """The Entry of each word of a field: new distinct words found by one set difference,
-    every word then looked up by one C-level map."""
-    return cached_map(vocab.word_cache, words, lambda w: _entry(vocab, w))
+    """The Entry of each word of a field, kept on the word (WordInfo.entry): the words that
+    hold none for this vocabulary found by C-level maps, each computed once, then every word's
+    read by one map."""
+    if not all(map(is_, map(_ENTRY_VOCAB, words), repeat(vocab))):
+        for w in set(compress(words, map(is_not, map(_ENTRY_VOCAB, words), repeat(vocab)))):
+            w.entry = _entry(vocab, w)
+            w.entry_vocab = vocab
+    return list(map(_ENTRY, words))
 
 
 def find_terms(vocab: Vocabulary, fld: PreparedField) -> list[Match]:

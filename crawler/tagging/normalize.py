@@ -66,6 +66,8 @@ _LOOKALIKE_CLASS = "".join(LATIN_LOOKALIKES)
 # A look-alike inside a Cyrillic word touches a Cyrillic letter; most texts have none, and
 # checking first skips the per-word pass.
 _MIXED_RE = re.compile(rf"[\u0400-\u04ff][{_LOOKALIKE_CLASS}]|[{_LOOKALIKE_CLASS}][\u0400-\u04ff]")
+# Runs of look-alikes: every match of _MIXED_RE holds one, at the start or the end of a run.
+_LOOKALIKE_RUN_RE = re.compile(f"[{_LOOKALIKE_CLASS}]+")
 
 
 class Token(NamedTuple):
@@ -86,7 +88,27 @@ def _fold_lookalikes(word: str) -> str:
     return word.translate(_LOOKALIKE_TABLE)
 
 
-def _fold_mixed_words(text: str) -> str:
+def _mixed_windows(text: str) -> list[tuple[int, int]]:
+    """Spans of the text outside which _MIXED_RE cannot match: each run of look-alikes with
+    the character before and after it, overlapping ones merged.
+
+    A match is a Cyrillic letter beside a look-alike, so it lies in the span of the run that
+    holds its look-alike; searched span by span, finditer finds what it finds over the whole
+    text (no match starts between spans, and merged spans keep a match that ends inside the
+    next one). Searched over the whole text, every Cyrillic letter of it is tried as the
+    start of a match (45 us an article); look-alikes are rare, found by one class scan.
+    """
+    windows: list[tuple[int, int]] = []
+    for run in _LOOKALIKE_RUN_RE.finditer(text):
+        start, end = max(run.start() - 1, 0), run.end() + 1
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def _fold_mixed_words(text: str, windows: list[tuple[int, int]]) -> str:
     """Fold look-alikes in the words where a Latin look-alike touches a Cyrillic letter.
 
     Only those words are rewritten: a text with one glued Cyrillic-and-Latin word must
@@ -94,7 +116,8 @@ def _fold_mixed_words(text: str) -> str:
     """
     pieces: list[str] = []
     done = 0
-    for m in _MIXED_RE.finditer(text):
+    mixed = (m for start, end in windows for m in _MIXED_RE.finditer(text, start, end))
+    for m in mixed:
         if m.start() < done:
             continue
         word = _LOOKALIKE_WORD_RE.search(text, max(done, _word_start(text, m.start())))
@@ -134,7 +157,8 @@ def normalize_text(text: str) -> str:
     are offsets into ``unicodedata.normalize("NFC", text)`` (the text itself when it is NFC).
     """
     nfc = unicodedata.normalize("NFC", text)
-    folded = _fold_mixed_words(nfc) if _MIXED_RE.search(nfc) else nfc
+    windows = _mixed_windows(nfc)
+    folded = _fold_mixed_words(nfc, windows) if windows else nfc
     lowered = folded.lower()
     # str.lower() maps a few characters to two ("İ" -> "i" + dot above); only then go
     # character by character, so that offsets stay those of the input.
@@ -150,15 +174,23 @@ def tokenize_spans(text: str) -> tuple[list[str], list[int], list[int]]:
     The same words as `tokenize`, without a Token object per word: tagging reads a million
     articles' worth of words, and the lists are built by C-level maps.
     """
+    words, starts, ends, _plain = word_spans(text)
+    return words, starts, ends
+
+
+def word_spans(text: str) -> tuple[list[str], list[int], list[int], bool]:
+    """`tokenize_spans`, and whether the words are maximal runs of letters and digits of the
+    text as it is (no invisible character inside a word was dropped or joined over)."""
     if _INVISIBLE_RE.search(text):
         tokens = tokenize(text)
-        return [t.text for t in tokens], [t.start for t in tokens], [t.end for t in tokens]
+        return ([t.text for t in tokens], [t.start for t in tokens], [t.end for t in tokens],
+                False)
     # Split keeps the words (the captured group) between the gaps: [gap, word, gap, ..., gap].
     # The running sum of the pieces' lengths gives every offset, all at C speed, with no
     # Match object per word.
     pieces = _PLAIN_WORD_SPLIT_RE.split(text)
     bounds = list(itertools.accumulate(map(len, pieces)))
-    return pieces[1::2], bounds[:-1:2], bounds[1::2]
+    return pieces[1::2], bounds[:-1:2], bounds[1::2], True
 
 
 def tokenize(text: str) -> list[Token]:

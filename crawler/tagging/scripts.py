@@ -70,7 +70,6 @@ def has_arabic(word: str) -> bool:
     return _ARABIC_RE.search(word) is not None
 
 
-@lru_cache(maxsize=262_144)
 def is_latin(word: str) -> bool:
     """Whether a word is written in Latin letters (and holds no Cyrillic ones)."""
     return _LATIN_RE.search(word) is not None and _CYRILLIC_RE.search(word) is None

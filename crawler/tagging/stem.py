@@ -142,7 +142,7 @@ def _strip_once(word: str, table: SuffixTable) -> str | None:
         if n - length < table.min_stem:
             continue
         stem = word[:-length]
-        if any(ch in table.vowels for ch in stem):
+        if not table.vowels.isdisjoint(stem):  # a vowel in the stem
             if word[-length] in table.vowels and stem[-1] in table.devoicing:
                 stem = stem[:-1] + table.devoicing[stem[-1]]
             return stem
@@ -159,6 +159,13 @@ def _strip_all(word: str, table: SuffixTable) -> str:
     return word
 
 
+# The stems of the words met lately: enough to stem a new word once for its tags and its
+# search terms, which read the same text one after the other. The words met over a long run
+# are kept, once, in the word caches of tagging (prepare._FIELD_WORDS) and of search terms
+# (_SEARCH_WORDS below); a second copy of them here cost memory and time per new word.
+STEM_CACHE_MAX = 32_768
+
+
 def to_kk_cyrillic(norm: str) -> str:
     """A normalised Kazakh word of any script in Cyrillic letters."""
     if has_arabic(norm):
@@ -168,7 +175,7 @@ def to_kk_cyrillic(norm: str) -> str:
     return norm
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=STEM_CACHE_MAX)
 def stem_kk_normalized(norm: str) -> str:
     """Stem an already normalised Kazakh word (any script) by suffix stripping."""
     return _strip_all(to_kk_cyrillic(norm), KK.cyrillic)
@@ -179,13 +186,13 @@ def stem_kk(word: str) -> str:
     return stem_kk_normalized(normalize_text(word))
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=STEM_CACHE_MAX)
 def skeleton_stem(norm: str) -> str:
     """The stem of a normalised Kazakh word (any script) in skeleton letters."""
     return _strip_all(skeleton(to_kk_cyrillic(norm)), KK.skeleton)
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=STEM_CACHE_MAX)
 def stem_ru_normalized(norm: str) -> str:
     """Stem an already normalised Russian word with Snowball."""
     return str(_RU.stemWord(norm))
@@ -212,7 +219,6 @@ def has_kk_letters(word: str) -> bool:
     return _KK_LETTER_RE.search(word) is not None
 
 
-@lru_cache(maxsize=262_144)
 def word_lang(word: str, context_lang: str | None) -> str:
     """Choose the stemmer for one normalised word: 'kk', 'ru', 'en' or '' (no letters)."""
     if word.isdigit():
@@ -276,13 +282,11 @@ def sentence_langs(text: str, tokens: Sequence[Token], lang: str | None) -> list
     return result
 
 
-@lru_cache(maxsize=262_144)
 def _search_stem(norm: str, sentence_lang: str | None) -> str:
     """The search stem of a normalised word in a sentence of the given language."""
     return _stem_normalized(norm, word_lang(norm, sentence_lang))
 
 
-@lru_cache(maxsize=262_144)
 def _cyrillic_kind(word: str) -> int:
     """0: no Cyrillic letter; 1: Cyrillic without a Kazakh-only letter; 2: with one."""
     if not _CYRILLIC_RE.search(word):

@@ -10,9 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from crawler.tagging.caches import WordCache
 from crawler.tagging.facts import FactPatterns, compile_facts
-from crawler.tagging.prepare import WordInfo
 from crawler.tagging.stem import KK_MORPHOLOGY_PATH
 from crawler.tagging.terms import (
     CONTEXT_KINDS,
@@ -27,10 +25,6 @@ from crawler.tagging.terms import (
 )
 
 VOCAB_DIR = Path(__file__).with_name("vocab")
-
-# Words whose candidate terms are remembered per vocabulary (a retag of a million articles
-# meets a few million distinct words; see caches.WordCache).
-WORD_CACHE_MAX = 400_000
 
 
 @dataclass(frozen=True)
@@ -78,6 +72,9 @@ class Vocabulary:
     by_exact: dict[str, tuple[int, ...]] = field(repr=False)
     by_key: dict[str, tuple[int, ...]] = field(repr=False)
     by_key_prefix: dict[str, tuple[int, ...]] = field(repr=False)
+    # (prefix, pattern id) of every surface prefix, by its 3-letter head: a word starting
+    # with the prefix fits the pattern, no other check needed.
+    prefix_pairs: dict[str, tuple[tuple[str, int], ...]] = field(repr=False)
     # Term ids by the pattern id of their first word.
     terms_by_first: dict[int, tuple[int, ...]] = field(repr=False)
     # Topics each negative group vetoes (context.toml `topics`, all when absent).
@@ -85,12 +82,6 @@ class Vocabulary:
     # For each term, the index of the first term with the same words: one phrase listed
     # under two subtopics is one piece of evidence.
     same_words: tuple[int, ...] = field(default=(), repr=False)
-    # Filled by matching: word -> (pattern ids it fits, one-word terms, longer terms it may
-    # start); see matching.Entry. Keyed by WordInfo identity.
-    word_cache: WordCache[WordInfo, tuple[frozenset[int], tuple[int, ...],
-                                          dict[int, tuple[int, ...]]]] = field(
-        default_factory=lambda: WordCache(WORD_CACHE_MAX), repr=False, compare=False,
-        hash=False)
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -225,11 +216,13 @@ def _index(terms: list[Term]) -> dict[str, Any]:
     maps: dict[str, dict[str, list[int]]] = {
         name: defaultdict(list)
         for name in ("by_stem", "by_prefix", "by_exact", "by_key", "by_key_prefix")}
+    pairs: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for w, pid in ids.items():
         for s in w.stems:
             maps["by_stem"][s].append(pid)
         for p in w.prefixes:
             maps["by_prefix"][p[:MIN_PREFIX]].append(pid)
+            pairs[p[:MIN_PREFIX]].append((p, pid))
         for e in w.exact:
             maps["by_exact"][e].append(pid)
         for k in w.key_stems | w.key_exact:
@@ -243,6 +236,7 @@ def _index(terms: list[Term]) -> dict[str, Any]:
     out: dict[str, Any] = {name: {k: tuple(dict.fromkeys(v)) for k, v in m.items()}
                            for name, m in maps.items()}
     out.update(patterns=tuple(ids), term_patterns=term_patterns,
+               prefix_pairs={k: tuple(v) for k, v in pairs.items()},
                terms_by_first={k: tuple(v) for k, v in by_first.items()})
     return out
 
