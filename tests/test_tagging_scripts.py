@@ -127,3 +127,18 @@ def test_initials_and_abbreviations_before_a_name_end_no_sentence(text: str,
     # An excerpt cut into extra sentences at "М." or "г." looks longer than it is, and its
     # one sentence of the offence stands "in the body" instead of in a short text.
     assert len(split_sentences(text)) == sentences
+
+
+def test_a_hard_wrapped_line_is_one_sentence() -> None:
+    from crawler.tagging.structure import split_sentences
+
+    # Pages and feeds wrapped at a fixed width break lines mid-sentence: a break before a
+    # lower-case letter, with no end mark before it, is a wrap; a break after a full stop
+    # or before a capital still ends the sentence (and a paragraph).
+    text = ("В пресс-службе МВД РК\nпрокомментировали сообщения о\nякобы похищениях.\n"
+            "Ранее полиция\nопровергла слухи.\nНовый абзац.")
+    sentences = split_sentences(text)
+    assert [text[s.start:s.end].strip() for s in sentences] == [
+        "В пресс-службе МВД РК\nпрокомментировали сообщения о\nякобы похищениях.",
+        "Ранее полиция\nопровергла слухи.", "Новый абзац."]
+    assert [s.paragraph for s in sentences] == [0, 1, 2]

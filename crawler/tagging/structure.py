@@ -31,6 +31,8 @@ _SENTENCE_END_RE = re.compile(
     rf"[.!?\u2026\u061f]+[\"'\u00bb\u201d\u2019)\]]*(?=\s+[^\s\d{_LOWER}]|[{_UPPER}]|\s*$)"
 )
 LINE_BREAKS = "\n\r\u2028\u2029"
+_END_MARKS = frozenset(".!?:;\u2026\u061f\"'\u00bb\u201d")
+_LOWER_START_RE = re.compile(rf"[{_LOWER}]")
 # The lead ends with the first sentence of at least this many words with a lower-case letter
 # (a dateline's city and agency are written in capitals, as Kazinform's and Sputnik's are),
 # or with a letter of the Arabic script, which has no capitals (Kazakh töte).
@@ -128,11 +130,21 @@ def _line_breaks(text: str) -> list[tuple[int, int]]:
     return runs
 
 
+def _soft_wrap(text: str, start: int, end: int) -> bool:
+    """A single line break inside a sentence: no end mark before it, a lower-case letter
+    after (a press office's line wrapped at a fixed width), as hard-wrapped pages and feeds
+    are scraped. It ends no sentence and starts no paragraph."""
+    return (text[start:end] in ("\n", "\r\n") and 0 < start and end < len(text)
+            and text[start - 1] not in _END_MARKS and _LOWER_START_RE.match(text, end) is not None)
+
+
 def _raw_sentences(text: str, cuts: list[int]) -> list[tuple[int, int, int]]:
     """(start, end, paragraph) of every sentence, also cutting at the given offsets."""
     bounds: set[int] = set(cuts)
     paragraph_starts = [0]
     for start, end in _line_breaks(text):
+        if _soft_wrap(text, start, end):
+            continue
         bounds.update((start, end))
         paragraph_starts.append(end)
     no_end = part_patterns().no_end
