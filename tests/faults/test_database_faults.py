@@ -114,6 +114,9 @@ def test_a_database_that_stays_down_mid_crawl_exits_2_and_the_next_run_tells_the
         f"dozor: cannot connect to PostgreSQL at {url_of(dozor)}: " + late.stderr.split(": ", 2)[2]
         .rstrip("\n")]
     pg.start()
+    # The dead run could not release its lease with the database down: the source is free
+    # again when the lease expires (as a schedule slot later finds it), not before.
+    wait_for(lambda: lease_expired(dozor, "source:fault_db_down"), 60, "the dead run's lease")
     rerun = dozor.run("collect", "--source", "fault_db_down", "--source", "fault_db_late")
     assert rerun.returncode == 0, rerun
     dead, last = runs(dozor, "fault_db_down")
