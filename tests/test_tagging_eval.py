@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.tagging.evaluate import Counts, evaluate, file_sha256
+from crawler.tagging.evaluate import Counts, evaluate, file_sha256, read_labelled
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tagging"
 LABELLED = FIXTURES / "labelled.jsonl"
@@ -90,3 +90,17 @@ def test_heldout_f1_not_below_floor(heldout_report, topic, lang):
     assert got >= floor, (
         f"held-out {topic}/{lang} F1 {got:.3f} < floor {floor}\n{heldout_report.format_table()}"
     )
+
+
+def test_a_script_named_in_full_groups_with_its_code(tmp_path):
+    # A set written by another team may say "cyrillic" where ../shared says "cyrl": both are
+    # the same row of the table, not two.
+    rows = [{"id": "a", "lang": "kk", "script": "cyrillic", "text": "Алаяқтар ұсталды.",
+             "fraud": True, "ocg": False},
+            {"id": "b", "lang": "kk", "script": "cyrl", "text": "Ауа райы жылы.",
+             "fraud": False, "ocg": False},
+            {"id": "c", "lang": "kk", "script": "Latin", "text": "Alaıaqtar ustaldy.",
+             "fraud": True, "ocg": False}]
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    assert [i.script for i in read_labelled(path)] == ["cyrl", "cyrl", "latn"]

@@ -50,6 +50,11 @@ def dev_half(item_id: str) -> str:
     return "tune" if int(hashlib.sha256(item_id.encode()).hexdigest(), 16) % 2 == 0 else "held"
 
 
+# A set's `script` may name the script in full ("cyrillic"); tables group by ISO 15924 codes,
+# as ../shared/tagging-dev writes them, so two sets' rows fall in the same row of a table.
+SCRIPT_CODES = {"cyrillic": "cyrl", "latin": "latn", "arabic": "arab"}
+
+
 def read_labelled(path: str | Path) -> list[LabelledItem]:
     """Items of a labelled file. Lines split on \\n only: some texts hold U+2028."""
     items = []
@@ -59,7 +64,8 @@ def read_labelled(path: str | Path) -> list[LabelledItem]:
         row = json.loads(line)
         labels = row.get("labels") or {t: row[t] for t in TOPICS}
         items.append(LabelledItem(
-            id=str(row["id"]), lang=str(row.get("lang") or ""), script=row.get("script"),
+            id=str(row["id"]), lang=str(row.get("lang") or ""),
+            script=SCRIPT_CODES.get(str(row.get("script")).lower(), row.get("script")),
             title=row.get("title"), text=row["text"],
             labels={t: bool(labels[t]) for t in TOPICS},
             kz_related=None if row.get("kz_related") is None else bool(row["kz_related"]),
