@@ -155,12 +155,16 @@ def _kz_related(vocab: Vocabulary, groups: dict[str, list[Match]],
             return 0.0
         head = part in ("title", "lead") or (m.field, m.sentence) in evidence_keys
         return 2.0 if head else 1.0
-    kz = sum(weight(m) for m in longest_first(groups["region"])
-             + masked(groups["kz"], groups["not_place"]))
-    # A word two terms fit ("Қырғызстан": қырғызстан*, қырғыз*) is one mention.
-    mentions = {(m.field, m.first, m.last): m for m in longest_first(groups["foreign"])}
-    foreign = sum(weight(m) for m in mentions.values())
+    kz = sum(map(weight, _mentions(groups["region"] + masked(groups["kz"], groups["not_place"]))))
+    foreign = sum(map(weight, _mentions(groups["foreign"])))
     return (kz > 0 and 2 * kz >= foreign) or (kz == 0 and foreign == 0)
+
+
+def _mentions(matches: list[Match]) -> list[Match]:
+    """One match per place in the text: a word two terms fit ("Қырғызстан": қырғызстан*,
+    қырғыз*; Latin "teńge": тенге*, теңге*) is one mention, and a name inside a longer one
+    ("Алматы" in "Алматы облысы") is none."""
+    return list({(m.field, m.first, m.last): m for m in longest_first(matches)}.values())
 
 
 @dataclass
