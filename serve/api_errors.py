@@ -64,7 +64,7 @@ def add_error_handlers(app: FastAPI) -> None:
     async def refused(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ApiError)
         body = error_body(exc.code, exc.message(request_language(request)), exc.values)
-        return JSONResponse(body, status_code=exc.status)
+        return JSONResponse(body, status_code=exc.status, headers=exc.headers)
 
     async def bad_query(request: Request, exc: Exception) -> JSONResponse:
         # A SearchQueryError without a code (raised outside serve): its English reason.

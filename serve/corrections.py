@@ -10,8 +10,9 @@ writing needs DOZOR_CORRECTIONS_TOKEN set for the server and sent by the client 
 read-only) and touches only tag_corrections and the article's tags.
 
 Refusals are serve/errors.py's codes, worded in the analyst's language like the rest of the
-API: corrections_off, corrections_token_invalid, corrections_read_only (403), unknown_topic,
-unknown_verdict, analyst_name_required, note_too_long (422), no_such_article (404).
+API: corrections_off, corrections_read_only (403), corrections_token_invalid (401, with
+"WWW-Authenticate: Bearer" as RFC 6750 asks: the client can fix it by sending the token),
+unknown_topic, unknown_verdict, analyst_name_required, note_too_long (422), no_such_article (404).
 """
 
 # No `from __future__ import annotations`: FastAPI reads the route signatures below, and
@@ -85,13 +86,16 @@ _STATUS = {"no_such_article": 404}
 
 
 def _authorised(authorization: str | None) -> None:
-    """403 unless the server has a corrections token and the request carries it."""
+    """403 when the server takes no corrections (no token would help); 401 when the request
+    does not carry the server's token."""
     token = os.environ.get(TOKEN_ENV)
     if not token:
         raise ApiError("corrections_off", 403, setting=TOKEN_ENV)
     given = (authorization or "").removeprefix("Bearer ").strip()
     if not hmac.compare_digest(given.encode(), token.encode()):
-        raise ApiError("corrections_token_invalid", 403)
+        error = "invalid_token" if authorization else "invalid_request"
+        raise ApiError("corrections_token_invalid", 401, headers={
+            "WWW-Authenticate": f'Bearer realm="dozor corrections", error="{error}"'})
 
 
 def add_correction_routes(app: FastAPI, database_url: str,

@@ -107,9 +107,11 @@ class ApiError(DozorError):
     """Raised when a request cannot be answered as asked (400, 403, 404), from serve; carries a
     code of ERRORS and its values, so the answer can be worded in the analyst's language."""
 
-    def __init__(self, code: str, status: int = 400, **values: Any) -> None:
+    def __init__(self, code: str, status: int = 400, *,
+                 headers: dict[str, str] | None = None, **values: Any) -> None:
         self.code = code
         self.status = status
+        self.headers = headers
         self.values = values
         super().__init__(ERRORS[code].format(**values))
 

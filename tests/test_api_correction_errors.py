@@ -54,11 +54,16 @@ def test_corrections_off_and_a_wrong_token_in_each_language(
     monkeypatch.setenv("DOZOR_CORRECTIONS_TOKEN", TOKEN)
     wrong = api.post(url, json=VERDICT, headers={"Authorization": "Bearer nope",
                                                  "Accept-Language": "ru-RU,ru;q=0.9"})
-    assert wrong.status_code == 403
+    assert wrong.status_code == 401  # the client can fix it: RFC 6750's challenge says how
+    assert wrong.headers["www-authenticate"] == (
+        'Bearer realm="dozor corrections", error="invalid_token"')
     assert (wrong.json()["code"], wrong.json()["message"]) == (
         "corrections_token_invalid",
         "для записи исправления нужен действительный токен 'Authorization: Bearer'")
-    plain = api.post(url, json=VERDICT).json()  # a program: English, the same code
+    missing = api.post(url, json=VERDICT)  # a program without the header: English
+    assert missing.status_code == 401
+    assert 'error="invalid_request"' in missing.headers["www-authenticate"]
+    plain = missing.json()
     assert (plain["code"], plain["message"]) == (
         "corrections_token_invalid",
         "a valid 'Authorization: Bearer' token is needed to record corrections")

@@ -148,7 +148,7 @@ def test_api_records_only_with_the_operators_token_and_exports(
         monkeypatch.setenv("DOZOR_CORRECTIONS_TOKEN", "s3cret")
         wrong = api.post(f"/api/articles/{ocg}/corrections", json=verdict,
                          headers={"Authorization": "Bearer nope"})
-        assert wrong.status_code == 403
+        assert wrong.status_code == 401 and wrong.headers["www-authenticate"].startswith("Bearer")
         auth = {"Authorization": "Bearer s3cret"}
         made = api.post(f"/api/articles/{ocg}/corrections", json=verdict, headers=auth)
         assert made.status_code == 201, made.text
