@@ -31,6 +31,7 @@ from crawler.discovery.drift import MAX_EXAMPLES, is_shape_drift
 from crawler.discovery.urls import canonicalize_url
 from crawler.errors import DatabaseUnavailableError, LeaseLostError, first_line
 from crawler.extract.body import extract_article
+from crawler.extract.soft_404 import soft_404_kind
 from crawler.items import RawPage
 from crawler.sources import Source, all_sources, get_source
 from crawler.tagging.apply import analyse_article
@@ -75,6 +76,7 @@ class SourceImport:
     stored_at: dict[str, datetime] = field(default_factory=dict)  # of its stored articles
     counts: Counter[str] = field(default_factory=Counter)
     kinds: Counter[str] = field(default_factory=Counter)  # its records that were not imported
+    soft_404: Counter[str] = field(default_factory=Counter)  # rejected not-found pages, by kind
     off_pattern: dict[str, None] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
     run: CrawlRun | None = None
@@ -264,8 +266,10 @@ class WarcImport:
             return
         if article.status == "soft_404":
             # An archive keeps the not-found pages it met: as in a crawl, no article.
+            reason = article.status_reason or "soft 404"
             state.counts["rejected"] += 1
-            self._error(state, "soft_404", item.url, article.status_reason or "soft 404")
+            state.soft_404[soft_404_kind(reason)] += 1
+            self._error(state, "soft_404", item.url, reason)
             return
         try:
             self._keep_lease(state)
@@ -321,6 +325,9 @@ class WarcImport:
         counts = {name: state.counts[name] for name in RUN_COUNTERS}
         state.status = "killed" if interrupted else judge_run(counts, 0, None)
         stats: dict[str, Any] = {f"dozor/import/{k}": n for k, n in state.kinds.items()}
+        if state.soft_404:  # the crawl's keys (crawler/spiders/failures.py), so runs compare
+            stats["dozor/soft_404"] = state.soft_404.total()
+            stats.update({f"dozor/soft_404/{k}": n for k, n in state.soft_404.items()})
         stats["dozor/off_pattern"] = len(state.off_pattern)
         stats["dozor/off_pattern_examples"] = list(state.off_pattern)[:MAX_EXAMPLES]
         try:

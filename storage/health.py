@@ -10,6 +10,7 @@ import psycopg
 from psycopg.rows import class_row
 
 from crawler.extract.dates import ALMATY
+from crawler.extract.soft_404 import SOFT_404_KIND_NAMES
 
 # Warnings fire on these; each names what an operator would otherwise notice too late.
 FAILED_RUNS_IN_A_ROW = 2  # one failed run is often a passing network error; two are a pattern
@@ -19,6 +20,9 @@ MIN_ARTICLES_TO_JUDGE = 5  # fewer articles in 7 days say nothing about extracti
 NOT_OK_SHARE = 0.3  # share of this week's articles not 'ok' that is alarming...
 NOT_OK_RISE = 0.2  # ...when it is also this much above the 28 days before (some sites always
 #                    carry video-only or non-article pages)
+SOFT_404_MIN = 5  # fewer not-found answers in 7 days are the odd deleted article...
+SOFT_404_SHARE = 0.5  # ...more, and at least as many as the new articles stored: the site
+#                       moved its articles, or the source's URL pattern now catches other pages
 
 
 @dataclass(slots=True)
@@ -106,3 +110,16 @@ def soft_404s(conn: psycopg.Connection[Any]) -> dict[str, list[SoftNotFound]]:
     for row in rows:
         by_source.setdefault(row.source_id, []).append(row)
     return by_source
+
+
+def soft_404_warning(health: SourceHealth, rows: list[SoftNotFound]) -> str | None:
+    """A warning when most of a source's new article links of 7 days answered not-found pages
+    or redirects (a site that moved its articles or changed its URLs); None otherwise. Stored
+    articles removed on revisit do not warn: sites take down single items all the time."""
+    rejected = sum(r.rejected for r in rows)
+    if rejected < SOFT_404_MIN or rejected < SOFT_404_SHARE * (rejected + health.new_7d):
+        return None
+    top = max(rows, key=lambda r: r.rejected).reason
+    return (f"{rejected} new article links in 7 days were soft-404s against {health.new_7d}"
+            f" articles stored (most {SOFT_404_KIND_NAMES.get(top, top)}): has the site moved"
+            " its articles or changed its URLs?")

@@ -4,6 +4,7 @@ reads and old runs left out. The crawl that writes these stats: tests/e2e/test_s
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -12,7 +13,7 @@ from psycopg.types.json import Jsonb
 from crawler.extract.soft_404 import soft_404_kind
 from serve.connection import connect_read_only
 from storage.db import role_name
-from storage.health import soft_404s
+from storage.health import SoftNotFound, SourceHealth, soft_404_warning, soft_404s
 
 
 def run(db: psycopg.Connection[Any], source: str, stats: dict[str, int], *, mode: str = "scheduled",
@@ -58,3 +59,31 @@ def test_each_reason_wording_has_its_kind() -> None:
                          ) == "redirect_listing"
     assert soft_404_kind("redirected to an error page https://x.kz/404") == "redirect_error_page"
     assert soft_404_kind("soft 404") == "other"
+
+
+def _health(new_7d: int) -> SourceHealth:
+    now = datetime.now(UTC)
+    return SourceHealth("orda_kz", False, None, now, "ok", new_7d, None, now, 0, new_7d, new_7d,
+                        0, 4 * new_7d, 0)
+
+
+def _rows(**rejected: int) -> list[SoftNotFound]:
+    now = datetime.now(UTC)
+    return [SoftNotFound("orda_kz", reason, n, 0, 3, now) for reason, n in rejected.items()]
+
+
+def test_status_warns_when_most_new_links_of_a_week_are_soft_404s() -> None:
+    moved = soft_404_warning(_health(new_7d=4), _rows(redirect_home=9, not_found_page=1))
+    assert moved == ("10 new article links in 7 days were soft-404s against 4 articles stored"
+                     " (most redirected to the home page): has the site moved its articles or"
+                     " changed its URLs?")
+    # As many soft-404s as articles stored is half of the links: still a site to look at.
+    assert soft_404_warning(_health(new_7d=6), _rows(not_found_page=6)) is not None
+
+
+def test_status_stays_quiet_on_the_odd_deleted_article_and_on_removals() -> None:
+    assert soft_404_warning(_health(new_7d=0), _rows(not_found_page=4)) is None  # < 5
+    assert soft_404_warning(_health(new_7d=40), _rows(redirect_home=12)) is None  # 23 %
+    assert soft_404_warning(_health(new_7d=40), []) is None
+    removed = [SoftNotFound("orda_kz", "not_found_page", 0, 30, 3, datetime.now(UTC))]
+    assert soft_404_warning(_health(new_7d=2), removed) is None  # revisits: sites delete items

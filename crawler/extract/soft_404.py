@@ -159,6 +159,18 @@ SOFT_404_KINDS = {
 }
 
 
+# Each kind as an operator reads it (`dozor status`, `dozor import`); "unknown" is the view's
+# name for soft-404s of runs recorded before kinds were counted.
+SOFT_404_KIND_NAMES = {
+    "not_found_page": "a not-found page (HTTP 200)",
+    "redirect_home": "redirected to the home page",
+    "redirect_listing": "redirected to a section listing",
+    "redirect_error_page": "redirected to an error page",
+    "other": "another sign of a removed page",
+    "unknown": "not recorded (runs before 0065)",
+}
+
+
 def soft_404_kind(reason: str) -> str:
     """The kind of a soft-404 reason ("soft 404: redirected to the home page https://…" ->
     "redirect_home"); "other" for a wording this module does not give."""

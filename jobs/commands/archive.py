@@ -9,6 +9,7 @@ from datetime import datetime
 import click
 
 from crawler.config import load_config
+from crawler.extract.soft_404 import SOFT_404_KIND_NAMES
 from crawler.sources import get_source
 from crawler.warc_import import RECORD_KINDS
 from jobs.reprocessing import reprocess_articles
@@ -71,6 +72,10 @@ def import_warcs(locations: tuple[str, ...]) -> None:
         with_new = next((s.run for s in runs if s.counts["new"]), None)
         group_after_crawl(database_url, RunOutcome(with_new, "ok"))
     for state in report.sources.values():
+        if state.soft_404:  # archives keep the not-found pages they met: expected, not stored
+            kinds = ", ".join(f"{n} {SOFT_404_KIND_NAMES.get(k, k)}"
+                              for k, n in state.soft_404.most_common())
+            click.echo(f"{state.source.id}: soft-404s in the archive, not stored: {kinds}")
         if state.off_pattern:
             count, example = len(state.off_pattern), next(iter(state.off_pattern))
             shape = ("URL looks like an article but fails" if count == 1

@@ -14,6 +14,7 @@ from types import FrameType
 import click
 
 from crawler.config import load_config
+from crawler.extract.soft_404 import SOFT_404_KIND_NAMES
 from crawler.sources import all_sources, get_source
 from jobs.adaptive import AdaptivePollTrigger, source_bounds
 from jobs.logs import configure_logging
@@ -30,7 +31,13 @@ from jobs.tasks import group_after_crawl, prepare_database
 from jobs.verdicts import store_refused
 from storage.db import connect
 from storage.freshness import SourceFreshness, freshness_warnings, source_freshness
-from storage.health import SoftNotFound, health_warnings, soft_404s, source_health
+from storage.health import (
+    SoftNotFound,
+    health_warnings,
+    soft_404_warning,
+    soft_404s,
+    source_health,
+)
 from storage.history import RunHistoryFigures, latest_drift
 from storage.leases import all_leases, break_lease, source_lease
 from storage.runs import CrawlRun, recent_runs
@@ -232,6 +239,8 @@ def status() -> None:
         warnings = health_warnings(health, now)
         if health.source_id in drift:
             warnings.append(drift_warning(drift[health.source_id]))
+        if (gone := soft_404_warning(health, not_found.get(health.source_id, []))):
+            warnings.append(gone)
         if health.source_id in freshness:
             warnings += freshness_warnings(freshness[health.source_id],
                                            longest_wait(health.source_id))
@@ -254,16 +263,6 @@ def _freshness_table(rows: list[SourceFreshness]) -> None:
                    f" {_minutes(row.p95_minutes_7d):>7} {_minutes(row.p50_minutes_1d):>7}")
 
 
-# source_soft_404's reasons (crawler/extract/soft_404.py, SOFT_404_KINDS) as an operator reads them.
-SOFT_404_REASONS = {
-    "not_found_page": "a not-found page (HTTP 200)",
-    "redirect_home": "redirected to the home page",
-    "redirect_listing": "redirected to a section listing",
-    "redirect_error_page": "redirected to an error page",
-    "unknown": "not recorded (runs before 0065)",
-}
-
-
 def _soft_404_table(by_source: dict[str, list[SoftNotFound]]) -> None:
     click.echo("\nsoft-404s in 7 days: new article links answered by a not-found page or a"
                " redirect (rejected, not stored), stored articles a revisit found so (removed)")
@@ -275,7 +274,7 @@ def _soft_404_table(by_source: dict[str, list[SoftNotFound]]) -> None:
     for source_id, rows in by_source.items():
         for i, row in enumerate(rows):
             name = source_id if i == 0 else ""
-            reason = SOFT_404_REASONS.get(row.reason, row.reason)
+            reason = SOFT_404_KIND_NAMES.get(row.reason, row.reason)
             click.echo(f"{name:<20} {reason:<32} {row.rejected:>8} {row.removed:>7}"
                        f" {row.runs:>4} {_almaty(row.last_seen_at)}")
 
