@@ -45,3 +45,8 @@ def first_line(exc: BaseException) -> str:
     """An exception's first message line, or its type name when it has none: for one-line logs."""
     lines = str(exc).strip().splitlines()
     return lines[0] if lines else type(exc).__name__
+
+
+class LabelledSetError(DozorError):
+    """Raised when a labelled file's line is not a labelled row (not JSON, or without id, text
+    or a topic label), from `crawler.tagging.evaluate.read_labelled`."""

@@ -1,10 +1,13 @@
 """The tagging quality gate: F1 per topic and language never drops below pinned floors."""
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from crawler.errors import LabelledSetError
 from crawler.tagging.evaluate import Counts, evaluate, file_sha256, read_labelled
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tagging"
@@ -104,3 +107,22 @@ def test_a_script_named_in_full_groups_with_its_code(tmp_path):
     path = tmp_path / "set.jsonl"
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     assert [i.script for i in read_labelled(path)] == ["cyrl", "cyrl", "latn"]
+
+
+def test_a_folder_with_a_file_that_is_no_labelled_set_names_the_file_and_line(tmp_path):
+    # A labeller's working file beside the set (no ids, no labels) used to end `dozor
+    # eval-tags --dev-dir` in a traceback; now one line says which file and line, exit 2.
+    good = {"id": "a", "lang": "ru", "text": "Мошенники задержаны.", "fraud": True, "ocg": False}
+    (tmp_path / "a-set.jsonl").write_text(json.dumps(good, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "staging.jsonl").write_text(
+        json.dumps({"url": "https://x.kz/1", "text": "…"}) + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "jobs.cli", "eval-tags", "--dev-dir",
+                           str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.strip().endswith(
+        f"{tmp_path / 'staging.jsonl'}:1: a labelled row needs id, text and the labels fraud,"
+        " ocg; missing id, fraud, ocg")
+    assert "Traceback" not in done.stderr
+    with pytest.raises(LabelledSetError, match=r"set.jsonl:2: not a JSON object"):
+        (tmp_path / "set.jsonl").write_text(json.dumps(good) + "\n{oops\n", encoding="utf-8")
+        read_labelled(tmp_path / "set.jsonl")

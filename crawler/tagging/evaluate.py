@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crawler.errors import LabelledSetError
 from crawler.tagging.rules import tag_text
 from crawler.tagging.vocab import Vocabulary, load_vocabulary
 
@@ -56,17 +57,27 @@ SCRIPT_CODES = {"cyrillic": "cyrl", "latin": "latn", "arabic": "arab"}
 
 
 def read_labelled(path: str | Path) -> list[LabelledItem]:
-    """Items of a labelled file. Lines split on \\n only: some texts hold U+2028."""
+    """Items of a labelled file. Lines split on \\n only: some texts hold U+2028. A line that
+    is not a labelled row stops the reading with its file and line number: a figure over the
+    rest of a broken file would be taken for the whole."""
     items = []
-    for line in Path(path).read_text(encoding="utf-8").split("\n"):
+    for line_no, line in enumerate(Path(path).read_text(encoding="utf-8").split("\n"), 1):
         if not line.strip():
             continue
-        row = json.loads(line)
-        labels = row.get("labels") or {t: row[t] for t in TOPICS}
+        try:
+            row = json.loads(line)
+            labels = row.get("labels") or row
+            missing = [k for k in ("id", "text") if not isinstance(row.get(k), str | int)]
+            missing += [t for t in TOPICS if t not in labels]
+        except (ValueError, AttributeError) as exc:  # not JSON, or JSON but no object
+            raise LabelledSetError(f"{path}:{line_no}: not a JSON object ({exc})") from exc
+        if missing:
+            raise LabelledSetError(f"{path}:{line_no}: a labelled row needs id, text and the"
+                                   f" labels {', '.join(TOPICS)}; missing {', '.join(missing)}")
         items.append(LabelledItem(
             id=str(row["id"]), lang=str(row.get("lang") or ""),
             script=SCRIPT_CODES.get(str(row.get("script")).lower(), row.get("script")),
-            title=row.get("title"), text=row["text"],
+            title=row.get("title"), text=str(row["text"]),
             labels={t: bool(labels[t]) for t in TOPICS},
             kz_related=None if row.get("kz_related") is None else bool(row["kz_related"]),
             raw=row))
