@@ -1,0 +1,48 @@
+"""Group words meet role and member words of their own language; population words are no gang.
+
+Written after kinds a fresh real set (docs/tagging.md, round 2026.6) showed: the Russian "топ"
+(top) paired with Russian role or member words as if it were the Kazakh "топ" (group); the
+Kazakh "тоб*" fitting the town of Tobyl and the Tobol; and the mask for an ethnic group (a
+population term) hiding "преступная этническая группа" and "этническая группировка".
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.tagging.rules import tag_text
+
+
+def topics(text: str) -> set[str]:
+    return set(tag_text(None, text).topics)
+
+
+@pytest.mark.parametrize("text", [
+    "Топ-5 мошеннических схем этого лета: как не попасться на уловки аферистов.",
+    "Топ-менеджеры и руководители банка задержаны, возбуждено уголовное дело о хищении.",
+    "В Тобыле мошенники обманули владельца ИП на 24 млн тенге. Подразделение по борьбе с"
+    " киберпреступностью установило четырёх дропперов, возбуждено уголовное дело.",
+    "Болельщики «Тобола» пожаловались на мошенников, продававших поддельные билеты на матч.",
+])
+def test_a_top_list_a_top_manager_and_tobyl_are_no_group(text: str) -> None:
+    assert "ocg" not in topics(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Алаяқтар тобы ұсталды, қылмыстық іс қозғалды.",
+    "Есірткі сатумен айналысқан топ мүшелері ұсталды, қылмыстық іс қозғалды.",
+    "Топтың жетекшісі мен мүшелері ұсталды, қылмыстық іс қозғалды.",
+    "Мал ұрлаушылар тобының мүшелері ұсталды, қылмыстық іс қозғалды.",
+    "Группа мошенников задержана, возбуждено уголовное дело.",
+    "Организатор группы распределил роли между участниками, возбуждено уголовное дело.",
+    "В Москве задержаны четыре члена преступной этнической группы, подозреваемые в нападениях"
+    " на инкассаторов.",
+    "Этническая группировка контролировала рынок, задержан её лидер, возбуждено уголовное дело.",
+])
+def test_groups_in_each_language_and_ethnic_gangs_stay_ocg(text: str) -> None:
+    assert "ocg" in topics(text)
+
+
+def test_an_ethnic_group_of_the_population_is_still_no_gang() -> None:
+    assert "ocg" not in topics("Перепись: казахи остаются крупнейшей этнической группой области;"
+                               " уголовных дел о мошенничестве стало меньше.")
