@@ -130,11 +130,25 @@ def test_kazakh_victims_abroad_stay_kz_related() -> None:
      " которые требовали дань с местных предпринимателей."),
     ("Самарқандта алаяқтар ұсталды", "Самарқанд облысында шетелге жұмысқа жіберемін деп"
      " алдаған алаяқтар ұсталды."),
+    ("Московский областной суд осудил банду", "Члены банды вымогали деньги у предпринимателей"
+     " Сергиево-Посадского округа."),
+    ("Мошенники в северной столице", "Лжеволонтёры собирают деньги «на лечение детей» у"
+     " прохожих, пенсионерка отдала им 5 тысяч руб."),
 ])
 def test_a_case_in_a_neighbours_region_is_not_kz_related(title: str, text: str) -> None:
     # Regions and cities of Russia, Ukraine and Uzbekistan, not only the countries' names.
     r = tag_text(title, text)
     assert r.topics and r.kz_related is False
+
+
+def test_our_country_in_kazakh_and_the_southern_capital_are_kazakhstan() -> None:
+    # "Еліміз" (our country) in a Kazakh text is Kazakhstan, though the USA is named too;
+    # "южная столица" is Almaty (the northern one is St Petersburg: foreign).
+    r = tag_text(None, "Алғашқы қаржы пирамидасы АҚШ-та пайда болды. Елімізде қаржы"
+                       " пирамидасын құрған алаяқтар ұсталды.")
+    assert "fraud" in r.topics and r.kz_related is True
+    r = tag_text(None, "В южной столице мошенники обманули пенсионерку на 3 млн.")
+    assert "fraud" in r.topics and r.kz_related is True and r.regions == ("almaty_city",)
 
 
 def test_a_country_two_terms_fit_is_one_mention() -> None:
