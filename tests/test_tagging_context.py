@@ -151,6 +151,19 @@ def test_our_country_in_kazakh_and_the_southern_capital_are_kazakhstan() -> None
     assert "fraud" in r.topics and r.kz_related is True and r.regions == ("almaty_city",)
 
 
+def test_fraud_among_a_long_list_of_charges_is_no_fraud_case() -> None:
+    # A drug group charged under eight articles, fraud's 190 among them: no deception told.
+    text = ("Суд вынес приговор 23 участникам организованной преступной группы, выращивавшей и"
+            " сбывавшей наркотики. Им предъявили обвинения по статьям 190, 251, 262, 297, 300,"
+            " 367, 407 и 434 УК РК. Троим назначили 19 лет лишения свободы.")
+    assert set(tag_text(None, text).topics) == {"ocg"}
+    # Cited alone, or among three, the article still makes the case.
+    alone = "Ему предъявлено обвинение по статье 190 УК РК. Он задержан, ущерб 2 млн тенге."
+    assert "fraud" in tag_text(None, alone).topics
+    three = "Им предъявлены обвинения по статьям 190, 217 и 218 УК РК. Ущерб 2 млрд тенге."
+    assert "fraud" in tag_text(None, three).topics
+
+
 def test_a_country_two_terms_fit_is_one_mention() -> None:
     # "Қырғызстан" fits both қырғызстан* and қырғыз*: counted twice, two mentions of it
     # outweighed Kazakhstan in the lead.

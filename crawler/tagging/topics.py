@@ -16,7 +16,7 @@ history, games, hoaxes, civil law) that outweigh the context veto a topic.
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -42,6 +42,9 @@ BODY_SHARE = 0.08
 PART_WEIGHT = {"title": 1.5, "lead": 1.2, "body": 1.0, "aside": 0.0}
 # Evidence kept per topic, title first then in reading order.
 MAX_EVIDENCE = 25
+# A citation of more article numbers than this shares out an article's weight: a topic's
+# article among eight charges of a drug group ("статьи 190, 251, 262, ...") weighs 3/8.
+CHARGE_LIST_SHARE = 3
 # Genre words veto a topic when they reach this many points and outweigh the context.
 GENRE_VETO_MIN = 2.0
 
@@ -138,15 +141,19 @@ def collect_sentences(
                 continue
             per[key].matches += [(m, rule.rule) for m in hit]
             add(key, rule.role, rule.needs, rule.rule, rule.weight)
+    # How many article numbers each citation holds ("по статьям 190, 251, 262, 297 ..."):
+    # one offence among a long list of charges is no case of it by itself.
+    listed = Counter((name, start, end) for _, name, start, end in articles)
     for number, name, start, end in articles:
         if number not in cfg.articles:
             continue
+        share = min(1.0, CHARGE_LIST_SHARE / listed[(name, start, end)])
         fld = fields[name]
         first, last = fld.token_span(start, end)
         if first >= last:
             continue
         key = (name, fld.token_sentence[first])
-        add(key, "offence", (), f"article:{number}", cfg.articles[number])
+        add(key, "offence", (), f"article:{number}", cfg.articles[number] * share)
         # term -1: the article is read by facts.toml, not by a vocabulary term
         per[key].matches.append((Match(-1, name, first, last, key[1]),
                                  f"{cfg.name}.article:{number}"))
