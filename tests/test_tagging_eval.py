@@ -126,3 +126,23 @@ def test_a_folder_with_a_file_that_is_no_labelled_set_names_the_file_and_line(tm
     with pytest.raises(LabelledSetError, match=r"set.jsonl:2: not a JSON object"):
         (tmp_path / "set.jsonl").write_text(json.dumps(good) + "\n{oops\n", encoding="utf-8")
         read_labelled(tmp_path / "set.jsonl")
+
+
+def test_hard_cases_get_their_own_row_and_never_decide_the_worst_cell(tmp_path):
+    # The independent set has a file of hard cases; a set marking traps `hard` shows how the
+    # rules do on them, beside (not instead of) the language's own cell.
+    rows = [{"id": "a", "lang": "ru", "text": "Мошенники обманули пенсионера, возбуждено"
+             " уголовное дело.", "fraud": True, "ocg": False, "hard": False},
+            {"id": "b", "lang": "ru", "text": "Фильм о мошенниках: в ролях известные актёры,"
+             " премьера в кинотеатрах.", "fraud": False, "ocg": False, "hard": True},
+            {"id": "c", "lang": "ru", "text": "Жил-был человек, который всем верил.",
+             "fraud": True, "ocg": False, "hard": True}]
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    report = evaluate(path)
+    hard = report.counts[("fraud", "ru-hard")]
+    assert (hard.n, hard.tp, hard.fp, hard.fn) == (2, 0, 0, 1)
+    assert report.counts[("fraud", "ru")].n == 3
+    table = report.format_table().splitlines()
+    assert [line.split()[1] for line in table[1:4]] == ["ru", "ru-hard", "all"]
+    assert report.worst(min_positives=1) == (report.counts[("fraud", "ru")].f1, "fraud/ru")

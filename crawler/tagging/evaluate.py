@@ -133,8 +133,9 @@ class EvaluationReport:
 
     def worst(self, min_positives: int = MIN_POSITIVES) -> tuple[float, str]:
         """The lowest topic x language F1 among cells with enough positives, and its cell."""
+        # Languages only: a script or the hard cases are parts of a language's cell.
         cells = [(c.f1, f"{t}/{g}") for (t, g), c in self.counts.items()
-                 if g != ALL and not g.startswith("kk-") and c.positives >= min_positives]
+                 if g != ALL and "-" not in g and c.positives >= min_positives]
         return min(cells) if cells else (1.0, "-")
 
     def false_positives(self, topic: str) -> int:
@@ -147,9 +148,13 @@ class EvaluationReport:
 
 
 def _groups(item: LabelledItem) -> list[str]:
+    """The table rows an item counts in: its language, Kazakh by script, the traps and
+    borderline cases a set marks `hard` (GUIDELINE.md), and all."""
     groups = [item.lang or "?", ALL]
     if item.lang == "kk" and item.script:
         groups.insert(1, f"kk-{item.script}")
+    if item.raw.get("hard"):
+        groups.insert(-1, f"{item.lang or '?'}-hard")
     return groups
 
 
@@ -196,7 +201,8 @@ def _count(report: EvaluationReport, item: LabelledItem, got_topics: set[str],
 
 def _order(key: tuple[str, str]) -> tuple[str, int, str]:
     topic, group = key
-    return topic, 2 if group == ALL else (1 if group.startswith("kk-") else 0), group
+    rank = 3 if group == ALL else 2 if group.endswith("-hard") else 1 if "-" in group else 0
+    return topic, rank, group
 
 
 def format_tables(reports: Iterable[tuple[str, EvaluationReport]]) -> str:
