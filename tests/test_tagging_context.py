@@ -266,6 +266,14 @@ def test_everyday_words_are_no_context() -> None:
     assert "сомнительный" not in near_words
 
 
+def test_appeared_is_no_profit_promised() -> None:
+    # "пайда болды" (appeared) beside a promise ("уәде") read as "a profit promised".
+    assert "fraud" not in topics(None, "Шекарада пара сұрайтындар пайда болды, олар тез"
+                                       " өткізуге уәде етеді, қылмыстық іс қозғалды.")
+    assert "fraud" in topics(None, "Жоғары пайда табасыз деп уәде етіп, алаяқтар"
+                                   " салымшылардың ақшасын алды.")
+
+
 def test_everyday_kazakh_words_are_no_context() -> None:
     from crawler.tagging.rules import read_fields
 

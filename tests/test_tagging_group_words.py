@@ -43,6 +43,14 @@ def test_groups_in_each_language_and_ethnic_gangs_stay_ocg(text: str) -> None:
     assert "ocg" in topics(text)
 
 
+def test_a_crowd_snatching_shields_is_no_group_drawing_people_into_crime() -> None:
+    # "тартып алған" (snatched) is no "тартқан" (drew in): only drawing into crime counts.
+    assert "ocg" not in topics("Ашулы топ полицейлердің қалқанын тартып алған, қылмыстық іс"
+                               " қозғалды.")
+    assert "ocg" in topics("Топ басшысы жастарды қылмысқа тартқан, оның мүшелері ұсталды,"
+                           " қылмыстық іс қозғалды.")
+
+
 def test_an_ethnic_group_of_the_population_is_still_no_gang() -> None:
     assert "ocg" not in topics("Перепись: казахи остаются крупнейшей этнической группой области;"
                                " уголовных дел о мошенничестве стало меньше.")
