@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.tagging.matching import find_terms
-from crawler.tagging.rules import prepare_fields, tag_text
+from crawler.tagging.rules import prepare_fields, read_fields, tag_text
 from crawler.tagging.vocab import load_vocabulary
 
 FLOOD = ("Вода в Петропавловске продолжает прибывать, сообщили в штабе. Спасатели эвакуировали"
@@ -37,6 +37,10 @@ def topics(title: str | None, text: str) -> set[str]:
          " информация не соответствует действительности."),
         ("a cover for racketeering", "Под видом охранной деятельности псевдоохранные фирмы"
          " фактически занималась вымогательствами, возбуждено уголовное дело."),
+        ("contraband disguised as food", "Опиаты под видом пищевой продукции поступали из-за"
+         " рубежа, КНБ изъял 16 тонн, возбуждено уголовное дело."),
+        ("under the spell of betting", "Алимент төлеуден жалтарған әкелердің көбі букмекерлік"
+         " кеңселердің арбауына түскен, оларға қатысты қылмыстық іс қозғалды."),
         ("a kidnapping rumour", "Голосовое сообщение в мессенджерах о похищении детей у школы"
          " оказалось ложным: таких случаев не было."),
         ("civil law", "Суд взыскал с поручителя долг по кредиту: гражданско-правовой спор"
@@ -264,6 +268,15 @@ def test_everyday_words_are_no_context() -> None:
     assert reading.context.get("negative.politics", 0) == 0
     near_words = {reading.fields[m.field].texts[m.first] for m in reading.groups["near"]}
     assert "сомнительный" not in near_words
+
+
+def test_the_film_industry_is_culture() -> None:
+    # An essay on Kazakh crime films ("Рэкетир") named the cinema by words the culture genre
+    # did not know, so the crime words outweighed it.
+    fields = prepare_fields(None, "История казахстанской кинокоммерции и киноиндустрии: кассовый"
+                                  " успех, кинофестивали, кинокомпании, кинематограф.", "ru")
+    context = read_fields(fields, load_vocabulary()).context
+    assert context["negative.culture"] == 6.0  # six words, each once
 
 
 def test_appeared_is_no_profit_promised() -> None:

@@ -239,3 +239,13 @@ def test_missing_version_file(tmp_path):
     (folder / "VERSION").unlink()
     with pytest.raises(VocabularyError, match="VERSION"):
         load_vocabulary(folder)
+
+
+def test_a_bad_vocabulary_is_one_of_dozors_errors():
+    # The CLI prints a DozorError as one line ("dozor: fraud.toml#mask[0]: prefix 'ер*' is
+    # shorter than 3"), not a traceback: an analyst editing a vocabulary file meets this.
+    from crawler.errors import DozorError
+    from crawler.tagging.facts import FactsError
+    from crawler.tagging.model import ModelError
+    assert all(issubclass(e, DozorError) and issubclass(e, ValueError)
+               for e in (VocabularyError, FactsError, ModelError))

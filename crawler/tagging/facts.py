@@ -16,6 +16,8 @@ from functools import lru_cache
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from crawler.errors import DozorError
+
 if TYPE_CHECKING:
     from crawler.tagging.prepare import PreparedField
 
@@ -31,7 +33,7 @@ _DIGIT = (sre_constants.IN, [(sre_constants.CATEGORY, sre_constants.CATEGORY_DIG
 _WORD_CHAR = (sre_constants.CATEGORY, sre_constants.CATEGORY_WORD)
 
 
-class FactsError(ValueError):
+class FactsError(DozorError, ValueError):
     """Raised when facts.toml holds a bad regular expression, at vocabulary load time."""
 
 

@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crawler.errors import DozorError
 from crawler.tagging.matching import Match
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ MIN_STEM_CHARS = 3
 MAX_STEM_EVIDENCE = 5
 
 
-class ModelError(ValueError):
+class ModelError(DozorError, ValueError):
     """Raised when vocab/model.json is malformed or names unknown features, at load time."""
 
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from crawler.errors import DozorError
 from crawler.tagging.normalize import normalize_text
 from crawler.tagging.prepare import WordInfo, token_stems
 from crawler.tagging.scripts import skeleton
@@ -23,7 +24,7 @@ ROLES = ("offence", "cue", "qualifier", "negator")
 CONTEXT_KINDS = ("crime", "harm", "warning")
 
 
-class VocabularyError(ValueError):
+class VocabularyError(DozorError, ValueError):
     """Raised when a vocabulary file under crawler/tagging/vocab is malformed, at load time."""
 
 
