@@ -54,3 +54,14 @@ def test_a_crowd_snatching_shields_is_no_group_drawing_people_into_crime() -> No
 def test_an_ethnic_group_of_the_population_is_still_no_gang() -> None:
     assert "ocg" not in topics("Перепись: казахи остаются крупнейшей этнической группой области;"
                                " уголовных дел о мошенничестве стало меньше.")
+
+
+def test_an_acquittal_in_the_head_denies_the_group_the_body_retells() -> None:
+    assert "ocg" not in topics(
+        "Мосгорсуд оправдал обвиняемых в контрабанде кокаина через порт. Им грозило пожизненное"
+        " лишение свободы за организацию ОПГ с целью наркотрафика. Подсудимых освободили в зале"
+        " суда.")
+    # One acquitted in the body, the group convicted in the lead: still a group case.
+    assert "ocg" in topics(
+        "Суд приговорил пятерых членов ОПГ к срокам от 8 до 12 лет за вымогательство. Одного из"
+        " подсудимых суд оправдал. Группа действовала в Шымкенте с 2019 года.")

@@ -249,3 +249,12 @@ def test_a_bad_vocabulary_is_one_of_dozors_errors():
     from crawler.tagging.model import ModelError
     assert all(issubclass(e, DozorError) and issubclass(e, ValueError)
                for e in (VocabularyError, FactsError, ModelError))
+
+
+@pytest.mark.parametrize("table", ['[[negator]]\nscope = "paragraph"', '[[mask]]\nscope = "text"'])
+def test_a_scope_other_than_a_negators_sentence_or_text_is_refused(tmp_path, table):
+    folder = _copy_vocab(tmp_path)
+    with (folder / "ocg.toml").open("a", encoding="utf-8") as fh:
+        fh.write(f'\n{table}\nterms = ["оправдан*"]\n')
+    with pytest.raises(VocabularyError, match=r"ocg.toml#(negator|mask)\[\d+\]: scope"):
+        load_vocabulary(folder)

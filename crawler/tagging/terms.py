@@ -19,6 +19,7 @@ MIN_PREFIX = 3
 Role = Literal["offence", "cue", "qualifier", "negator", ""]
 # "negator" is for near rules: the groups' terms together deny the offence in a sentence.
 ROLES = ("offence", "cue", "qualifier", "negator")
+NEGATOR_SCOPES = ("sentence", "text")
 # The context groups of context.toml a `cue` term may need beside it (all, unless its rule
 # says `needs = [...]`).
 CONTEXT_KINDS = ("crime", "harm", "warning")
@@ -68,6 +69,10 @@ class Payload:
     near_index: int = -1
     near_group: int = -1
     needs: tuple[str, ...] = CONTEXT_KINDS
+    # A negator's reach: its own sentence, or ("text") the whole text when it stands in the
+    # title or the lead ("Суд оправдал обвиняемых": the group the body goes on to name is
+    # the one the court ruled out).
+    scope: str = "sentence"
 
 
 @dataclass(frozen=True)

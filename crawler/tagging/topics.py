@@ -164,8 +164,11 @@ def collect_sentences(
                 ev.offence = _combine(list(by_term.values()))
             else:
                 ev.cues[needs] = _combine(list(by_term.values()))
-    negated.update((m.field, m.sentence) for m in groups["negator"]
-                   if vocab.terms[m.term].payload.label == cfg.name)
+    denials = [m for m in groups["negator"] if vocab.terms[m.term].payload.label == cfg.name]
+    negated.update((m.field, m.sentence) for m in denials)
+    if any(vocab.terms[m.term].payload.scope == "text"
+           and fields[m.field].sentences[m.sentence].part in ("title", "lead") for m in denials):
+        negated.update(per.keys())  # an acquittal in the head denies what the body retells
     for key in negated & per.keys():
         per[key].negated = True
     return per

@@ -15,6 +15,7 @@ from crawler.tagging.stem import KK_MORPHOLOGY_PATH
 from crawler.tagging.terms import (
     CONTEXT_KINDS,
     MIN_PREFIX,
+    NEGATOR_SCOPES,
     ROLES,
     Payload,
     Role,
@@ -144,9 +145,14 @@ def _topic_terms(
                 terms.append(compile_term(text, payload, where))
     for kind in ("mask", "negator"):
         for i, rule in enumerate(data.get(kind, [])):
+            where = f"{path.name}#{kind}[{i}]"
+            scope = str(rule.get("scope", "sentence"))
+            if scope not in NEGATOR_SCOPES or (kind == "mask" and "scope" in rule):
+                raise VocabularyError(f"{where}: scope {scope!r} is not one of"
+                                      f" {list(NEGATOR_SCOPES)} (negators only)")
             for text in rule["terms"]:
-                payload = Payload(kind, name, "", 0.0, f"{name}.{kind}:{text}")
-                terms.append(compile_term(text, payload, f"{path.name}#{kind}[{i}]"))
+                payload = Payload(kind, name, "", 0.0, f"{name}.{kind}:{text}", scope=scope)
+                terms.append(compile_term(text, payload, where))
     return TopicConfig(
         name=name,
         threshold=float(data["threshold"]),
