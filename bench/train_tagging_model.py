@@ -40,6 +40,7 @@ from crawler.tagging.evaluate import (
     MIN_POSITIVES,
     TOPICS,
     dev_half,
+    file_sha256,
     find_dev_dir,
     read_labelled,
 )
@@ -47,18 +48,28 @@ from crawler.tagging.model import feature_vector, rule_features, stem_positions
 from crawler.tagging.rules import load_vocabulary, prepare_fields, read_fields
 
 ROOT = Path(__file__).resolve().parent.parent
-MODEL_VERSION = "2026.2"
+MODEL_VERSION = "2026.6"
 # A stem or rule id becomes a feature when at least this many training texts hold it.
 MIN_DF = 3
 # Inverse L2 strengths of the logistic regression tried; the one kept, like the threshold, is
 # chosen by cross-validation inside the training texts.
 C_GRID = (0.1, 1.0, 10.0)
 THRESHOLDS = [round(0.05 * i, 2) for i in range(4, 17)]  # 0.20 ... 0.80
-KINDS = {  # name -> (feature kinds, may add a topic the rules did not find)
-    "figures": (("figures",), False),
-    "stems+rules": (("figures", "rules", "stems"), False),
-    "stems+rules open": (("figures", "rules", "stems"), True),
+# name -> (feature kinds, which texts the model decides): "confirm" a topic the rules found
+# evidence for (or veto it); "open": any text, it may add a topic the rules did not find;
+# "add": only where the rules found a sentence reaching the threshold but judged the text not
+# about the topic; it may add the topic there and never vetoes.
+KINDS = {
+    "figures": (("figures",), "confirm"),
+    "stems+rules": (("figures", "rules", "stems"), "confirm"),
+    "stems+rules open": (("figures", "rules", "stems"), "open"),
+    "stems+rules add": (("figures", "rules", "stems"), "add"),
 }
+
+
+def decides(row: Row, mode: str) -> bool:
+    """Whether a model of this mode decides the row (elsewhere the rules' decision stands)."""
+    return mode == "open" or (row.strong and (mode == "confirm" or not row.rules))
 
 
 @dataclass
@@ -116,7 +127,7 @@ class Fitted:
     bias: float
     threshold: float
     kinds: tuple[str, ...]
-    may_add: bool
+    mode: str
     vocabulary: set[str]
 
     def probability(self, row: Row) -> float:
@@ -125,16 +136,18 @@ class Fitted:
         return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
 
     def decide(self, row: Row) -> bool:
-        return (row.strong or self.may_add) and self.probability(row) >= self.threshold
+        if not decides(row, self.mode):
+            return row.rules
+        return self.probability(row) >= self.threshold
 
 
-def _fit_weights(train: list[Row], kinds: tuple[str, ...], may_add: bool, c: float
+def _fit_weights(train: list[Row], kinds: tuple[str, ...], mode: str, c: float
                  ) -> tuple[dict[str, float], float, set[str]] | None:
     """L2 logistic regression on the rows the model may decide; None for a single class."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    rows = [r for r in train if r.strong or may_add]
+    rows = [r for r in train if decides(r, mode)]
     if len({r.y for r in rows}) < 2:
         return None
     df = Counter(k for r in rows for k in {*r.stems, *r.hits})
@@ -149,27 +162,27 @@ def _fit_weights(train: list[Row], kinds: tuple[str, ...], may_add: bool, c: flo
 
 def fit(train: list[Row], name: str, c_grid: tuple[float, ...] = C_GRID) -> Fitted | None:
     """A model of one kind for one topic; its C and threshold by 3-fold CV inside `train`."""
-    kinds, may_add = KINDS[name]
+    kinds, mode = KINDS[name]
     # Ties go to the threshold nearest 0.5, then to the C nearest 1.
     best: tuple[tuple[float, float, float], float, float] | None = None  # (key, C, threshold)
     for c in c_grid:
-        scored: list[tuple[Row, float]] = []
+        scored: list[tuple[Row, float | None]] = []  # None: the rules decide the row
         for k in range(3):
-            inner = _fit_weights([r for r in train if r.fold(3) != k], kinds, may_add, c)
+            inner = _fit_weights([r for r in train if r.fold(3) != k], kinds, mode, c)
             for r in (r for r in train if r.fold(3) == k):
-                p = 0.0 if inner is None else Fitted(inner[0], inner[1], 0.0, kinds, may_add,
-                                                     inner[2]).probability(r)
-                scored.append((r, p if (r.strong or may_add) else 0.0))
+                p = None if not decides(r, mode) else 0.0 if inner is None else Fitted(
+                    inner[0], inner[1], 0.0, kinds, mode, inner[2]).probability(r)
+                scored.append((r, p))
         for t in THRESHOLDS:
-            key = (f1([(r.y, p >= t and (r.strong or may_add)) for r, p in scored]),
+            key = (f1([(r.y, r.rules if p is None else p >= t) for r, p in scored]),
                    -abs(t - 0.5), -abs(c - 1.0))
             if best is None or key > best[0]:
                 best = (key, c, t)
     assert best is not None
-    fitted = _fit_weights(train, kinds, may_add, best[1])
+    fitted = _fit_weights(train, kinds, mode, best[1])
     if fitted is None:
         return None
-    return Fitted(fitted[0], fitted[1], best[2], kinds, may_add, fitted[2])
+    return Fitted(fitted[0], fitted[1], best[2], kinds, mode, fitted[2])
 
 
 def f1(pairs: list[tuple[bool, bool]]) -> float:
@@ -258,10 +271,13 @@ def table(rows: list[Row], results: dict[str, Predictions], every_cell: bool = F
     return "\n".join(lines)
 
 
-def write_model(rows: list[Row], name: str, path: Path, c_grid: tuple[float, ...]) -> None:
-    """Train a model of one kind on every row and save it as crawler/tagging/model.py reads."""
+def write_model(rows: list[Row], name: str, path: Path, c_grid: tuple[float, ...],
+                topics: tuple[str, ...] = TOPICS, sources: list[Path] | None = None) -> None:
+    """Train a model of one kind on every row and save it as crawler/tagging/model.py reads;
+    `trained_on` names each file learned from (name and sha256), so `dozor eval-tags` can
+    say that its figures on such a file are in-sample."""
     weights, thresholds = {}, {}
-    for topic in TOPICS:
+    for topic in topics:
         m = fit([r for r in rows if r.topic == topic], name, c_grid)
         if m is None:
             continue
@@ -269,9 +285,12 @@ def write_model(rows: list[Row], name: str, path: Path, c_grid: tuple[float, ...
                           **{k: round(w, 4) for k, w in sorted(m.weights.items())
                              if abs(w) >= 1e-4}}
         thresholds[topic] = m.threshold
-    kinds, may_add = KINDS[name]
+    kinds, mode = KINDS[name]
     data: dict[str, Any] = {"version": MODEL_VERSION, "features": list(kinds),
-                            "may_add": may_add, "weights": weights, "thresholds": thresholds}
+                            "may_add": mode == "open", "may_veto": mode != "add",
+                            "weights": weights, "thresholds": thresholds,
+                            "trained_on": [{"file": p.name, "sha256": file_sha256(p)}
+                                           for p in sources or []]}
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
@@ -283,6 +302,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--protocols", default="abc", help="which of a, b, c (default: abc)")
     parser.add_argument("--write", type=Path, help="train on every text, save the model here")
     parser.add_argument("--kind", choices=sorted(KINDS), default="stems+rules")
+    parser.add_argument("--topics", default=",".join(TOPICS),
+                        help="topics the written model decides (default: all)")
     parser.add_argument("--c", type=float, help="fix the L2 strength instead of choosing it "
                         "(three times quicker)")
     args = parser.parse_args(argv)
@@ -301,7 +322,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.cells:
         print(table(rows, results, every_cell=True))
     if args.write:
-        write_model(rows, args.kind, args.write, c_grid)
+        write_model(rows, args.kind, args.write, c_grid, tuple(args.topics.split(",")), paths)
         print(f"model ({args.kind}) written to {args.write}")
 
 

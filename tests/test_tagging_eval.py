@@ -9,6 +9,7 @@ import pytest
 
 from crawler.errors import LabelledSetError
 from crawler.tagging.evaluate import Counts, evaluate, file_sha256, read_labelled
+from tests.shared_data import shared_path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tagging"
 LABELLED = FIXTURES / "labelled.jsonl"
@@ -146,3 +147,19 @@ def test_hard_cases_get_their_own_row_and_never_decide_the_worst_cell(tmp_path):
     table = report.format_table().splitlines()
     assert [line.split()[1] for line in table[1:4]] == ["ru", "ru-hard", "all"]
     assert report.worst(min_positives=1) == (report.counts[("fraud", "ru")].f1, "fraud/ru")
+
+
+def test_eval_tags_says_when_the_model_learned_from_the_file_it_scores(tmp_path):
+    # The shipped model (vocab/model.json) names the files it learned from by sha256: its
+    # figures there are in-sample, and the command says so instead of passing them as honest.
+    row = {"id": "a", "lang": "ru", "text": "Мошенники задержаны.", "fraud": True, "ocg": False}
+    path = tmp_path / "unseen.jsonl"
+    path.write_text(json.dumps(row, ensure_ascii=False), encoding="utf-8")
+    seen = shared_path("tagging-dev", "excerpts-ru.jsonl")  # skips without ../shared
+    done = subprocess.run([sys.executable, "-m", "jobs.cli", "eval-tags", "--labelled",
+                           str(path), "--labelled", str(seen)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    unseen_part, seen_part = done.stdout.split("== excerpts-ru.jsonl")
+    assert "in-sample" not in unseen_part
+    assert "learned from this file: its figures here are in-sample" in seen_part

@@ -10,6 +10,9 @@ from crawler.tagging.model import ModelError
 from crawler.tagging.rules import VOCAB_DIR, load_vocabulary, tag_text, token_stems
 
 TEXT = "Полиция задержала участников ОПГ, которые обманывали пенсионеров по телефону."
+FLOOD = ("Вода в Петропавловске продолжает прибывать, сообщили в штабе. Спасатели эвакуировали"
+         " жителей трех улиц. В пунктах временного размещения находятся 400 человек. Волонтеры"
+         " привезли воду и продукты. Синоптики обещают потепление к выходным. ")
 
 
 def _vocab_with_model(tmp_path, model):
@@ -19,10 +22,36 @@ def _vocab_with_model(tmp_path, model):
     return load_vocabulary(folder)
 
 
-def test_the_shipped_tagger_decides_by_rules_alone():
+def test_the_shipped_model_only_adds_ocg_where_the_rules_judged_a_sentence_an_aside():
+    # vocab/model.json (docs/tagging.md): asked only where the rules found an OCG sentence
+    # but judged the text not about it; a topic the rules decided is never touched.
+    shipped = json.loads((VOCAB_DIR / "model.json").read_text(encoding="utf-8"))
+    assert (shipped["may_add"], shipped["may_veto"], set(shipped["weights"])) == (
+        False, False, {"ocg"})
     r = tag_text(None, TEXT)
-    assert set(r.topics) == {"fraud", "ocg"} and r.model_version is None
-    assert "probability" not in r.to_dict()["topics"]["ocg"]
+    assert set(r.topics) == {"fraud", "ocg"} and r.model_version.startswith("2026.6+")
+    assert "probability" not in r.to_dict()["topics"]["ocg"]  # the rules decided it
+    rules_only = tag_text(None, TEXT, use_model=False)
+    assert rules_only.model_version is None and set(rules_only.topics) == {"fraud", "ocg"}
+
+
+def test_an_add_only_model_adds_where_the_rules_found_evidence_and_never_vetoes(tmp_path):
+    vocab = _vocab_with_model(tmp_path, {
+        "version": "add-1", "may_veto": False,
+        "weights": {"ocg": {"bias": 30.0}, "fraud": {"bias": -30.0}},
+        "thresholds": {"ocg": 0.5, "fraud": 0.5},
+    })
+    # Fraud decided by the rules stays, though the model's bias says no.
+    assert set(tag_text(None, TEXT, vocabulary=vocab).topics) == {"fraud", "ocg"}
+    # One OCG sentence in the body of a long article: the rules say "an aside", the model
+    # may add it, with the rules' evidence and its probability.
+    article = FLOOD * 3 + "Полиция задержала участников ОПГ, вымогавших деньги у торговцев. "
+    assert "ocg" not in tag_text("Паводок в области", article).topics
+    added = tag_text("Паводок в области", article, vocabulary=vocab).topics["ocg"]
+    assert added.probability == 1.0
+    assert any(e.phrase == "ОПГ" for e in added.evidence)
+    # No rule evidence, nothing to add.
+    assert tag_text(None, "Погода в Астане: без осадков.", vocabulary=vocab).topics == {}
 
 
 def test_a_model_weighs_rule_figures_and_is_recorded_with_every_tag(tmp_path):

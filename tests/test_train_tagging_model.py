@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.tagging.evaluate import evaluate, read_labelled
+from crawler.tagging.evaluate import evaluate, file_sha256, read_labelled
 from crawler.tagging.rules import VOCAB_DIR, load_vocabulary, tag_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +49,9 @@ def test_the_written_model_is_loaded_and_recorded_with_every_tag(trained):
     _, folder = trained
     data = json.loads((folder / "model.json").read_text(encoding="utf-8"))
     assert data["features"] == ["figures", "rules", "stems"] and data["may_add"] is False
+    assert data["may_veto"] is True  # "stems+rules" confirms or vetoes; "... add" only adds
+    # What it learned from, so eval-tags can mark its figures on those files in-sample.
+    assert data["trained_on"] == [{"file": p.name, "sha256": file_sha256(p)} for p in SETS]
     assert any(k.startswith("stem:") for k in data["weights"]["fraud"])
     vocab = load_vocabulary(folder)
     assert vocab.version != load_vocabulary().version

@@ -6,7 +6,10 @@ ids of the topic's evidence and the genre words of the text; `stems`, the stems 
 text's words outside asides. Without `may_add` it only confirms or vetoes a topic whose
 rules found evidence (a sentence reaching the threshold), so a tag keeps the rules'
 evidence; with `may_add` it may assign a topic the rules did not find, and the evidence is
-then the words whose stems weighed most for it. Its weights are a versioned JSON file next
+then the words whose stems weighed most for it. With `may_veto: false` it is asked only
+where the rules found such a sentence but judged the text not about the topic (one sentence
+in the body of a mid-length excerpt): it may add the topic there, with the rules' evidence,
+and never takes one away. Its weights are a versioned JSON file next
 to the vocabularies (vocab/model.json, never a pickle); the version is recorded with every
 tag. Without the file the rules decide alone.
 """
@@ -99,6 +102,8 @@ class LinearModel:
     thresholds: dict[str, float]
     kinds: tuple[str, ...] = ("figures",)
     may_add: bool = False
+    may_veto: bool = True
+    trained_on: frozenset[str] = frozenset()  # sha256 of each labelled file learned from
 
     def probability(self, topic: str, features: dict[str, float]) -> float | None:
         """P(topic) for a feature vector; None when the model has no weights for the topic."""
@@ -112,6 +117,8 @@ class LinearModel:
                fields: dict[str, PreparedField]) -> TopicDecision:
         """The decision with the model's probability; a topic needs rule evidence unless the
         model may add one, whose evidence is then the stems that drove it."""
+        if not self.may_veto and (decision.assigned or not decision.strong):
+            return decision  # the rules decided; an add-only model is not even asked
         stems = stem_positions(fields) if "stems" in self.kinds else {}
         p = self.probability(decision.topic, model_features(decision, context, stems,
                                                             self.kinds))
@@ -139,12 +146,14 @@ def model_from_dict(data: dict[str, Any], digest: str) -> LinearModel:
         thresholds = {str(t): float(v) for t, v in data.get("thresholds", {}).items()}
         kinds = tuple(str(k) for k in data.get("features", ("figures",)))
         version = f"{data['version']}+{digest}"
+        trained_on = frozenset(str(f["sha256"]) for f in data.get("trained_on", ()))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ModelError(f"{MODEL_FILE}: {exc!r}") from exc
     unknown = set(kinds) - set(FEATURE_KINDS)
     if unknown:
         raise ModelError(f"{MODEL_FILE}: unknown feature kinds {sorted(unknown)}")
-    return LinearModel(version, weights, thresholds, kinds, bool(data.get("may_add", False)))
+    return LinearModel(version, weights, thresholds, kinds, bool(data.get("may_add", False)),
+                       bool(data.get("may_veto", True)), trained_on)
 
 
 @lru_cache(maxsize=8)

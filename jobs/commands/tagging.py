@@ -9,8 +9,16 @@ from pathlib import Path
 import click
 
 from crawler.config import PROJECT_ROOT
-from crawler.tagging.evaluate import dev_half, evaluate_halves, find_dev_dir, format_tables
+from crawler.tagging.evaluate import (
+    dev_half,
+    evaluate_halves,
+    file_sha256,
+    find_dev_dir,
+    format_tables,
+)
 from crawler.tagging.jsonl import tag_jsonl
+from crawler.tagging.model import load_model
+from crawler.tagging.vocab import load_vocabulary
 from jobs.tasks import prepare_database
 from jobs.tasks import retag as run_retag
 from storage.corrections import export_rows, list_corrections, record_correction
@@ -58,12 +66,18 @@ def eval_tags(labelled: tuple[Path, ...], dev_dir: Path | None, rules_only: bool
         else:
             real = sorted(dev.glob("*.jsonl"))
     files = [*real, *(labelled or PROJECT_SETS)]
+    model = load_model(load_vocabulary())
     for path in files:
         halves = evaluate_halves(path, use_model=not rules_only)
         full = halves["all"]
         reports = [("held", halves["held"]), ("full", full)] if path in real else [("full", full)]
         click.echo(f"== {path.name}")
         click.echo(format_tables(reports))
+        if model is not None and not rules_only and file_sha256(path) in model.trained_on:
+            # Honest figures for such a file come from a model that did not learn from it.
+            click.echo(f"   model {model.version} learned from this file: its figures here are"
+                       " in-sample; out-of-sample ones: bench/train_tagging_model.py"
+                       " --protocols b (docs/tagging.md); --rules-only for the rules alone")
         if show_errors:
             # Of a real file only the tuning half's misses are shown: reading the held-out
             # half's would make its figures dishonest.
