@@ -65,3 +65,11 @@ def test_an_acquittal_in_the_head_denies_the_group_the_body_retells() -> None:
     assert "ocg" in topics(
         "Суд приговорил пятерых членов ОПГ к срокам от 8 до 12 лет за вымогательство. Одного из"
         " подсудимых суд оправдал. Группа действовала в Шымкенте с 2019 года.")
+
+
+def test_a_partial_acquittal_in_the_lead_denies_only_its_own_sentence() -> None:
+    # Acquitted of the group, convicted of fraud: the acquittal does not reach the fraud the
+    # next sentence tells.
+    got = topics("Суд оправдал подсудимых по статье о создании ОПГ, но признал их виновными в"
+                 " мошенничестве. Они обманули 40 пенсионеров на 20 млн тенге.")
+    assert got == {"fraud"}

@@ -166,8 +166,10 @@ def collect_sentences(
                 ev.cues[needs] = _combine(list(by_term.values()))
     denials = [m for m in groups["negator"] if vocab.terms[m.term].payload.label == cfg.name]
     negated.update((m.field, m.sentence) for m in denials)
+    convicting = {(m.field, m.sentence) for m in groups["conviction"]}
     if any(vocab.terms[m.term].payload.scope == "text"
-           and fields[m.field].sentences[m.sentence].part in ("title", "lead") for m in denials):
+           and fields[m.field].sentences[m.sentence].part in ("title", "lead")
+           and (m.field, m.sentence) not in convicting for m in denials):
         negated.update(per.keys())  # an acquittal in the head denies what the body retells
     for key in negated & per.keys():
         per[key].negated = True

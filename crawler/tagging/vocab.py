@@ -186,6 +186,11 @@ def _context_terms(context: dict[str, Any], terms: list[Term]) -> None:
             payload = Payload("negative", neg["id"], "", float(neg["weight"]),
                               f"{neg['id']}:{text}")
             terms.append(compile_term(text, payload, f"context.toml#{neg['id']}"))
+    # Words of a conviction: a sentence that acquits of one charge and convicts of another is
+    # a partial acquittal, denying nothing beyond itself (topics.collect_sentences).
+    for text in context.get("conviction", {}).get("terms", []):
+        payload = Payload("conviction", "conviction", "", 1.0, f"conviction:{text}")
+        terms.append(compile_term(text, payload, "context.toml#conviction"))
     for i, mask in enumerate(context.get("mask", [])):
         for text in mask["terms"]:
             terms.append(compile_term(text, Payload("mask", "*", "", 0.0, f"mask:{text}"),
