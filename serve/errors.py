@@ -104,8 +104,9 @@ INVALID_VALUE = N_("invalid value")
 
 
 class ApiError(DozorError):
-    """Raised when a request cannot be answered as asked (400, 403, 404), from serve; carries a
-    code of ERRORS and its values, so the answer can be worded in the analyst's language."""
+    """Raised when a request cannot be answered as asked (400, 401, 403, 404), from serve;
+    carries a code of ERRORS and its values, so the answer can be worded in the analyst's
+    language, and any headers the answer needs (a 401's WWW-Authenticate)."""
 
     def __init__(self, code: str, status: int = 400, *,
                  headers: dict[str, str] | None = None, **values: Any) -> None:

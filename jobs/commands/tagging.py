@@ -9,13 +9,7 @@ from pathlib import Path
 import click
 
 from crawler.config import PROJECT_ROOT
-from crawler.tagging.evaluate import (
-    dev_half,
-    evaluate_halves,
-    file_sha256,
-    find_dev_dir,
-    format_tables,
-)
+from crawler.tagging.evaluate import dev_half, evaluate_halves, find_dev_dir, format_tables
 from crawler.tagging.jsonl import tag_jsonl
 from crawler.tagging.model import load_model
 from crawler.tagging.vocab import load_vocabulary
@@ -73,7 +67,7 @@ def eval_tags(labelled: tuple[Path, ...], dev_dir: Path | None, rules_only: bool
         reports = [("held", halves["held"]), ("full", full)] if path in real else [("full", full)]
         click.echo(f"== {path.name}")
         click.echo(format_tables(reports))
-        if model is not None and not rules_only and file_sha256(path) in model.trained_on:
+        if model is not None and not rules_only and full.sha256 in model.trained_on:
             # Honest figures for such a file come from a model that did not learn from it.
             click.echo(f"   model {model.version} learned from this file: its figures here are"
                        " in-sample; out-of-sample ones: bench/train_tagging_model.py"
