@@ -73,3 +73,18 @@ def test_a_partial_acquittal_in_the_lead_denies_only_its_own_sentence() -> None:
     got = topics("Суд оправдал подсудимых по статье о создании ОПГ, но признал их виновными в"
                  " мошенничестве. Они обманули 40 пенсионеров на 20 млн тенге.")
     assert got == {"fraud"}
+
+
+def test_an_acquittal_of_the_group_in_the_lead_leaves_the_fraud_the_body_reports() -> None:
+    # The lead acquits of the group and names no fraud; the body reports a fraud case under
+    # investigation: the acquittal rules out the group only.
+    got = topics("Суд оправдал пятерых жителей Шымкента, обвинявшихся в создании ОПГ. Отдельно"
+                 " полиция расследует мошенничество: по данным департамента, двое из них"
+                 " обманули 30 пенсионеров на 15 млн тенге, возбуждено уголовное дело.")
+    assert got == {"fraud"}
+
+
+def test_an_acquittal_naming_no_charge_in_the_title_still_denies_what_the_body_retells() -> None:
+    got = topics("Суд оправдал экс-акима района\n\nЕго обвиняли в мошенничестве: по версии"
+                 " следствия, он обманул фермеров на 40 млн тенге. Суд не нашёл доказательств.")
+    assert "fraud" not in got

@@ -24,13 +24,19 @@ if TYPE_CHECKING:
 _NUMBER_RE = re.compile(r"\d{1,3}(?:-\d{1,2})?")
 _SPACES_RE = re.compile(r"[\s\u00a0\u202f]")
 # re's own parser (private modules, hence no types), to read how a facts.toml pattern opens.
-sre_parser: Any = import_module("re._parser")
-sre_constants: Any = import_module("re._constants")
+# Only a shortcut hangs on it: a Python without these modules scans every offset, as re does.
+try:
+    sre_parser: Any = import_module("re._parser")
+    sre_constants: Any = import_module("re._constants")
+except ImportError:  # pragma: no cover - CPython 3.11 to 3.13 have them
+    sre_parser = sre_constants = None
 # The pieces a pattern led by a number starts with, as facts.toml writes them:
 # "(?P<num>\d(?<![\w.,]\d)...": a digit, then a look-behind that no letter, digit or
 # underscore stands before it. See `_number_led`.
-_DIGIT = (sre_constants.IN, [(sre_constants.CATEGORY, sre_constants.CATEGORY_DIGIT)])
-_WORD_CHAR = (sre_constants.CATEGORY, sre_constants.CATEGORY_WORD)
+_DIGIT = (None if sre_constants is None else
+          (sre_constants.IN, [(sre_constants.CATEGORY, sre_constants.CATEGORY_DIGIT)]))
+_WORD_CHAR = (None if sre_constants is None else
+              (sre_constants.CATEGORY, sre_constants.CATEGORY_WORD))
 
 
 class FactsError(DozorError, ValueError):
@@ -102,18 +108,24 @@ def _number_led(pattern: re.Pattern[str]) -> bool:
     """Whether every match of the pattern starts at the first character of a word, a digit:
     the pattern opens (inside any groups, no alternative beside them) with a digit and a
     look-behind that no letter, digit or underscore stands before it, with Unicode \\w."""
-    if pattern.flags & re.ASCII:
+    if pattern.flags & re.ASCII or sre_parser is None:
         return False
-    items = list(sre_parser.parse(pattern.pattern, pattern.flags))
+    try:
+        return _opens_with_a_lone_digit(list(sre_parser.parse(pattern.pattern, pattern.flags)))
+    except (AttributeError, IndexError, TypeError, ValueError):
+        return False  # a private parser that changed its shape: no shortcut, same matches
+
+
+def _opens_with_a_lone_digit(items: list[Any]) -> bool:
     while items and items[0][0] is sre_constants.SUBPATTERN:
         items = list(items[0][1][-1])
     if len(items) < 2 or items[0] != _DIGIT or items[1][0] is not sre_constants.ASSERT_NOT:
         return False
     direction, behind = items[1][1]
     behind = list(behind)
-    return (direction == -1 and len(behind) == 2 and behind[1] == _DIGIT
-            and behind[0][0] is sre_constants.IN and _WORD_CHAR in behind[0][1]
-            and (sre_constants.NEGATE, None) not in behind[0][1])
+    return bool(direction == -1 and len(behind) == 2 and behind[1] == _DIGIT
+                and behind[0][0] is sre_constants.IN and _WORD_CHAR in behind[0][1]
+                and (sre_constants.NEGATE, None) not in behind[0][1])
 
 
 def _matches(pattern: re.Pattern[str], fld: PreparedField) -> list[re.Match[str]]:

@@ -166,14 +166,28 @@ def collect_sentences(
                 ev.cues[needs] = _combine(list(by_term.values()))
     denials = [m for m in groups["negator"] if vocab.terms[m.term].payload.label == cfg.name]
     negated.update((m.field, m.sentence) for m in denials)
-    convicting = {(m.field, m.sentence) for m in groups["conviction"]}
-    if any(vocab.terms[m.term].payload.scope == "text"
-           and fields[m.field].sentences[m.sentence].part in ("title", "lead")
-           and (m.field, m.sentence) not in convicting for m in denials):
+    if any(_acquits_the_whole_text(vocab, cfg.name, m, groups, fields, per) for m in denials):
         negated.update(per.keys())  # an acquittal in the head denies what the body retells
     for key in negated & per.keys():
         per[key].negated = True
     return per
+
+
+def _acquits_the_whole_text(vocab: Vocabulary, topic: str, denial: Match,
+                            groups: dict[str, list[Match]], fields: dict[str, PreparedField],
+                            per: dict[Key, SentenceEvidence]) -> bool:
+    """Whether an acquittal denies `topic` for the whole text: it stands in the title or the
+    lead, its sentence convicts of nothing, and it acquits of this topic or of no named one.
+    An acquittal of a group charge in the lead rules out the group, not the fraud a later
+    sentence reports; an acquittal that names no charge denies what the body retells."""
+    key = (denial.field, denial.sentence)
+    if (vocab.terms[denial.term].payload.scope != "text"
+            or fields[denial.field].sentences[denial.sentence].part not in ("title", "lead")
+            or any((m.field, m.sentence) == key for m in groups["conviction"])):
+        return False
+    named = {vocab.terms[m.term].payload.label for m in groups["topic"]
+             if (m.field, m.sentence) == key}
+    return key in per or not named - {topic}
 
 
 def context_points(vocab: Vocabulary, groups: dict[str, list[Match]],
