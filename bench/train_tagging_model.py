@@ -2,7 +2,8 @@
 
     .venv/bin/pip install -e '.[train]'             # scikit-learn: only this script needs it
     .venv/bin/python bench/train_tagging_model.py [--cells] [--labelled a.jsonl ...]
-        [--write crawler/tagging/vocab/model.json --kind stems+rules]
+        [--write FILE --kind stems+rules]  (ship it as crawler/tagging/vocab/model.json only
+        after `dozor eval-tags --model FILE` on sets it did not learn from)
 
 Three models, logistic regression per topic (scikit-learn, crawler/tagging/model.py applies
 them): `figures` reads only what the rules measured; `stems+rules` adds the rule ids of the

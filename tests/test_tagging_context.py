@@ -204,6 +204,21 @@ def test_read_also_lines_and_related_headlines_never_decide() -> None:
     assert short.topics == {}
 
 
+def test_an_images_keyword_list_with_its_photo_credit_is_an_aside() -> None:
+    # Zakon.kz writes an image's alt text into the page: keywords, then the credit.
+    caption = ("Хакеры, программисты, кибербезопасность, мошенничество, мошенники, защита"
+               " данных, взлом данных, фото - Новости Zakon.kz от 13.08.2025 13:35\n")
+    text = ("Агентство по регулированию финансового рынка рассказало, что делать, если банк"
+            " заблокировал счёт. " + caption + "Причины бывают разные: от технического сбоя"
+            " до неверных реквизитов. Клиенту стоит обратиться в банк с документами.")
+    r = tag_text("Когда банк может заблокировать счёт", text)
+    assert r.topics == {}  # a short text: any sentence of it would have counted
+    # A sentence that lists places is still a sentence of the article.
+    listed = ("Мошенники обманули жителей Алматы, Астаны, Шымкента, Караганды, Актобе, Тараза"
+              " и Павлодара, ущерб 40 млн тенге, сообщили в полиции.")
+    assert "fraud" in tag_text(None, listed).topics
+
+
 def test_evidence_says_which_part_it_came_from() -> None:
     r = tag_text("Мошенники обманули пенсионерку", "Полиция Астаны задержала мошенников. "
                  "Ущерб составил 2 млн тенге. Мошенники звонили от имени банка.")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.config import PROJECT_ROOT
 from crawler.errors import LabelledSetError
 from crawler.tagging.evaluate import Counts, evaluate, file_sha256, read_labelled
 from tests.shared_data import shared_path
@@ -150,16 +151,25 @@ def test_hard_cases_get_their_own_row_and_never_decide_the_worst_cell(tmp_path):
 
 
 def test_eval_tags_says_when_the_model_learned_from_the_file_it_scores(tmp_path):
-    # The shipped model (vocab/model.json) names the files it learned from by sha256: its
-    # figures there are in-sample, and the command says so instead of passing them as honest.
+    # A model names the files it learned from by sha256: its figures there are in-sample,
+    # and the command says so instead of passing them as honest (here the retired OCG model,
+    # given with --model as a candidate would be).
     row = {"id": "a", "lang": "ru", "text": "Мошенники задержаны.", "fraud": True, "ocg": False}
     path = tmp_path / "unseen.jsonl"
     path.write_text(json.dumps(row, ensure_ascii=False), encoding="utf-8")
     seen = shared_path("tagging-dev", "excerpts-ru.jsonl")  # skips without ../shared
-    done = subprocess.run([sys.executable, "-m", "jobs.cli", "eval-tags", "--labelled",
-                           str(path), "--labelled", str(seen)],
+    retired = PROJECT_ROOT / "bench" / "models" / "ocg-add-2026.6.json"
+    done = subprocess.run([sys.executable, "-m", "jobs.cli", "eval-tags", "--model", str(retired),
+                           "--labelled", str(path), "--labelled", str(seen)],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     unseen_part, seen_part = done.stdout.split("== excerpts-ru.jsonl")
     assert "in-sample" not in unseen_part
     assert "learned from this file: its figures here are in-sample" in seen_part
+
+
+def test_eval_tags_refuses_a_model_and_rules_only_together(tmp_path):
+    retired = PROJECT_ROOT / "bench" / "models" / "ocg-add-2026.6.json"
+    done = subprocess.run([sys.executable, "-m", "jobs.cli", "eval-tags", "--rules-only",
+                           "--model", str(retired)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "exclude each other" in done.stderr

@@ -6,9 +6,11 @@ import shutil
 
 import pytest
 
+from crawler.config import PROJECT_ROOT
 from crawler.tagging.model import ModelError
 from crawler.tagging.rules import VOCAB_DIR, load_vocabulary, tag_text, token_stems
 
+RETIRED = PROJECT_ROOT / "bench" / "models" / "ocg-add-2026.6.json"
 TEXT = "Полиция задержала участников ОПГ, которые обманывали пенсионеров по телефону."
 FLOOD = ("Вода в Петропавловске продолжает прибывать, сообщили в штабе. Спасатели эвакуировали"
          " жителей трех улиц. В пунктах временного размещения находятся 400 человек. Волонтеры"
@@ -22,16 +24,25 @@ def _vocab_with_model(tmp_path, model):
     return load_vocabulary(folder)
 
 
-def test_the_shipped_model_only_adds_ocg_where_the_rules_judged_a_sentence_an_aside():
-    # vocab/model.json (docs/tagging.md): asked only where the rules found an OCG sentence
-    # but judged the text not about it; a topic the rules decided is never touched.
-    shipped = json.loads((VOCAB_DIR / "model.json").read_text(encoding="utf-8"))
-    assert (shipped["may_add"], shipped["may_veto"], set(shipped["weights"])) == (
-        False, False, {"ocg"})
+def test_the_rules_decide_alone_since_the_ocg_model_was_retired():
+    # docs/tagging.md, round 2026.7: on text collected after it was fixed the add-only OCG
+    # model added 7 right OCG tags and 10 wrong ones, so no model ships beside the rules.
+    assert not (VOCAB_DIR / "model.json").exists()
     r = tag_text(None, TEXT)
+    assert set(r.topics) == {"fraud", "ocg"} and r.model_version is None
+
+
+def test_the_retired_model_only_adds_ocg_where_the_rules_judged_a_sentence_an_aside(tmp_path):
+    # bench/models/ocg-add-2026.6.json: asked only where the rules found an OCG sentence but
+    # judged the text not about it; a topic the rules decided is never touched.
+    retired = json.loads(RETIRED.read_text(encoding="utf-8"))
+    assert (retired["may_add"], retired["may_veto"], set(retired["weights"])) == (
+        False, False, {"ocg"})
+    vocab = _vocab_with_model(tmp_path, retired)
+    r = tag_text(None, TEXT, vocabulary=vocab)
     assert set(r.topics) == {"fraud", "ocg"} and r.model_version.startswith("2026.6+")
     assert "probability" not in r.to_dict()["topics"]["ocg"]  # the rules decided it
-    rules_only = tag_text(None, TEXT, use_model=False)
+    rules_only = tag_text(None, TEXT, vocabulary=vocab, use_model=False)
     assert rules_only.model_version is None and set(rules_only.topics) == {"fraud", "ocg"}
 
 

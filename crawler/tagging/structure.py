@@ -67,6 +67,7 @@ class PartPatterns:
 
     read_also: re.Pattern[str]
     read_also_tail: re.Pattern[str]
+    keyword_caption: re.Pattern[str]
     bullet: str
     bullet_date: re.Pattern[str]
     bullet_lead: re.Pattern[str]
@@ -80,6 +81,7 @@ def part_patterns(path: Path = PARTS_PATH) -> PartPatterns:
     return PartPatterns(
         read_also=re.compile(data["read_also"]),
         read_also_tail=re.compile(data["read_also_tail"]),
+        keyword_caption=re.compile(data["keyword_caption"]),
         bullet=str(data["bullet"]),
         bullet_date=re.compile(data["bullet_date"]),
         bullet_lead=re.compile(data["bullet_lead"]),
@@ -192,7 +194,8 @@ def split_sentences(text: str, *, title: bool = False) -> list[Sentence]:
         in_aside = ai < len(asides) and asides[ai][0] <= start < asides[ai][1]
         part: Part
         if (in_aside or pats.read_also.search(piece.lstrip())
-                or _ends_with_pointer(piece.rstrip(), pats)):
+                or _ends_with_pointer(piece.rstrip(), pats)
+                or pats.keyword_caption.search(piece.lstrip())):
             part = "aside"
         elif not seen_lead:
             # A dateline is no lead by itself: the lead runs to the first sentence of

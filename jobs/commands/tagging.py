@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
+import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -12,7 +15,7 @@ from crawler.config import PROJECT_ROOT
 from crawler.tagging.evaluate import dev_half, evaluate_halves, find_dev_dir, format_tables
 from crawler.tagging.jsonl import tag_jsonl
 from crawler.tagging.model import load_model
-from crawler.tagging.vocab import load_vocabulary
+from crawler.tagging.vocab import VOCAB_DIR, Vocabulary, load_vocabulary
 from jobs.tasks import prepare_database
 from jobs.tasks import retag as run_retag
 from storage.corrections import export_rows, list_corrections, record_correction
@@ -43,14 +46,37 @@ def tag() -> None:
               default=None, help="Folder of the real labelled set (default: ../shared/tagging-dev "
                                  "or $DOZOR_SHARED_DIR/tagging-dev).")
 @click.option("--rules-only", is_flag=True, help="Decide by the rules, without vocab/model.json.")
+@click.option("--model", "model_file", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Weigh the rules with this model file instead (a candidate or a retired one, "
+                   "e.g. bench/models/ocg-add-2026.6.json).")
 @click.option("--errors", "show_errors", is_flag=True, help="Also list the misses of each set.")
 def eval_tags(labelled: tuple[Path, ...], dev_dir: Path | None, rules_only: bool,
-              show_errors: bool) -> None:
+              model_file: Path | None, show_errors: bool) -> None:
     """P/R/F1 per topic x language (and Kazakh script) on real and project labelled sets.
 
     Real files are reported twice: on their held-out half (no rule was written from its
     texts; docs/tagging.md says what each round saw) and on the whole file.
     """
+    if model_file is not None and rules_only:
+        raise click.UsageError("--model and --rules-only exclude each other")
+    with ExitStack() as stack:
+        vocab = (_vocabulary_with_model(model_file, stack) if model_file is not None
+                 else load_vocabulary())
+        _eval_tags(labelled, dev_dir, rules_only, show_errors, vocab)
+
+
+def _vocabulary_with_model(model_file: Path, stack: ExitStack) -> Vocabulary:
+    """The shipped vocabulary with `model_file` beside it, in a folder that lives as long as
+    the stack: exactly what tagging would read if the model were shipped."""
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "vocab"
+    shutil.copytree(VOCAB_DIR, folder)
+    shutil.copyfile(model_file, folder / "model.json")
+    return load_vocabulary(folder)
+
+
+def _eval_tags(labelled: tuple[Path, ...], dev_dir: Path | None, rules_only: bool,
+               show_errors: bool, vocab: Vocabulary) -> None:
     real: list[Path] = []
     if not labelled:
         dev = dev_dir or find_dev_dir(PROJECT_ROOT)
@@ -60,9 +86,9 @@ def eval_tags(labelled: tuple[Path, ...], dev_dir: Path | None, rules_only: bool
         else:
             real = sorted(dev.glob("*.jsonl"))
     files = [*real, *(labelled or PROJECT_SETS)]
-    model = load_model(load_vocabulary())
+    model = load_model(vocab)
     for path in files:
-        halves = evaluate_halves(path, use_model=not rules_only)
+        halves = evaluate_halves(path, vocab, use_model=not rules_only)
         full = halves["all"]
         reports = [("held", halves["held"]), ("full", full)] if path in real else [("full", full)]
         click.echo(f"== {path.name}")
