@@ -219,6 +219,20 @@ def test_an_images_keyword_list_with_its_photo_credit_is_an_aside() -> None:
     assert "fraud" in tag_text(None, listed).topics
 
 
+def test_a_text_without_a_title_opens_with_its_headline_and_then_its_lead() -> None:
+    # An excerpt or a page's text given without a title: its first sentence is most often
+    # the headline, so the lead is the next one.
+    headline = "Пенсионерка из Павлодара лишилась сбережений за один звонок\n"
+    lead = "Мошенники представились сотрудниками банка и убедили её перевести 3 млн тенге. "
+    assert topics(None, headline + lead + FLOOD * 3) == {"fraud"}
+    evidence = tag_text(None, headline + lead + FLOOD * 3).topics["fraud"].evidence
+    assert {e.part for e in evidence} == {"lead"}
+    # With its title given, the text's own second sentence is body: one sentence in the body
+    # of a long article about something else is an aside.
+    assert topics("Паводки: вода прибывает", "Вода прибывает третий день подряд, сообщили"
+                  " спасатели. " + lead + FLOOD * 3) == set()
+
+
 def test_evidence_says_which_part_it_came_from() -> None:
     r = tag_text("Мошенники обманули пенсионерку", "Полиция Астаны задержала мошенников. "
                  "Ущерб составил 2 млн тенге. Мошенники звонили от имени банка.")

@@ -178,13 +178,15 @@ def _kazakh_latin_field(norm: str, n_words: int, lang: str | None) -> bool:
     return marked >= 2 and marked >= KK_LATIN_SHARE * len(latin)
 
 
-def prepare_field(name: str, text: str, lang: str | None = None) -> PreparedField:
-    """Normalise, tokenize, stem and split one field into sentences and parts."""
+def prepare_field(name: str, text: str, lang: str | None = None, *,
+                  headless: bool = False) -> PreparedField:
+    """Normalise, tokenize, stem and split one field into sentences and parts (`headless`:
+    a text without a title, whose own first sentence is most often its headline)."""
     original = unicodedata.normalize("NFC", text)
     norm = normalize_text(original)
     texts, starts, ends, plain = word_spans(norm)
     kk_latin = _kazakh_latin_field(norm, len(texts), lang)
     words = _words_of(texts, kk_latin)
-    sentences = split_sentences(original, title=(name == "title"))
+    sentences = split_sentences(original, title=(name == "title"), headless=headless)
     return PreparedField(name, original, norm, texts, starts, ends, words, sentences,
                          sentence_of_tokens(sentences, starts), lang, plain)

@@ -135,7 +135,8 @@ def _unique(items: Iterable[Any]) -> tuple[Any, ...]:
 
 def prepare_fields(title: str | None, text: str, lang: str | None = None) -> list[PreparedField]:
     """The title and text prepared once, for tagging and search terms alike."""
-    return [prepare_field("title", title or "", lang), prepare_field("text", text, lang)]
+    return [prepare_field("title", title or "", lang),
+            prepare_field("text", text, lang, headless=not (title or "").strip())]
 
 
 def _evidence(fields: dict[str, PreparedField], m: Match, rule: str) -> Evidence:

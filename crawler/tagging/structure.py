@@ -177,15 +177,18 @@ def _ends_with_pointer(sentence: str, pats: PartPatterns) -> bool:
     return pats.read_also_tail.search(sentence, max(0, len(sentence) - TAIL_CHARS)) is not None
 
 
-def split_sentences(text: str, *, title: bool = False) -> list[Sentence]:
-    """The sentences of a title or a text, each with the part of the article it stands in."""
+def split_sentences(text: str, *, title: bool = False, headless: bool = False) -> list[Sentence]:
+    """The sentences of a title or a text, each with the part of the article it stands in.
+
+    A `headless` text (no title given: an excerpt, a page's text) most often opens with its
+    own headline, so its lead runs to the second sentence of LEAD_MIN_WORDS words."""
     if title:
         return [Sentence(s, e, "title", p) for s, e, p in _raw_sentences(text, [])]
     pats = part_patterns()
     asides = _aside_spans(text, pats)
     cuts = [x for span in asides for x in span]
     sentences: list[Sentence] = []
-    seen_lead = False
+    leads_left = 2 if headless else 1
     ai = 0
     for start, end, para in _raw_sentences(text, cuts):
         while ai < len(asides) and asides[ai][1] <= start:
@@ -197,11 +200,12 @@ def split_sentences(text: str, *, title: bool = False) -> list[Sentence]:
                 or _ends_with_pointer(piece.rstrip(), pats)
                 or pats.keyword_caption.search(piece.lstrip())):
             part = "aside"
-        elif not seen_lead:
+        elif leads_left:
             # A dateline is no lead by itself: the lead runs to the first sentence of
             # LEAD_MIN_WORDS words.
-            part, seen_lead = "lead", (len(_WORDS_RE.findall(piece)) >= LEAD_MIN_WORDS
-                                       and not _DATELINE_RE.match(piece))
+            part = "lead"
+            leads_left -= (len(_WORDS_RE.findall(piece)) >= LEAD_MIN_WORDS
+                           and not _DATELINE_RE.match(piece))
         else:
             part = "body"
         sentences.append(Sentence(start, end, part, para))

@@ -177,13 +177,16 @@ def _acquits_the_whole_text(vocab: Vocabulary, topic: str, denial: Match,
                             groups: dict[str, list[Match]], fields: dict[str, PreparedField],
                             per: dict[Key, SentenceEvidence]) -> bool:
     """Whether an acquittal denies `topic` for the whole text: it stands in the title or the
-    lead, its sentence convicts of nothing, and it acquits of this topic or of no named one.
-    An acquittal of a group charge in the lead rules out the group, not the fraud a later
-    sentence reports; an acquittal that names no charge denies what the body retells."""
+    lead, no sentence of the head convicts (five convicted and one acquitted is a partial
+    acquittal), and it acquits of this topic or of no named one. An acquittal of a group
+    charge in the lead rules out the group, not the fraud a later sentence reports; an
+    acquittal that names no charge denies what the body retells."""
     key = (denial.field, denial.sentence)
+    head = ("title", "lead")
     if (vocab.terms[denial.term].payload.scope != "text"
-            or fields[denial.field].sentences[denial.sentence].part not in ("title", "lead")
-            or any((m.field, m.sentence) == key for m in groups["conviction"])):
+            or fields[denial.field].sentences[denial.sentence].part not in head
+            or any(fields[m.field].sentences[m.sentence].part in head
+                   for m in groups["conviction"])):
         return False
     named = {vocab.terms[m.term].payload.label for m in groups["topic"]
              if (m.field, m.sentence) == key}
