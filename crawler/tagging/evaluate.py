@@ -16,12 +16,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from crawler.errors import LabelledSetError
+from crawler.tagging.diagnose import miss_mechanism
 from crawler.tagging.rules import tag_text
 from crawler.tagging.vocab import Vocabulary, load_vocabulary
 
@@ -126,6 +128,8 @@ class EvaluationReport:
     kz_total: int = 0
     kz_correct: int = 0
     errors: list[str] = field(default_factory=list)
+    # (topic, "missed" or "false", mechanism) -> texts (crawler/tagging/diagnose.py)
+    mechanisms: Counter[tuple[str, str, str]] = field(default_factory=Counter)
 
     def f1(self, topic: str, group: str = ALL) -> float:
         """F1 of a topic in a language or script group ("all" for the whole set)."""
@@ -165,8 +169,10 @@ def evaluate(path: str | Path, vocabulary: Vocabulary | None = None, *,
 
 
 def evaluate_halves(path: str | Path, vocabulary: Vocabulary | None = None, *,
-                    use_model: bool = True) -> dict[str, EvaluationReport]:
-    """Reports for the whole set ("all") and each half ("tune", "held"), tagging once."""
+                    use_model: bool = True,
+                    mechanisms: bool = False) -> dict[str, EvaluationReport]:
+    """Reports for the whole set ("all") and each half ("tune", "held"), tagging once
+    (and reading each wrong decision again for its mechanism, when asked)."""
     vocab = vocabulary or load_vocabulary()
     reports = {key: EvaluationReport(name=Path(path).name, sha256=file_sha256(path),
                                      rules_version=vocab.version)
@@ -176,7 +182,29 @@ def evaluate_halves(path: str | Path, vocabulary: Vocabulary | None = None, *,
                           use_model=use_model)
         for report in (reports[ALL], reports[dev_half(item.id)]):
             _count(report, item, set(result.topics), result.kz_related)
+        if not mechanisms:
+            continue
+        for topic in TOPICS:
+            truth = item.labels[topic]
+            if truth == (topic in result.topics):
+                continue
+            why = miss_mechanism(item.title, item.text, item.lang or None, topic, truth=truth,
+                                 vocabulary=vocab)
+            for report in (reports[ALL], reports[dev_half(item.id)]):
+                report.mechanisms[(topic, "missed" if truth else "false", why)] += 1
     return reports
+
+
+def format_mechanisms(report: EvaluationReport) -> str:
+    """One line per topic and kind of error: "fraud missed: 8 no word of it, 1 ..."."""
+    lines = []
+    for topic in TOPICS:
+        for kind in ("missed", "false"):
+            found = sorted(((n, why) for (t, k, why), n in report.mechanisms.items()
+                            if (t, k) == (topic, kind)), key=lambda nw: (-nw[0], nw[1]))
+            if found:
+                lines.append(f"{topic} {kind}: " + ", ".join(f"{n} {why}" for n, why in found))
+    return "\n".join(lines) or "no wrong decision"
 
 
 def _count(report: EvaluationReport, item: LabelledItem, got_topics: set[str],

@@ -12,7 +12,14 @@ from pathlib import Path
 import click
 
 from crawler.config import PROJECT_ROOT
-from crawler.tagging.evaluate import dev_half, evaluate_halves, find_dev_dir, format_tables
+from crawler.tagging.evaluate import (
+    ALL,
+    dev_half,
+    evaluate_halves,
+    find_dev_dir,
+    format_mechanisms,
+    format_tables,
+)
 from crawler.tagging.jsonl import tag_jsonl
 from crawler.tagging.model import load_model
 from crawler.tagging.vocab import VOCAB_DIR, Vocabulary, load_vocabulary
@@ -51,8 +58,11 @@ def tag() -> None:
               help="Weigh the rules with this model file instead (a candidate or a retired one, "
                    "e.g. bench/models/ocg-add-2026.6.json).")
 @click.option("--errors", "show_errors", is_flag=True, help="Also list the misses of each set.")
+@click.option("--mechanisms", is_flag=True,
+              help="Also count the wrong decisions of each half by mechanism (no word of it, "
+                   "judged an aside, vetoed, ...): counts only, so held-out halves too.")
 def eval_tags(labelled: tuple[Path, ...], dev_dir: Path | None, rules_only: bool,
-              model_file: Path | None, show_errors: bool) -> None:
+              model_file: Path | None, show_errors: bool, mechanisms: bool) -> None:
     """P/R/F1 per topic x language (and Kazakh script) on real and project labelled sets.
 
     Real files are reported twice: on their held-out half (no rule was written from its
@@ -63,7 +73,7 @@ def eval_tags(labelled: tuple[Path, ...], dev_dir: Path | None, rules_only: bool
     with ExitStack() as stack:
         vocab = (_vocabulary_with_model(model_file, stack) if model_file is not None
                  else load_vocabulary())
-        _eval_tags(labelled, dev_dir, rules_only, show_errors, vocab)
+        _eval_tags(labelled, dev_dir, rules_only, show_errors, mechanisms, vocab)
 
 
 def _vocabulary_with_model(model_file: Path, stack: ExitStack) -> Vocabulary:
@@ -76,7 +86,7 @@ def _vocabulary_with_model(model_file: Path, stack: ExitStack) -> Vocabulary:
 
 
 def _eval_tags(labelled: tuple[Path, ...], dev_dir: Path | None, rules_only: bool,
-               show_errors: bool, vocab: Vocabulary) -> None:
+               show_errors: bool, mechanisms: bool, vocab: Vocabulary) -> None:
     real: list[Path] = []
     if not labelled:
         dev = dev_dir or find_dev_dir(PROJECT_ROOT)
@@ -88,7 +98,7 @@ def _eval_tags(labelled: tuple[Path, ...], dev_dir: Path | None, rules_only: boo
     files = [*real, *(labelled or PROJECT_SETS)]
     model = load_model(vocab)
     for path in files:
-        halves = evaluate_halves(path, vocab, use_model=not rules_only)
+        halves = evaluate_halves(path, vocab, use_model=not rules_only, mechanisms=mechanisms)
         full = halves["all"]
         reports = [("held", halves["held"]), ("full", full)] if path in real else [("full", full)]
         click.echo(f"== {path.name}")
@@ -98,6 +108,12 @@ def _eval_tags(labelled: tuple[Path, ...], dev_dir: Path | None, rules_only: boo
             click.echo(f"   model {model.version} learned from this file: its figures here are"
                        " in-sample; out-of-sample ones: bench/train_tagging_model.py"
                        " --protocols b (docs/tagging.md); --rules-only for the rules alone")
+        if mechanisms:
+            for half in (("held", "tune") if path in real else (ALL,)):
+                label = {"held": "held-out half", "tune": "tuning half"}.get(half, "whole set")
+                click.echo(f"   wrong decisions by mechanism, {label}:")
+                for line in format_mechanisms(halves[half]).splitlines():
+                    click.echo(f"     {line}")
         if show_errors:
             # Of a real file only the tuning half's misses are shown: reading the held-out
             # half's would make its figures dishonest.
