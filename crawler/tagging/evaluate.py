@@ -196,7 +196,7 @@ def evaluate_halves(path: str | Path, vocabulary: Vocabulary | None = None, *,
 
 
 def format_mechanisms(report: EvaluationReport) -> str:
-    """One line per topic and kind of error: "fraud missed: 8 no word of it, 1 ..."."""
+    """One line per topic and kind of error: "fraud missed: 8 no offence or cue word, ..."."""
     lines = []
     for topic in TOPICS:
         for kind in ("missed", "false"):
