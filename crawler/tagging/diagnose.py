@@ -1,7 +1,7 @@
 """Why a tag was missed or given wrongly, by mechanism: counts a rule writer may read for
 any half of a real set, since they name no text and no evidence.
 
-    miss_mechanism(title, text, lang, topic, truth=..., vocabulary=...) -> str
+    wrong_decision_mechanisms(title, text, lang, {topic: label}, vocabulary=...) -> {topic: ...}
 
 A missed topic had no word of the offence and no cue beside its context (outside asides; a
 channel or a kind of loan names no offence, and a negated sentence counts nothing), stayed
@@ -14,21 +14,20 @@ found sentence an aside.
 
 from __future__ import annotations
 
-from crawler.tagging.rules import MAX_TAG_CHARS, prepare_fields, read_fields
+from crawler.tagging.rules import prepare_fields, read_fields, readable_part
 from crawler.tagging.topics import SHORT_TEXT_SENTENCES, TopicDecision
 from crawler.tagging.vocab import Vocabulary
 
 
-def miss_mechanism(title: str | None, text: str, lang: str | None, topic: str, *,
-                   truth: bool, vocabulary: Vocabulary) -> str:
-    """The mechanism of a wrong decision on `topic` (`truth` is the label; the tag was the
-    opposite), read again from the rules' own decision."""
-    if len(text) > MAX_TAG_CHARS:  # read as far as tag_text reads
-        cut = text.rfind(" ", 0, MAX_TAG_CHARS)
-        text = text[: cut if cut > 0 else MAX_TAG_CHARS]
-    fields = prepare_fields(title, text, lang)
-    decision = next(d for d in read_fields(fields, vocabulary).decisions if d.topic == topic)
-    return _missed(decision) if truth else _false(decision, vocabulary)
+def wrong_decision_mechanisms(title: str | None, text: str, lang: str | None,
+                              wrong: dict[str, bool], *,
+                              vocabulary: Vocabulary) -> dict[str, str]:
+    """The mechanism of each wrong decision of a text (`wrong`: topic -> its label; the tag
+    was the opposite), from the rules' own decisions, read once for the text."""
+    fields = prepare_fields(title, readable_part(text)[0], lang)
+    decisions = {d.topic: d for d in read_fields(fields, vocabulary).decisions}
+    return {topic: _missed(decisions[topic]) if truth else _false(decisions[topic], vocabulary)
+            for topic, truth in wrong.items()}
 
 
 def _missed(d: TopicDecision) -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.errors import LabelledSetError
-from crawler.tagging.diagnose import miss_mechanism
+from crawler.tagging.diagnose import wrong_decision_mechanisms
 from crawler.tagging.rules import tag_text
 from crawler.tagging.vocab import Vocabulary, load_vocabulary
 
@@ -182,16 +182,14 @@ def evaluate_halves(path: str | Path, vocabulary: Vocabulary | None = None, *,
                           use_model=use_model)
         for report in (reports[ALL], reports[dev_half(item.id)]):
             _count(report, item, set(result.topics), result.kz_related)
-        if not mechanisms:
+        wrong = {t: item.labels[t] for t in TOPICS if item.labels[t] != (t in result.topics)}
+        if not mechanisms or not wrong:
             continue
-        for topic in TOPICS:
-            truth = item.labels[topic]
-            if truth == (topic in result.topics):
-                continue
-            why = miss_mechanism(item.title, item.text, item.lang or None, topic, truth=truth,
-                                 vocabulary=vocab)
+        found = wrong_decision_mechanisms(item.title, item.text, item.lang or None, wrong,
+                                          vocabulary=vocab)
+        for topic, why in found.items():
             for report in (reports[ALL], reports[dev_half(item.id)]):
-                report.mechanisms[(topic, "missed" if truth else "false", why)] += 1
+                report.mechanisms[(topic, "missed" if wrong[topic] else "false", why)] += 1
     return reports
 
 

@@ -37,7 +37,7 @@ from crawler.tagging.vocab import VOCAB_DIR, Vocabulary, load_vocabulary, rules_
 __all__ = [
     "MAX_TAG_CHARS", "PAUSE_GC_CHARS", "VOCAB_DIR", "Evidence", "TagResult", "TopicTag",
     "VocabularyError", "cyclic_gc_paused", "load_vocabulary", "prepare_fields", "read_fields",
-    "rules_version", "tag_prepared", "tag_text", "token_stems",
+    "readable_part", "rules_version", "tag_prepared", "tag_text", "token_stems",
 ]
 
 # Evidence kept per topic; the rest adds to the score but not to the stored record.
@@ -248,6 +248,15 @@ def cyclic_gc_paused(pause: bool) -> Iterator[None]:
             gc.enable()
 
 
+def readable_part(text: str, max_chars: int | None = MAX_TAG_CHARS) -> tuple[str, bool]:
+    """The part of a text tagging reads (up to the last space before `max_chars`; all of it
+    with None), and whether that cut anything."""
+    if max_chars is None or len(text) <= max_chars:
+        return text, False
+    cut = text.rfind(" ", 0, max_chars)
+    return text[: cut if cut > 0 else max_chars], True
+
+
 def tag_text(
     title: str | None, text: str, lang: str | None = None, *,
     vocabulary: Vocabulary | None = None, max_chars: int | None = MAX_TAG_CHARS,
@@ -259,11 +268,7 @@ def tag_text(
     ambiguous word, so a wrong or missing language does not hide a match. Text past
     `max_chars` is not read (None reads everything); the result then says `truncated`.
     """
-    truncated = max_chars is not None and len(text) > max_chars
-    if truncated:
-        assert max_chars is not None
-        cut = text.rfind(" ", 0, max_chars)
-        text = text[: cut if cut > 0 else max_chars]
+    text, truncated = readable_part(text, max_chars)
     with cyclic_gc_paused(len(text) > PAUSE_GC_CHARS):
         return tag_prepared(prepare_fields(title, text, lang), vocabulary=vocabulary,
                             truncated=truncated, use_model=use_model)
