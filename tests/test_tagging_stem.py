@@ -168,3 +168,18 @@ def test_snowball_runs_in_c():
 
     assert type(stem._RU).__module__ == "Stemmer", "PyStemmer missing: pip install -e ."
     assert stem_ru("мошенниками") == "мошенник"
+
+
+def test_a_stored_huge_article_is_tagged_as_dozor_tag_tags_its_text():
+    """The store and `dozor tag` cut a body past MAX_TAG_CHARS at the same place (the last
+    space), so an analyst who tags a stored article's text gets the stored tags, and no
+    stored search term is the head of a word cut in two ("мош" of "мошенники")."""
+    from crawler.tagging.apply import analyse_text
+    from crawler.tagging.rules import MAX_TAG_CHARS, tag_text
+
+    head = "Погода в Алматы будет солнечной. " * (MAX_TAG_CHARS // 33)
+    text = head[: MAX_TAG_CHARS - 4] + " мошенники задержаны полицией за обман."
+    analysis = analyse_text(None, text, "ru")
+    assert analysis.tags.truncated is True
+    assert analysis.tags.to_dict() == tag_text(None, text, "ru").to_dict()
+    assert analysis.search_terms.split()[-1] != "мош"

@@ -13,11 +13,11 @@ from typing import Any
 
 from crawler.items import Article
 from crawler.tagging.rules import (
-    MAX_TAG_CHARS,
     PAUSE_GC_CHARS,
     TagResult,
     cyclic_gc_paused,
     prepare_fields,
+    readable_part,
     tag_prepared,
 )
 
@@ -48,10 +48,9 @@ def analyse_text(
     """Tag a text and compute its search stems (unless `with_search_terms` is false); a
     bilingual text is read word by word."""
     lang = lang if len(languages) <= 1 else None
-    text = text or ""
-    truncated = len(text) > MAX_TAG_CHARS
-    if truncated:  # the index and the tags read the same head of a huge body
-        text = text[:MAX_TAG_CHARS]
+    # The index and the tags read the same head of a huge body, cut where `dozor tag` cuts
+    # it (at a space), so a stored article's tags are those `dozor tag` gives for its text.
+    text, truncated = readable_part(text or "")
     with cyclic_gc_paused(len(text) > PAUSE_GC_CHARS):
         fields = prepare_fields(title, text, lang)
         tags = tag_prepared(fields, truncated=truncated)
