@@ -68,6 +68,7 @@ class PartPatterns:
     read_also: re.Pattern[str]
     read_also_tail: re.Pattern[str]
     keyword_caption: re.Pattern[str]
+    credit: re.Pattern[str]
     bullet: str
     bullet_date: re.Pattern[str]
     bullet_lead: re.Pattern[str]
@@ -82,6 +83,7 @@ def part_patterns(path: Path = PARTS_PATH) -> PartPatterns:
         read_also=re.compile(data["read_also"]),
         read_also_tail=re.compile(data["read_also_tail"]),
         keyword_caption=re.compile(data["keyword_caption"]),
+        credit=re.compile(data["credit"]),
         bullet=str(data["bullet"]),
         bullet_date=re.compile(data["bullet_date"]),
         bullet_lead=re.compile(data["bullet_lead"]),
@@ -198,7 +200,8 @@ def split_sentences(text: str, *, title: bool = False, headless: bool = False) -
         part: Part
         if (in_aside or pats.read_also.search(piece.lstrip())
                 or _ends_with_pointer(piece.rstrip(), pats)
-                or pats.keyword_caption.search(piece.lstrip())):
+                or pats.keyword_caption.search(piece.lstrip())
+                or pats.credit.search(piece.strip())):
             part = "aside"
         elif leads_left:
             # A dateline is no lead by itself: the lead runs to the first sentence of

@@ -247,8 +247,21 @@ def _about(strong: list[Key], parts: dict[Key, str], n_sentences: int, short: bo
         return True
     if any(parts.get(k) == "body" and _warning_paragraph(k, ctx) for k in strong):
         return True
+    if _excerpt_of_a_case(parts, ctx):
+        return True
     return len(body) >= BODY_SENTENCES_ALONE or (
         len(body) >= BODY_SENTENCES_WITH_SHARE and len(body) / n_sentences >= BODY_SHARE)
+
+
+def _excerpt_of_a_case(parts: dict[Key, str], ctx: dict[Key, set[str]]) -> bool:
+    """A text given without a title (an excerpt) whose opening reports a crime or a loss:
+    the case is its subject, and a sentence further on that names the topic says what the
+    case was ("похитили драгоценности из банка ... обвинение в краже, совершённой
+    организованной группой"). A whole article with a title is held to its own head: there
+    a crime in the lead and a topic in one body clause is a round-up."""
+    if any(p == "title" for p in parts.values()):
+        return False
+    return any(ctx.get(k, set()) & {"crime", "harm"} for k, p in parts.items() if p == "lead")
 
 
 def _vetoed(context: dict[str, float], topic: str, n_strong: int) -> bool:
