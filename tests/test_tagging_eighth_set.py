@@ -1,11 +1,13 @@
-"""Kinds an eighth real set showed (docs/tagging.md, round 2026.8), in texts written here.
+"""Kinds an eighth and a ninth real set showed (docs/tagging.md, round 2026.8), in texts written
+here.
 
-A photo credit is no lead; an excerpt whose opening reports a crime is about the topic a later
-sentence names; a count of groups in the numbers' neuter form is a statistics line; the police
-saying no group operates deny one; a group "орудовавшая" is a group; "афера" is a scam beside a
-crime; donations kept by those who raised them are fraud; a disguise is deceit only beside a
-loss; a bank "never calls" is a warning; the State Duma is abroad. None of these texts is
-copied from a real set.
+A photo credit is no lead; an excerpt whose opening reports a crime is about the topic a
+later sentence names; a search party is no group; a
+count of groups in the numbers' neuter form (also among the people detained) is a statistics
+line; the police saying no group operates deny one; a group "орудовавшая" is a group;
+"афера" is a scam beside a crime; donations kept by those who raised them are fraud; a
+disguise is deceit only beside a loss; a bank "never calls" is a warning; a debunked fake
+account is a hoax; the State Duma is abroad. None of these texts is copied from a real set.
 """
 
 from __future__ import annotations
@@ -51,16 +53,26 @@ def _excerpt(opening: str, later: str) -> str:
     return f"{opening} {filler} {later} Дело передано в суд."
 
 
-def test_an_excerpt_opening_on_a_crime_is_about_the_group_a_later_sentence_names() -> None:
-    text = _excerpt("Ночью неизвестные вскрыли банкомат и похитили 30 млн тенге.",
-                    GROUP_CHARGE)
-    assert "ocg" in tagged(text)[0]
+@pytest.mark.parametrize(("opening", "later"), [
+    ("Ночью неизвестные вскрыли банкомат и похитили 30 млн тенге.", GROUP_CHARGE),
+    ("Ночью неизвестные вскрыли банкомат. Похищено 30 млн тенге. " + GROUP_CHARGE,
+     "Следствие продолжается."),
+])
+def test_an_excerpt_opening_on_a_crime_is_about_the_group_it_names(opening: str,
+                                                                    later: str) -> None:
+    assert "ocg" in tagged(_excerpt(opening, later))[0]
 
 
 def test_an_excerpt_opening_on_no_crime_keeps_one_later_sentence_an_aside() -> None:
     text = _excerpt("В Павлодаре открыли новую библиотеку для школьников.",
                     GROUP_CHARGE)
     assert "ocg" not in tagged(text)[0]
+
+
+def test_a_search_party_is_no_group() -> None:
+    topics, _ = tagged("Жылқылар жоғалды. Полиция бес іздестіру тобын құрды, жылқылар табылды"
+                       " және иелеріне қайтарылды.")
+    assert "ocg" not in topics
 
 
 def test_an_article_with_a_title_is_held_to_its_own_head() -> None:
@@ -136,3 +148,19 @@ def test_the_state_duma_is_abroad() -> None:
                         " блокировать подозрительные звонки.")
     assert "fraud" in topics
     assert kz is False
+
+
+def test_groups_counted_among_the_people_detained_are_a_statistics_line() -> None:
+    topics, _ = tagged("На брифинге подвели итоги года. За квартирные кражи задержано почти 300"
+                       " лиц и 7 преступных групп. Раскрываемость выросла.")
+    assert "ocg" not in topics
+    topics, _ = tagged("В Уральске задержаны пять участников преступной группы, которая"
+                       " обворовывала квартиры: возбуждено уголовное дело.")
+    assert "ocg" in topics
+
+
+def test_a_debunked_fake_account_is_a_hoax() -> None:
+    topics, _ = tagged("В Атырау умер аким - фейк. На фейковом аккаунте оперативного штаба"
+                       " распространяется информация о смерти акима. Информация не является"
+                       " достоверной, аким жив и здоров.")
+    assert "fraud" not in topics
