@@ -1,8 +1,8 @@
 """Kinds an eighth and a ninth real set showed (docs/tagging.md, round 2026.8), in texts written
 here.
 
-A photo credit is no lead; an excerpt whose opening reports a crime is about the topic a
-later sentence names; a search party is no group; a
+A photo credit is no lead; an excerpt whose opening reports a crime is about the group a
+later sentence names (not about a fraud named there); a search party is no group; a
 count of groups in the numbers' neuter form (also among the people detained) is a statistics
 line; the police saying no group operates deny one; a group "орудовавшая" is a group;
 "афера" is a scam beside a crime; donations kept by those who raised them are fraud; a
@@ -61,6 +61,13 @@ def _excerpt(opening: str, later: str) -> str:
 def test_an_excerpt_opening_on_a_crime_is_about_the_group_it_names(opening: str,
                                                                     later: str) -> None:
     assert "ocg" in tagged(_excerpt(opening, later))[0]
+
+
+def test_an_excerpt_opening_on_a_crime_is_not_about_a_fraud_named_in_one_later_clause() -> None:
+    # Fraud that is the subject is named in the lead; further on it is a clause of a list.
+    text = _excerpt("Ночью неизвестные вскрыли банкомат и похитили 30 млн тенге.",
+                    "Выросла раскрываемость грабежей, краж и фактов мошенничества.")
+    assert "fraud" not in tagged(text)[0]
 
 
 def test_an_excerpt_opening_on_no_crime_keeps_one_later_sentence_an_aside() -> None:

@@ -8,8 +8,8 @@ needs a crime or a loss, not a warning) in the same or a neighbouring sentence;
 negator in a sentence ("оправдан", "признаков ОПГ не установлено") cancels its evidence.
 
 A text is about a topic when its evidence stands where the subject stands: in the title or
-the lead, in enough of its body, anywhere in a short excerpt, or anywhere in an excerpt
-without a title whose lead reports a crime or a loss (the case it names); an aside (a "read
+the lead, in enough of its body, anywhere in a short excerpt, or (for groups) anywhere in
+an excerpt without a title whose lead reports a crime or a loss; an aside (a "read
 also" line, a related headline pasted into the body) never decides. Genre words (sport,
 film, history, games, hoaxes, civil law) that outweigh the context veto a topic.
 """
@@ -248,8 +248,6 @@ def _about(strong: list[Key], parts: dict[Key, str], n_sentences: int, short: bo
         return True
     if any(parts.get(k) == "body" and _warning_paragraph(k, ctx) for k in strong):
         return True
-    if _excerpt_of_a_case(parts, ctx):
-        return True
     return len(body) >= BODY_SENTENCES_ALONE or (
         len(body) >= BODY_SENTENCES_WITH_SHARE and len(body) / n_sentences >= BODY_SHARE)
 
@@ -259,9 +257,10 @@ def _excerpt_of_a_case(parts: dict[Key, str], ctx: dict[Key, set[str]]) -> bool:
     the case is its subject, and a sentence further on that names the topic says what the
     case was ("похитили драгоценности из банка ... обвинение в краже, совершённой
     организованной группой"). A whole article with a title is held to its own head: there
-    a crime in the lead and a topic in one body clause is a round-up. (Counting only the
-    excerpt's first four sentences, tried in round 2026.8, lost more on a held-out half than
-    it won: docs/tagging.md.)"""
+    a crime in the lead and a topic in one body clause is a round-up. A topic file turns this
+    on (`excerpt_case`): ocg.toml does, since a group is most often a qualifier of the crime
+    the lead reports; fraud.toml does not, since a fraud that is the subject is named in the
+    lead itself, and named further on it was a clause of a list (docs/tagging.md, 2026.8)."""
     if any(p == "title" for p in parts.values()):
         return False
     return any(ctx.get(k, set()) & {"crime", "harm"} for k, p in parts.items() if p == "lead")
@@ -319,7 +318,8 @@ def decide_topic(
         "score": score, "vetoed": float(vetoed),
     }
     evidenced = {k for k, ev in per.items() if ev.matches and not ev.negated}
-    about = _about(strong, parts, n_sentences, short, ctx, evidenced)
+    about = _about(strong, parts, n_sentences, short, ctx, evidenced) or bool(
+        strong and cfg.excerpt_case and _excerpt_of_a_case(parts, ctx))
     if vetoed and about and not short and local_context is not None and not any(
             parts.get(k) in ("title", "lead") for k in strong):
         # An article whose subject is a genre (hoaxes, politics) may still carry a paragraph

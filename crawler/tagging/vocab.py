@@ -50,6 +50,9 @@ class TopicConfig:
     threshold: float
     subtopic_min: float
     articles: dict[str, float]
+    # A sentence anywhere in an untitled excerpt whose lead reports a crime or a loss makes
+    # the excerpt about the topic (`excerpt_case = true`): topics/_excerpt_of_a_case.
+    excerpt_case: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,7 @@ def _topic_terms(
         threshold=float(data["threshold"]),
         subtopic_min=float(data.get("subtopic_min", 0.0)),
         articles={str(k): float(v) for k, v in data.get("articles", {}).items()},
+        excerpt_case=bool(data.get("excerpt_case", False)),
     )
 
 
