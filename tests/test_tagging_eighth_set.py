@@ -101,6 +101,7 @@ def test_a_count_of_groups_is_a_statistics_line(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "В Алматы ликвидировано преступное сообщество, занимавшееся вымогательством у торговцев.",
     "В Караганде ликвидирована ОПГ, члены которой похищали топливо с поездов.",
+    "В Шымкенте задержано 5 членов ОПГ, занимавшейся вымогательством у предпринимателей.",
 ])
 def test_one_group_stopped_is_a_case(text: str) -> None:
     assert "ocg" in tagged(text)[0]
