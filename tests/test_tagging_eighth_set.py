@@ -1,13 +1,14 @@
-"""Kinds an eighth and a ninth real set showed (docs/tagging.md, round 2026.8), in texts written
-here.
+"""Kinds the eighth to eleventh real sets showed (docs/tagging.md, round 2026.8), in texts
+written here.
 
 A photo credit is no lead; an excerpt whose opening reports a crime is about the group a
 later sentence names (not about a fraud named there); a search party is no group; a
 count of groups in the numbers' neuter form (also among the people detained) is a statistics
 line; the police saying no group operates deny one; a group "орудовавшая" is a group;
 "афера" is a scam beside a crime; donations kept by those who raised them are fraud; a
-disguise is deceit only beside a loss; a bank "never calls" is a warning; a debunked fake
-account is a hoax; the State Duma is abroad. None of these texts is copied from a real set.
+disguise is deceit only beside a loss; salaries paid to "dead souls" are budget fraud; a bank
+"never calls" is a warning; a debunked fake account is a hoax; the State Duma is abroad. None
+of these texts is copied from a real set.
 """
 
 from __future__ import annotations
@@ -172,3 +173,13 @@ def test_a_debunked_fake_account_is_a_hoax() -> None:
                        " распространяется информация о смерти акима. Информация не является"
                        " достоверной, аким жив и здоров.")
     assert "fraud" not in topics
+
+
+@pytest.mark.parametrize(("text", "fraud"), [
+    ("В школах выявили 41 мёртвую душу: зарплату получали родственники директора, ущерб"
+     " бюджету 90 млн тенге.", True),
+    ("Мектепте 41 өлі жан анықталып, мемлекетке 90 млн теңге шығын келтірілді.", True),
+    ("Гоголь написал «Мёртвые души» в 1842 году.", False),
+])
+def test_salaries_paid_to_dead_souls_are_budget_fraud(text: str, fraud: bool) -> None:
+    assert ("fraud" in tagged(text)[0]) is fraud
