@@ -56,8 +56,8 @@ def _excerpt(opening: str, later: str) -> str:
 
 @pytest.mark.parametrize(("opening", "later"), [
     ("Ночью неизвестные вскрыли банкомат и похитили 30 млн тенге.", GROUP_CHARGE),
-    ("Ночью неизвестные вскрыли банкомат. Похищено 30 млн тенге. " + GROUP_CHARGE,
-     "Следствие продолжается."),
+    ("Түнде белгісіз адамдар банкоматты бұзып, 30 млн теңге ұрлап кеткен.",
+     "Күдіктілерге ұйымдасқан топ құрамында ұрлық жасады деген айып тағылды."),
 ])
 def test_an_excerpt_opening_on_a_crime_is_about_the_group_it_names(opening: str,
                                                                     later: str) -> None:
