@@ -150,6 +150,26 @@ def test_hard_cases_get_their_own_row_and_never_decide_the_worst_cell(tmp_path):
     assert report.worst(min_positives=1) == (report.counts[("fraud", "ru")].f1, "fraud/ru")
 
 
+def test_a_sets_subsets_get_their_own_rows_and_never_decide_the_worst_cell(tmp_path):
+    # docs/data's sets are collected in parts ("subset": ru-stream, long-mixed): each part
+    # reads on its own row, after the language's, and the worst cell stays a language's.
+    rows = [{"id": "a", "lang": "ru", "text": "Мошенники обманули пенсионера, возбуждено"
+             " уголовное дело.", "fraud": True, "ocg": False, "subset": "ru-stream"},
+            {"id": "b", "lang": "ru", "text": "Жил-был человек, который всем верил.",
+             "fraud": True, "ocg": False, "subset": "long-mixed"}]
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    report = evaluate(path)
+    stream = report.counts[("fraud", "ru/ru-stream")]
+    long = report.counts[("fraud", "ru/long-mixed")]
+    assert (stream.tp, stream.fn, long.tp, long.fn) == (1, 0, 0, 1)
+    table = report.format_table().splitlines()
+    assert [line.split()[1] for line in table[1:5]] == ["ru", "ru/long-mixed", "ru/ru-stream",
+                                                        "all"]
+    assert len({len(line) for line in table[1:5]}) == 1  # the columns line up
+    assert report.worst(min_positives=1) == (report.counts[("fraud", "ru")].f1, "fraud/ru")
+
+
 def test_eval_tags_says_when_the_model_learned_from_the_file_it_scores(tmp_path):
     # A model names the files it learned from by sha256: its figures there are in-sample,
     # and the command says so instead of passing them as honest (here the retired OCG model,

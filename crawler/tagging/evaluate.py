@@ -137,9 +137,9 @@ class EvaluationReport:
 
     def worst(self, min_positives: int = MIN_POSITIVES) -> tuple[float, str]:
         """The lowest topic x language F1 among cells with enough positives, and its cell."""
-        # Languages only: a script or the hard cases are parts of a language's cell.
+        # Languages only: a script, the hard cases or a subset are parts of a language's cell.
         cells = [(c.f1, f"{t}/{g}") for (t, g), c in self.counts.items()
-                 if g != ALL and "-" not in g and c.positives >= min_positives]
+                 if g != ALL and "-" not in g and "/" not in g and c.positives >= min_positives]
         return min(cells) if cells else (1.0, "-")
 
     def false_positives(self, topic: str) -> int:
@@ -153,12 +153,16 @@ class EvaluationReport:
 
 def _groups(item: LabelledItem) -> list[str]:
     """The table rows an item counts in: its language, Kazakh by script, the traps and
-    borderline cases a set marks `hard` (GUIDELINE.md), and all."""
-    groups = [item.lang or "?", ALL]
+    borderline cases a set marks `hard` (GUIDELINE.md), the part of the set a row's `subset`
+    names ("ru/long-mixed": a set collected in parts reads per part), and all."""
+    lang = item.lang or "?"
+    groups = [lang, ALL]
     if item.lang == "kk" and item.script:
         groups.insert(1, f"kk-{item.script}")
     if item.raw.get("hard"):
-        groups.insert(-1, f"{item.lang or '?'}-hard")
+        groups.insert(-1, f"{lang}-hard")
+    if item.raw.get("subset"):
+        groups.insert(-1, f"{lang}/{item.raw['subset']}")
     return groups
 
 
@@ -227,7 +231,8 @@ def _count(report: EvaluationReport, item: LabelledItem, got_topics: set[str],
 
 def _order(key: tuple[str, str]) -> tuple[str, int, str]:
     topic, group = key
-    rank = 3 if group == ALL else 2 if group.endswith("-hard") else 1 if "-" in group else 0
+    rank = (4 if group == ALL else 3 if "/" in group else 2 if group.endswith("-hard")
+            else 1 if "-" in group else 0)
     return topic, rank, group
 
 
@@ -235,12 +240,13 @@ def format_tables(reports: Iterable[tuple[str, EvaluationReport]]) -> str:
     """Reports of one set side by side (e.g. held-out and full): P, R, F1 for each."""
     reports = list(reports)
     keys = sorted({k for _, r in reports for k in r.counts}, key=_order)
-    head = f"{'topic':<7}{'group':<9}"
+    width = max([9] + [len(group) + 1 for _, group in keys])
+    head = f"{'topic':<7}{'group':<{width}}"
     for label, _ in reports:
         head += f"{'n':>6}{'pos':>5}{'P':>7}{'R':>7}{'F1':>7}" + (f"  {label:<6}" if label else "")
     rows = [head.rstrip()]
     for key in keys:
-        row = f"{key[0]:<7}{key[1]:<9}"
+        row = f"{key[0]:<7}{key[1]:<{width}}"
         for label, report in reports:
             c = report.counts.get(key, Counts())
             row += f"{c.n:>6}{c.positives:>5}{c.precision:>7.3f}{c.recall:>7.3f}{c.f1:>7.3f}"
