@@ -148,7 +148,9 @@ def longest_first(matches: list[Match]) -> list[Match]:
 
 
 def masked(matches: list[Match], masks: list[Match]) -> list[Match]:
-    """Drop matches lying inside a mask (a police unit named after organised crime)."""
+    """Drop matches that start inside a mask (a police unit named after organised crime): the
+    word a match opens with belongs to the masked phrase, so "жұмыс тобын құрды" (a task
+    force set up) is no "топ құрды" however far the match runs past the mask."""
     if not masks:
         return matches
     spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -168,7 +170,7 @@ def masked(matches: list[Match], masks: list[Match]) -> list[Match]:
     for m in matches:
         if m.field in starts:
             i = bisect.bisect_right(starts[m.field], m.first) - 1
-            if i >= 0 and reach[m.field][i] >= m.last:
+            if i >= 0 and reach[m.field][i] > m.first:
                 continue
         kept.append(m)
     return kept
