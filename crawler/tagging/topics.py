@@ -321,10 +321,12 @@ def decide_topic(
     about = _about(strong, parts, n_sentences, short, ctx, evidenced) or bool(
         strong and cfg.excerpt_case and _excerpt_of_a_case(parts, ctx))
     if vetoed and about and not short and local_context is not None and not any(
-            parts.get(k) in ("title", "lead") for k in strong):
+            parts.get(k) == "title" for k in strong):
         # An article whose subject is a genre (hoaxes, politics) may still carry a paragraph
         # about the crime (GUIDELINE.md: a paragraph-long warning counts): there the genre
-        # words of the paragraph itself decide, not those of the whole article.
+        # words of the paragraph itself decide, not those of the whole article. So too when
+        # the paragraph is the lead (a police warning opening a sport item): only a title's
+        # evidence is judged with the whole article's genre words (a film's name).
         # One genre word there is enough ("фильм показывает, как аферист...").
         local = local_context(_paragraph(strong))
         vetoed = local[f"negative:{cfg.name}"] >= 1 and local[f"negative:{cfg.name}"] >= sum(

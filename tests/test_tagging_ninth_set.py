@@ -1,0 +1,88 @@
+"""Kinds the twelfth real set's tuning half showed (docs/tagging.md, round 2026.9), in texts
+written here.
+
+Budget money paid on inflated figures or for work never done is fraud beside a crime or a
+loss, and overpricing is not; an outlet retelling its own earlier story ("Ранее «…» писала")
+points to that story, while the police's earlier statement stays a sentence; a police
+warning in the lead of a sport item is about fraud, and a film's lead stays a film. None of
+these texts is copied from a real set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.tagging.rules import tag_text
+from crawler.tagging.structure import split_sentences
+
+
+def topics(text: str, title: str | None = None) -> set[str]:
+    return set(tag_text(title, text).topics)
+
+
+@pytest.mark.parametrize(("text", "fraud"), [
+    ("Прокуратура выявила хищение бюджетных средств. Поставщик завышал количество часов"
+     " оказанных услуг, по актам ему оплатили 40 млн тенге.", True),
+    ("В ходе следствия установлено, что часть оплаченных по актам работ фактически не"
+     " выполнена. Ущерб государству превысил 200 млн тенге.", True),
+    ("Тергеу барысында жұмыстардың бір бөлігі іс жүзінде орындалмағаны анықталды. Мемлекетке"
+     " 200 млн теңге залал келтірілді.", True),
+    ("Аудит нәтижесінде оқушылар саны қолдан көбейтілгені анықталды. Мемлекетке миллиардтаған"
+     " теңге шығын келді, материалдар құқық қорғау органдарына жолданды.", True),
+    # Overpricing is no false data: prices are no part of the rule.
+    ("Подрядчик завысил цены на стройматериалы, установила прокуратура. Акимат расторг договор.",
+     False),
+    # Without a crime or a loss, an inflated plan is planning.
+    ("Министр заявил, что объемы работ в планах на год завышены. Работы начнутся весной.",
+     False),
+])
+def test_budget_money_on_inflated_figures_or_work_never_done_is_fraud(text: str,
+                                                                        fraud: bool) -> None:
+    assert ("fraud" in topics(text)) is fraud
+
+
+@pytest.mark.parametrize("pointer", [
+    "Ранее «Живая Кубань» писала, что в крае мошенники обналичили пять миллиардов рублей.",
+    "Ранее Zakon.kz сообщал, что в Алматы задержали лидера ОПГ.",
+    "Ранее издание Orda.kz рассказывало, что пенсионерка лишилась 3 млн тенге.",
+    "Бұған дейін Tengrinews.kz Алматыда алаяқтар зейнеткерді алдағанын жазған болатын.",
+])
+def test_an_outlet_retelling_its_earlier_story_is_a_pointer(pointer: str) -> None:
+    text = f"Полиция задержала троих мужчин. Им предъявлено обвинение в краже.{pointer}"
+    parts = [(text[s.start:s.end].strip(), s.part) for s in split_sentences(text)]
+    assert (pointer, "aside") in parts
+
+
+def test_a_pointer_glued_to_the_last_sentence_no_longer_makes_the_text_about_fraud() -> None:
+    text = ("ОПГ вымогала деньги у предпринимателей края. Трое мужчин задержаны. Им предъявлено"
+            " обвинение в вымогательстве.Ранее «Живая Кубань» писала, что в крае мошенники"
+            " обналичили пять миллиардов рублей.")
+    assert topics(text) == {"ocg"}
+
+
+def test_an_earlier_statement_of_the_police_stays_a_sentence() -> None:
+    sentence = "Ранее полиция сообщала, что мошенники похитили у пенсионерки 2 млн тенге."
+    parts = [(sentence[s.start:s.end].strip(), s.part) for s in split_sentences(sentence)]
+    assert parts == [(sentence, "lead")]
+    assert "fraud" in topics(sentence)
+
+
+SPORT_BODY = (" Матч пройдет на Центральном стадионе. Команда провела открытую тренировку."
+              " Главный тренер назвал состав на игру. Футболисты готовятся к турниру с сентября."
+              " Болельщики ждут игру с «Реалом». Клуб впервые играет в основном этапе Лиги"
+              " чемпионов. Стадион вмещает 23 тысячи зрителей. Следующий матч команда сыграет"
+              " в Лондоне.")
+
+
+def test_a_police_warning_in_the_lead_of_a_sport_item_is_about_fraud() -> None:
+    text = ("Полиция предупредила болельщиков о риске мошенничества при покупке билетов на матч"
+            " Лиги чемпионов. «Покупайте билеты только в официальных кассах», — предупредили в"
+            " МВД. Не переводите предоплату незнакомцам в мессенджерах." + SPORT_BODY)
+    assert "fraud" in topics(text)
+
+
+def test_a_film_in_the_lead_stays_a_film_however_sporty_the_rest() -> None:
+    text = ("В прокат выходит комедия о мошенниках, которые обманывают богачей на курорте."
+            " Режиссер фильма рассказал о съемках, актеры провели на площадке три месяца."
+            + SPORT_BODY)
+    assert "fraud" not in topics(text)
