@@ -86,3 +86,56 @@ def test_a_film_in_the_lead_stays_a_film_however_sporty_the_rest() -> None:
             " Режиссер фильма рассказал о съемках, актеры провели на площадке три месяца."
             + SPORT_BODY)
     assert "fraud" not in topics(text)
+
+
+# Step 2, from the thirteenth set's tuning half.
+
+def test_a_telecom_network_is_no_criminal_network() -> None:
+    text = ("Оператор проверяет звонки с признаками мошенничества, а также мошеннических действий"
+            " на сетях связи, в том числе через GSM-шлюзы. Приказ вступил в силу.")
+    assert topics(text) == {"fraud"}
+
+
+def test_a_fraud_network_is_still_a_group() -> None:
+    text = "Полиция ликвидировала мошенническую сеть из 12 человек, похищавших деньги граждан."
+    assert "ocg" in topics(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Пенсионерке позвонила неизвестная, представившись внучкой, и попросила денег на лечение."
+    " Женщина лишилась 800 тысяч тенге.",
+    "Собеседница утверждала, что сбила человека, и для решения проблемы нужно передать"
+    " курьеру 800 тысяч рублей. Пенсионерка лишилась всех сбережений.",
+    "Зейнеткер ақшаны курьерге беріп жіберген. Ол 2 млн теңгесінен айырылды.",
+])
+def test_the_relative_in_trouble_scheme_is_fraud(text: str) -> None:
+    assert "fraud" in topics(text)
+
+
+def test_a_courier_without_a_loss_is_a_delivery() -> None:
+    text = "Заказ можно передать курьеру или забрать в пункте выдачи. Доставка бесплатная."
+    assert "fraud" not in topics(text)
+
+
+def test_kaskunem_is_a_crime_word_like_zloumyshlennik() -> None:
+    # "алдап" (deceiving) is a cue that needs a crime or a loss beside it
+    assert "fraud" in topics("Қаскүнемдер азаматтарды алдап түсіреді. Сақ болыңыздар.")
+    assert "fraud" not in topics("Бұл фильмде кейіпкер досын алдап түсіреді. Сақ болыңыздар.")
+
+
+LONG_BODY = " ".join(f"В районе номер {n} прошли проверки школ и детских садов." for n in range(9))
+
+
+@pytest.mark.parametrize("head", [
+    # a headless excerpt: headline, byline, then the lead's cue
+    "Воровали миллиарды: сотни чиновников под следствием\nАвтор: Иван Петров\n"
+    "Чиновники оформляли фиктивные зарплаты на родственников и знакомых.",
+])
+def test_a_cue_in_the_lead_has_the_headlines_crime_however_many_lines_apart(head: str) -> None:
+    assert "fraud" in topics(f"{head}\n{LONG_BODY}")
+
+
+def test_a_cue_in_the_body_still_needs_its_own_neighbours() -> None:
+    text = ("Сотни чиновников под следствием.\n" + LONG_BODY
+            + " Чиновники оформляли фиктивные зарплаты на родственников. " + LONG_BODY)
+    assert "fraud" not in topics(text)

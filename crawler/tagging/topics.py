@@ -96,14 +96,18 @@ def context_by_sentence(vocab: Vocabulary, groups: dict[str, list[Match]]) -> di
     return out
 
 
-def _near_context(ctx: dict[Key, set[str]], key: Key, short: bool) -> frozenset[str]:
-    """Context kinds in this sentence, the one before and the one after (whole short texts)."""
+def _near_context(ctx: dict[Key, set[str]], key: Key, short: bool,
+                  head: frozenset[Key]) -> frozenset[str]:
+    """Context kinds in this sentence, the one before and the one after (whole short texts);
+    a sentence of the head (the title and the lead) also has the context of the whole head."""
     if short:
         return frozenset(k for kinds in ctx.values() for k in kinds)
     name, i = key
-    # A title's context is its lead as much as its own words.
-    near = [("title", i), ("text", 0), ("text", 1)] if name == "title" else [
-        (name, i - 1), (name, i), (name, i + 1)]
+    # The head is one unit: a title's context is its lead as much as its own words, and a
+    # lead's sentence ("Чиновники оформляли фиктивные зарплаты") has its headline's crime
+    # ("Воровали миллиарды: сотни чиновников под следствием"), however many lines apart.
+    near = {(name, i - 1), (name, i), (name, i + 1), ("text", 0), ("text", 1)} | head if (
+        key in head) else {(name, i - 1), (name, i), (name, i + 1)}
     return frozenset(k for n in near for k in ctx.get(n, ()))
 
 
@@ -297,12 +301,13 @@ def decide_topic(
                              for i, s in enumerate(f.sentences)}
     n_sentences = sum(1 for p in parts.values() if p != "aside")
     short = n_sentences <= SHORT_TEXT_SENTENCES
+    head = frozenset(k for k, p in parts.items() if p in ("title", "lead"))
     strong: list[Key] = []
     score = 0.0
     by_part: dict[str, float] = defaultdict(float)
     for key, ev in per.items():
         part = parts.get(key, "body")
-        pts = ev.points(_near_context(ctx, key, short))
+        pts = ev.points(_near_context(ctx, key, short, head))
         if pts <= 0 or part == "aside":
             continue
         score += pts * PART_WEIGHT[part]
