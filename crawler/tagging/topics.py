@@ -3,7 +3,8 @@
 A topic needs the offence itself. Per sentence, `offence` terms (мошенничество, алаяқтық,
 ОПГ, қылмыстық топ) count alone; `cue` terms (обманул, группировка, главарь) count only
 beside a context word (crime, harm or warning; a rule may ask for fewer kinds: deceit
-needs a crime or a loss, not a warning) in the same or a neighbouring sentence;
+needs a crime or a loss, not a warning) in the same or a neighbouring sentence, or
+anywhere in the head (title and lead) for a sentence of the head;
 `qualifier` terms (Telegram, кредит, наркотик) never count, they only name subtopics. A
 negator in a sentence ("оправдан", "признаков ОПГ не установлено") cancels its evidence.
 
