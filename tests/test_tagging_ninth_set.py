@@ -139,3 +139,27 @@ def test_a_cue_in_the_body_still_needs_its_own_neighbours() -> None:
     text = ("Сотни чиновников под следствием.\n" + LONG_BODY
             + " Чиновники оформляли фиктивные зарплаты на родственников. " + LONG_BODY)
     assert "fraud" not in topics(text)
+
+
+# Step 3, from the fourteenth set's tuning half.
+
+def test_a_code_articles_name_with_alternatives_is_no_group() -> None:
+    text = ("Возбуждено дело по части 4 статьи 159 («Мошенничество, совершенное организованной"
+            " группой либо в особо крупном размере»). Ущерб составил 290 млн рублей.")
+    assert topics(text) == {"fraud"}
+
+
+def test_a_fraud_by_an_organised_group_is_still_a_group() -> None:
+    text = "Мошенничество совершено организованной группой из шести человек, установил суд."
+    assert "ocg" in topics(text)
+
+
+@pytest.mark.parametrize(("text", "fraud"), [
+    ("Бухгалтеры начисляли зарплату родственникам, которые не работали в школах, а деньги"
+     " присваивали. Ущерб составил 3 млрд тенге.", True),
+    ("Мектепте жұмыс істемейтін туыстарының карталарына ақша аударып келген. Олар сотталды,"
+     " бюджетке залал келтірілді.", True),
+    ("Банкомат не работал, поэтому зарплату выдали наличными. Полиция проверила кассу.", False),
+])
+def test_pay_sent_to_people_who_never_worked_is_budget_fraud(text: str, fraud: bool) -> None:
+    assert ("fraud" in topics(text)) is fraud
