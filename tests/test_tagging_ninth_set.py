@@ -1,11 +1,13 @@
-"""Kinds the twelfth real set's tuning half showed (docs/tagging.md, round 2026.9), in texts
-written here.
+"""Kinds the twelfth to fourteenth real sets' tuning halves showed (docs/tagging.md, round
+2026.9), in texts written here.
 
-Budget money paid on inflated figures or for work never done is fraud beside a crime or a
-loss, and overpricing is not; an outlet retelling its own earlier story ("Ранее «…» писала")
-points to that story, while the police's earlier statement stays a sentence; a police
-warning in the lead of a sport item is about fraud, and a film's lead stays a film. None of
-these texts is copied from a real set.
+Budget money paid on inflated figures, for work never done or as pay to people who never
+worked is fraud beside a crime or a loss, and overpricing is not; an outlet retelling its own
+earlier story ("Ранее «…» писала") points to that story, while the police's earlier
+statement stays a sentence; a police warning in the lead of a sport item is about fraud, and
+a film's lead stays a film; the head is one unit for context; the relative-in-trouble scheme
+is phone fraud; a telecom network and a code article's name are no group. None of these
+texts is copied from a real set.
 """
 
 from __future__ import annotations
