@@ -9,10 +9,11 @@ anywhere in the head (title and lead) for a sentence of the head;
 negator in a sentence ("оправдан", "признаков ОПГ не установлено") cancels its evidence.
 
 A text is about a topic when its evidence stands where the subject stands: in the title or
-the lead, in enough of its body, anywhere in a short excerpt, or (for groups) anywhere in
-an excerpt without a title whose lead reports a crime or a loss; an aside (a "read
-also" line, a related headline pasted into the body) never decides. Genre words (sport,
-film, history, games, hoaxes, civil law) that outweigh the context veto a topic.
+the lead, in enough of its body, anywhere in a short excerpt, or anywhere in an excerpt
+without a title whose lead reports a case (for groups a crime or a loss, for fraud a loss);
+an aside (a "read also" line, a related headline pasted into the body) never decides.
+Genre words (sport, film, history, games, hoaxes, civil law) that outweigh the context veto
+a topic.
 """
 
 from __future__ import annotations
@@ -257,18 +258,20 @@ def _about(strong: list[Key], parts: dict[Key, str], n_sentences: int, short: bo
         len(body) >= BODY_SENTENCES_WITH_SHARE and len(body) / n_sentences >= BODY_SHARE)
 
 
-def _excerpt_of_a_case(parts: dict[Key, str], ctx: dict[Key, set[str]]) -> bool:
-    """A text given without a title (an excerpt) whose opening reports a crime or a loss:
-    the case is its subject, and a sentence further on that names the topic says what the
-    case was ("похитили драгоценности из банка ... обвинение в краже, совершённой
-    организованной группой"). A whole article with a title is held to its own head: there
-    a crime in the lead and a topic in one body clause is a round-up. A topic file turns this
-    on (`excerpt_case`): ocg.toml does, since a group is most often a qualifier of the crime
-    the lead reports; fraud.toml does not, since a fraud that is the subject is named in the
-    lead itself, and named further on it was a clause of a list (docs/tagging.md, 2026.8)."""
+def _excerpt_of_a_case(parts: dict[Key, str], ctx: dict[Key, set[str]],
+                       kinds: tuple[str, ...]) -> bool:
+    """A text given without a title (an excerpt) whose opening reports a case (its lead
+    holds one of the context `kinds`): the case is its subject, and a sentence further on
+    that names the topic says what the case was ("похитили драгоценности из банка ...
+    обвинение в краже, совершённой организованной группой"). A whole article with a title is
+    held to its own head: there a crime in the lead and a topic in one body clause is a
+    round-up. A topic file turns this on (`excerpt_case`): ocg.toml for a crime or a loss,
+    since a group is most often a qualifier of the crime the lead reports; fraud.toml for a
+    loss only, since after a crime a fraud named further on was a clause of a list
+    ("грабежей, краж и мошенничества"; docs/tagging.md, 2026.8 and 2026.9)."""
     if any(p == "title" for p in parts.values()):
         return False
-    return any(ctx.get(k, set()) & {"crime", "harm"} for k, p in parts.items() if p == "lead")
+    return any(ctx.get(k, set()).intersection(kinds) for k, p in parts.items() if p == "lead")
 
 
 def _vetoed(context: dict[str, float], topic: str, n_strong: int) -> bool:
@@ -325,7 +328,7 @@ def decide_topic(
     }
     evidenced = {k for k, ev in per.items() if ev.matches and not ev.negated}
     about = _about(strong, parts, n_sentences, short, ctx, evidenced) or bool(
-        strong and cfg.excerpt_case and _excerpt_of_a_case(parts, ctx))
+        strong and cfg.excerpt_case and _excerpt_of_a_case(parts, ctx, cfg.excerpt_case))
     if vetoed and about and not short and local_context is not None and not any(
             parts.get(k) == "title" for k in strong):
         # An article whose subject is a genre (hoaxes, politics) may still carry a paragraph

@@ -50,9 +50,10 @@ class TopicConfig:
     threshold: float
     subtopic_min: float
     articles: dict[str, float]
-    # A sentence anywhere in an untitled excerpt whose lead reports a crime or a loss makes
-    # the excerpt about the topic (`excerpt_case = true`): topics/_excerpt_of_a_case.
-    excerpt_case: bool = False
+    # The context kinds an untitled excerpt's lead must hold for a sentence anywhere in it to
+    # make the excerpt about the topic (`excerpt_case`: true for a crime or a loss, or a list
+    # of kinds; empty when off): topics/_excerpt_of_a_case.
+    excerpt_case: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -161,8 +162,20 @@ def _topic_terms(
         threshold=float(data["threshold"]),
         subtopic_min=float(data.get("subtopic_min", 0.0)),
         articles={str(k): float(v) for k, v in data.get("articles", {}).items()},
-        excerpt_case=bool(data.get("excerpt_case", False)),
+        excerpt_case=_excerpt_case(data.get("excerpt_case", False), path.name),
     )
+
+
+def _excerpt_case(value: object, where: str) -> tuple[str, ...]:
+    """`excerpt_case` of a topic file: false (off), true (a crime or a loss in the lead) or a
+    list of the context kinds the lead must hold one of (["harm"]: a loss)."""
+    if isinstance(value, bool):
+        return ("crime", "harm") if value else ()
+    kinds = tuple(str(k) for k in value) if isinstance(value, list) else ()
+    if not kinds or set(kinds) - set(CONTEXT_KINDS):
+        raise VocabularyError(f"{where}: excerpt_case {value!r} must be true, false or a list"
+                              f" of some of {list(CONTEXT_KINDS)}")
+    return kinds
 
 
 def _negative_topics(context: dict[str, Any], topics: list[TopicConfig]) -> dict[str, tuple[
