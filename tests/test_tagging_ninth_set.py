@@ -16,6 +16,7 @@ import pytest
 
 from crawler.tagging.rules import tag_text
 from crawler.tagging.structure import split_sentences
+from crawler.tagging.vocab import VocabularyError, _excerpt_case
 
 
 def topics(text: str, title: str | None = None) -> set[str]:
@@ -164,4 +165,44 @@ def test_a_fraud_by_an_organised_group_is_still_a_group() -> None:
     ("Банкомат не работал, поэтому зарплату выдали наличными. Полиция проверила кассу.", False),
 ])
 def test_pay_sent_to_people_who_never_worked_is_budget_fraud(text: str, fraud: bool) -> None:
+    assert ("fraud" in topics(text)) is fraud
+
+
+# Step 4: the excerpt rule for fraud, after a lead that reports a loss.
+
+PORCH_BODY = " ".join(f"Соседка номер {n} видела двух женщин у подъезда." for n in range(9))
+
+
+def test_an_excerpt_opening_on_a_loss_is_about_the_fraud_it_names_later() -> None:
+    text = ("После знакомства с двумя незнакомками пенсионерка лишилась своих накоплений."
+            f" {PORCH_BODY} Мошенницы пообещали снять порчу и подменили пакет с деньгами.")
+    assert "fraud" in topics(text)
+
+
+def test_an_excerpt_opening_on_a_crime_without_a_loss_keeps_a_later_list_clause_aside() -> None:
+    text = ("Полиция задержала подозреваемого в разбойном нападении на магазин."
+            f" {PORCH_BODY} Ранее он был судим за грабежи, кражи и мошенничество.")
+    assert "fraud" not in topics(text)
+
+
+def test_an_article_with_a_title_keeps_its_own_head_after_a_loss() -> None:
+    text = ("Пенсионерка лишилась своих накоплений." f" {PORCH_BODY}"
+            " Мошенницы пообещали снять порчу и подменили пакет с деньгами.")
+    assert "fraud" not in topics(text, title="Хроника происшествий за неделю")
+
+
+@pytest.mark.parametrize("value", [["loss"], [], "harm", 3])
+def test_excerpt_case_must_name_context_kinds(value: object) -> None:
+    with pytest.raises(VocabularyError, match="excerpt_case"):
+        _excerpt_case(value, "fraud.toml")
+
+
+@pytest.mark.parametrize(("text", "fraud"), [
+    ("За неделю зарегистрировано 15 грабежей, 40 краж и 12 фактов мошенничества.", False),
+    ("Задержан мужчина, ранее судимый за грабежи, кражи и мошенничество.", False),
+    ("Биыл облыста тонау, ұрлық және алаяқтық деректері азайды.", False),
+    ("Ему предъявлено обвинение в мошенничестве и подделке документов.", True),
+    ("Мошенники похитили у пенсионерки 2 млн тенге, сообщили в полиции.", True),
+])
+def test_fraud_listed_beside_a_robbery_and_a_theft_is_a_category(text: str, fraud: bool) -> None:
     assert ("fraud" in topics(text)) is fraud
