@@ -206,3 +206,21 @@ def test_excerpt_case_must_name_context_kinds(value: object) -> None:
 ])
 def test_fraud_listed_beside_a_robbery_and_a_theft_is_a_category(text: str, fraud: bool) -> None:
     assert ("fraud" in topics(text)) is fraud
+
+
+# Step 5, from the fifteenth set's tuning half.
+
+@pytest.mark.parametrize("text", [
+    "Следствием установлено фактическое отсутствие ряда работ, которые ранее были приняты и"
+    " оплачены по актам. Ущерб государству превысил 212 млн тенге.",
+    "Учреждение выплатило центру за невыполненную работу 250 тысяч рублей, возбуждено"
+    " уголовное дело.",
+    "Против директора центра возбуждено уголовное дело за фиктивные услуги.",
+])
+def test_money_paid_for_work_never_done_is_budget_fraud(text: str) -> None:
+    assert "fraud" in topics(text)
+
+
+def test_work_not_done_without_a_crime_or_a_loss_is_a_delay() -> None:
+    text = "Подрядчик не выполнил работы в срок из-за дождей. Акимат продлил договор до весны."
+    assert "fraud" not in topics(text)
