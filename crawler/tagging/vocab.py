@@ -171,11 +171,10 @@ def _excerpt_case(value: object, where: str) -> tuple[str, ...]:
     list of the context kinds the lead must hold one of (["harm"]: a loss)."""
     if isinstance(value, bool):
         return ("crime", "harm") if value else ()
-    kinds = tuple(str(k) for k in value) if isinstance(value, list) else ()
-    if not kinds or set(kinds) - set(CONTEXT_KINDS):
+    if not isinstance(value, list):
         raise VocabularyError(f"{where}: excerpt_case {value!r} must be true, false or a list"
                               f" of some of {list(CONTEXT_KINDS)}")
-    return kinds
+    return _needs({"needs": value}, f"{where}: excerpt_case")  # the same kinds a cue needs
 
 
 def _negative_topics(context: dict[str, Any], topics: list[TopicConfig]) -> dict[str, tuple[
