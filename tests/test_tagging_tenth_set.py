@@ -6,8 +6,10 @@ so a letter written to the President's name read as a call "from the bank"; and 
 police task forces were written "тоб*" only, so "жедел-тергеу топтары" with the prosecutors
 who lead them read as a group with a leader. A drug channel with organisers is a trafficking
 network like "наркотрафик"; and the hoax word is a denial made ("опровергли"), not the verb of
-proof ("сложно опровергнуть") in a story of a flat scheme. None of these texts is copied from
-a real set.
+proof ("сложно опровергнуть") in a story of a flat scheme. From the seventeenth set's tuning
+half, a third bug of reading: an English term with a letter no Kazakh Latin alphabet has
+("scam*") got a guessed skeleton that fit Kazakh Latin words ("Samara", "Samuryq"). None of
+these texts is copied from a real set.
 """
 
 from __future__ import annotations
@@ -87,3 +89,21 @@ def test_a_flat_scheme_story_that_says_a_deal_is_hard_to_disprove_is_fraud() -> 
             " опровергнуть в суде, покупатель с ипотекой остается без жилья. Мошенники быстро"
             " адаптировались к новой практике.")
     assert "fraud" in topics(text, "ru")
+
+
+@pytest.mark.parametrize("text", [
+    "Qyzylordada júk kóligi aýdarylyp qalǵan. Oqıǵa \"Shymkent-Samara\" tas jolynda boldy."
+    " Avtokólikke shyǵyn kelgen, dep habarlady polıııa.",
+    "\"Samuryq-Qazyna\" qorynyń basshysy tergeýge shaqyryldy. Polıtsıa qylmystyq is qozǵady,"
+    " memleketke shyǵyn keltirilgen.",
+])
+def test_an_english_term_does_not_fit_kazakh_latin_words_by_a_guessed_letter(text: str) -> None:
+    # "scam*" read as Kazakh Latin is "сцам", whose skeleton "сам" began "Samara" and
+    # "Samuryq": an English term with a letter Kazakh Latin lacks gets no skeleton.
+    assert "fraud" not in topics(text, "kk")
+
+
+def test_kazakh_latin_fraud_is_still_read() -> None:
+    text = ("Alaıaqtar WhatsApp arqyly habarlasyp, zeınetkerdiń 2 mln teńgesin aýdaryp alǵan."
+            " Polıtsıa qylmystyq is qozǵady.")
+    assert "fraud" in topics(text, "kk")

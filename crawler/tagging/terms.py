@@ -83,6 +83,12 @@ class Term:
     payload: Payload
 
 
+# Letters no Kazakh Latin alphabet has: an English term holding one ("scam", "court") gets
+# no skeleton, since its letter would be guessed (Latin c read as Cyrillic tse, then folded
+# to es) and the skeleton would fit Kazakh words ("scam*" took "Samara" and "Samuryq").
+_NOT_KAZAKH_LATIN = re.compile(r"[cwx]")
+
+
 def _compile_word(spec: str, where: str) -> WordPattern:
     """Compile one term word: `stem`, `prefix*`, `=exact`, alternatives joined by `|`."""
     stems: set[str] = set()
@@ -93,12 +99,13 @@ def _compile_word(spec: str, where: str) -> WordPattern:
     key_exact: set[str] = set()
     for alt in spec.split("|"):
         alt = normalize_text(alt)
+        keyed = not _NOT_KAZAKH_LATIN.search(alt)
         if alt.startswith("="):
             exact.add(alt[1:])
             key = skeleton(to_kk_cyrillic(alt[1:]))
             # A skeleton of one letter says nothing ("=ммм" would be "м", the Arabic-script
             # initial of a name): such a word is matched as written only.
-            if len(key) >= 2:
+            if len(key) >= 2 and keyed:
                 key_exact.add(key)
         elif alt.endswith("*"):
             prefix = alt[:-1]
@@ -106,7 +113,7 @@ def _compile_word(spec: str, where: str) -> WordPattern:
                 raise VocabularyError(f"{where}: prefix {alt!r} is shorter than {MIN_PREFIX}")
             prefixes.append(prefix)
             key = skeleton(to_kk_cyrillic(prefix))
-            if len(key) >= MIN_PREFIX:
+            if len(key) >= MIN_PREFIX and keyed:
                 key_prefixes.append(key)
         elif alt:
             for stem in token_stems(alt):
@@ -121,7 +128,9 @@ def _compile_word(spec: str, where: str) -> WordPattern:
                     # A short function word, cut below 3 letters by Snowball, is matched as written.
                     exact.add(alt)
             key = skeleton_stem(alt)
-            if len(key) >= MIN_PREFIX:
+            if not keyed:
+                pass
+            elif len(key) >= MIN_PREFIX:
                 key_stems.add(key)
             elif len(key := skeleton(to_kk_cyrillic(alt))) >= 2:
                 key_exact.add(key)
