@@ -8,8 +8,9 @@ who lead them read as a group with a leader. A drug channel with organisers is a
 network like "наркотрафик"; and the hoax word is a denial made ("опровергли"), not the verb of
 proof ("сложно опровергнуть") in a story of a flat scheme. From the seventeenth set's tuning
 half, a third bug of reading: an English term with a letter no Kazakh Latin alphabet has
-("scam*") got a guessed skeleton that fit Kazakh Latin words ("Samara", "Samuryq"). None of
-these texts is copied from a real set.
+("scam*") got a guessed skeleton that fit Kazakh Latin words ("Samara", "Samuryq"); an audit
+of skeletons against the words of the tuning halves then found short abbreviations doing the
+same ("=аәк" as "aq"). None of these texts is copied from a real set.
 """
 
 from __future__ import annotations
@@ -106,4 +107,21 @@ def test_an_english_term_does_not_fit_kazakh_latin_words_by_a_guessed_letter(tex
 def test_kazakh_latin_fraud_is_still_read() -> None:
     text = ("Alaıaqtar WhatsApp arqyly habarlasyp, zeınetkerdiń 2 mln teńgesin aýdaryp alǵan."
             " Polıtsıa qylmystyq is qozǵady.")
+    assert "fraud" in topics(text, "kk")
+
+
+def test_a_short_abbreviation_does_not_fit_a_kazakh_latin_word_by_skeleton() -> None:
+    # "=аәк" (social aid) has the skeleton "ак", which is also "aq" (white): a white car
+    # stolen and a suspect "not yet caught" (joq) read as aid obtained with nothing behind it.
+    text = "Polıtsıa qylmystyq is qozǵady: aq kólikti urlaǵan kúdikti áli ustalǵan joq."
+    assert "fraud" not in topics(text, "kk")
+
+
+@pytest.mark.parametrize("text", [
+    "Aqtóbede AÁK-ny jalǵan qujattarmen alǵan turǵyn sottaldy. Memleketke 2 mln teńge shyǵyn"
+    " keltirilgen.",
+    "Ақтөбеде АӘК-ні жалған құжаттармен алған тұрғын сотталды. Мемлекетке 2 млн теңге шығын"
+    " келтірілген.",
+])
+def test_social_aid_on_false_papers_is_read_in_either_script(text: str) -> None:
     assert "fraud" in topics(text, "kk")

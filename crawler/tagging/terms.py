@@ -89,6 +89,9 @@ class Term:
 _NOT_KAZAKH_LATIN = re.compile(r"[cwx]")
 
 
+SHORT_SKELETON = 3
+
+
 def _compile_word(spec: str, where: str) -> WordPattern:
     """Compile one term word: `stem`, `prefix*`, `=exact`, alternatives joined by `|`."""
     stems: set[str] = set()
@@ -103,9 +106,11 @@ def _compile_word(spec: str, where: str) -> WordPattern:
         if alt.startswith("="):
             exact.add(alt[1:])
             key = skeleton(to_kk_cyrillic(alt[1:]))
-            # A skeleton of one letter says nothing ("=ммм" would be "м", the Arabic-script
-            # initial of a name): such a word is matched as written only.
-            if len(key) >= 2 and keyed:
+            # A short skeleton says too little: "=ммм" would be "м", the Arabic-script
+            # initial of a name, and "=аәк" (social aid) "ак", the Latin "aq" (white). An
+            # abbreviation that short is matched as written (a Latin or Arabic word is read
+            # into Cyrillic first, so "UQT" still meets "=ұқт").
+            if len(key) > SHORT_SKELETON and keyed:
                 key_exact.add(key)
         elif alt.endswith("*"):
             prefix = alt[:-1]
