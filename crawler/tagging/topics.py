@@ -200,6 +200,13 @@ def _acquits_the_whole_text(vocab: Vocabulary, topic: str, denial: Match,
     return key in per or not named - {topic}
 
 
+def _lemma(stems: frozenset[str]) -> str:
+    """One name for every form of a word: its shortest stem. A word's stems hold its Russian
+    and its Kazakh stem, and the Kazakh stemmer leaves Russian endings on ("театра",
+    "театру"), so the forms of one word had different sets and each counted again."""
+    return min(stems, key=lambda s: (len(s), s))
+
+
 def context_points(vocab: Vocabulary, groups: dict[str, list[Match]],
                    fields: dict[str, PreparedField],
                    within: set[Key] | None = None) -> dict[str, float]:
@@ -212,13 +219,13 @@ def context_points(vocab: Vocabulary, groups: dict[str, list[Match]],
     """
     points: dict[str, float] = defaultdict(float)
     for group in (*CONTEXT_KINDS, "negative"):
-        seen: set[tuple[str, frozenset[str]]] = set()
+        seen: set[tuple[str, str]] = set()
         matches = groups[group] if group == "negative" else masked(groups[group], groups["topic"])
         for m in matches:
             if within is not None and (m.field, m.sentence) not in within:
                 continue
             p = vocab.terms[m.term].payload
-            word = (p.label, fields[m.field].words[m.first].stems)
+            word = (p.label, _lemma(fields[m.field].words[m.first].stems))
             if word in seen:
                 continue
             seen.add(word)
