@@ -343,9 +343,11 @@ def decide_topic(
         # words of the paragraph itself decide, not those of the whole article. So too when
         # the paragraph is the lead (a police warning opening a sport item): only a title's
         # evidence is judged with the whole article's genre words (a film's name).
-        # One genre word there is enough ("фильм показывает, как аферист...").
+        # One genre word there is enough ("фильм показывает, как аферист...") where it
+        # outweighs the crime, loss and warning words; a tie no longer vetoes, since each
+        # word counts once whatever its forms ("предупредила ... предупредили").
         local = local_context(_paragraph(strong))
-        vetoed = local[f"negative:{cfg.name}"] >= 1 and local[f"negative:{cfg.name}"] >= sum(
+        vetoed = local[f"negative:{cfg.name}"] >= 1 and local[f"negative:{cfg.name}"] > sum(
             local[k] for k in CONTEXT_KINDS)
         features["vetoed"] = float(vetoed)
     return TopicDecision(cfg.name, about and not vetoed, round(score, 2), strong,
