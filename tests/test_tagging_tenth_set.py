@@ -220,3 +220,21 @@ def test_words_of_crime_news_are_no_genre_words(text: str) -> None:
 ])
 def test_the_genre_words_still_read_their_genre(text: str, genre: str) -> None:
     assert genre_points(text).get(genre, 0) >= 1.0
+
+
+def test_a_police_week_listing_fraud_among_other_crimes_is_a_category() -> None:
+    text = ("За прошедшую неделю совершено 48 преступлений. Раскрыто 37, в том числе разбой,"
+            " грабеж, 15 краж, факт сбыта наркотиков, 2 мошенничества и угон.")
+    assert "fraud" not in topics(text, "ru")
+
+
+def test_a_robber_who_also_swindled_is_still_fraud() -> None:
+    text = ("Грабитель, задержанный за разбой, оказался причастен и к мошенничеству: он обманом"
+            " выманил у пенсионерки 300 тысяч тенге.")
+    assert "fraud" in topics(text, "ru")
+
+
+@pytest.mark.parametrize("spelling", ["риелторы", "риэлторы"])
+def test_black_realtors_in_either_spelling_are_fraud(spelling: str) -> None:
+    text = f"В Алматы задержаны черные {spelling}. Возбуждено уголовное дело."
+    assert "fraud" in topics(text, "ru")
