@@ -306,3 +306,20 @@ def test_journalists_tourists_singers_and_a_sales_network_are_no_group(
 ])
 def test_international_networks_of_criminals_are_still_groups(text: str, lang: str) -> None:
     assert "ocg" in topics(text, lang)
+
+
+@pytest.mark.parametrize("text", [
+    "Члены инициативной группы жителей обратились в прокуратуру с жалобой на застройщика.",
+    "Участники группы поддержки пострадавших от паводка обратились в полицию.",
+    "Руководитель группы по борьбе с киберпреступностью рассказал о работе полиции.",
+])
+def test_initiators_a_support_group_and_a_police_unit_are_no_gang(text: str) -> None:
+    assert "ocg" not in topics(text, "ru")
+
+
+@pytest.mark.parametrize("text", [
+    "Участники группы, похищавшей скот в Жамбылской области, задержаны.",
+    "Полиция задержала организатора и участников группы, обманывавшей пенсионеров.",
+])
+def test_a_group_named_by_its_crime_is_still_a_gang(text: str) -> None:
+    assert "ocg" in topics(text, "ru")
