@@ -87,8 +87,7 @@ class Term:
 # no skeleton, since its letter would be guessed (Latin c read as Cyrillic tse, then folded
 # to es) and the skeleton would fit Kazakh words ("scam*" took "Samara" and "Samuryq").
 _NOT_KAZAKH_LATIN = re.compile(r"[cwx]")
-
-
+# An `=exact` form whose skeleton is this short or shorter gets none (see _compile_word).
 SHORT_SKELETON = 3
 
 
@@ -133,11 +132,9 @@ def _compile_word(spec: str, where: str) -> WordPattern:
                     # A short function word, cut below 3 letters by Snowball, is matched as written.
                     exact.add(alt)
             key = skeleton_stem(alt)
-            if not keyed:
-                pass
-            elif len(key) >= MIN_PREFIX:
+            if keyed and len(key) >= MIN_PREFIX:
                 key_stems.add(key)
-            elif len(key := skeleton(to_kk_cyrillic(alt))) >= 2:
+            elif keyed and len(key := skeleton(to_kk_cyrillic(alt))) >= 2:
                 key_exact.add(key)
         else:
             raise VocabularyError(f"{where}: empty alternative in {spec!r}")
