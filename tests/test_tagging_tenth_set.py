@@ -323,3 +323,20 @@ def test_initiators_a_support_group_and_a_police_unit_are_no_gang(text: str) -> 
 ])
 def test_a_group_named_by_its_crime_is_still_a_gang(text: str) -> None:
     assert "ocg" in topics(text, "ru")
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Партия мүшелері тобы полиция департаментіне барып, учаскелік инспекторлармен кездесті.",
+     "kk"),
+    ("Группа членов партии пришла в полицию с заявлением о нарушениях на выборах.", "ru"),
+])
+def test_members_of_a_party_are_no_gang(text: str, lang: str) -> None:
+    assert "ocg" not in topics(text, lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Группа мошенников обманула членов семьи погибшего, полиция задержала троих.", "ru"),
+    ("Топ мүшелері алаяқтықпен айналысқан, полиция 5 адамды ұстады.", "kk"),
+])
+def test_a_gang_beside_a_family_or_with_members_is_still_a_gang(text: str, lang: str) -> None:
+    assert "ocg" in topics(text, lang)
