@@ -34,6 +34,12 @@ def topics(text: str, lang: str | None = None) -> set[str]:
     return set(tag_text(None, text, lang).topics)
 
 
+def genre_points(text: str) -> dict[str, float]:
+    """Points of each genre group ("negative.hoax", "negative.culture") in a Russian text."""
+    reading = read_fields(prepare_fields(None, text, "ru"), load_vocabulary())
+    return {k: v for k, v in reading.context.items() if k.startswith("negative.")}
+
+
 def test_a_letter_to_the_presidents_name_is_no_call_on_behalf_of_the_bank() -> None:
     text = ("Ғалым 2011 жылы қамауға алынған. Бұған дейін қоғам қайраткерлері Президенттің атына"
             " оны босатуды сұрап хат жазған.")
@@ -77,8 +83,7 @@ def test_a_lone_drug_courier_stays_no_group() -> None:
 
 
 def hoax_points(text: str) -> float:
-    reading = read_fields(prepare_fields(None, text, "ru"), load_vocabulary())
-    return reading.context.get("negative.hoax", 0.0)
+    return genre_points(text).get("negative.hoax", 0.0)
 
 
 @pytest.mark.parametrize("denial", [
@@ -187,11 +192,6 @@ def test_a_cartel_of_competition_law_is_no_drug_cartel(text: str, lang: str) -> 
 def test_a_drug_cartel_is_still_a_group() -> None:
     text = "Полиция Колумбии задержала членов картеля, поставлявшего кокаин в Европу."
     assert "ocg" in topics(text, "ru")
-
-
-def genre_points(text: str) -> dict[str, float]:
-    reading = read_fields(prepare_fields(None, text, "ru"), load_vocabulary())
-    return {k: v for k, v in reading.context.items() if k.startswith("negative.")}
 
 
 def test_the_forms_of_one_genre_word_count_once() -> None:

@@ -108,8 +108,9 @@ def _near_context(ctx: dict[Key, set[str]], key: Key, short: bool,
     # The head is one unit: a title's context is its lead as much as its own words, and a
     # lead's sentence ("Чиновники оформляли фиктивные зарплаты") has its headline's crime
     # ("Воровали миллиарды: сотни чиновников под следствием"), however many lines apart.
-    near = {(name, i - 1), (name, i), (name, i + 1), ("text", 0), ("text", 1)} | head if (
-        key in head) else {(name, i - 1), (name, i), (name, i + 1)}
+    near = {(name, i - 1), (name, i), (name, i + 1)}
+    if key in head:
+        near |= head | {("text", 0), ("text", 1)}
     return frozenset(k for n in near for k in ctx.get(n, ()))
 
 
