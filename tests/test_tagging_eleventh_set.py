@@ -21,6 +21,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.tagging.rules import prepare_fields, read_fields, tag_text
+from crawler.tagging.structure import split_sentences
 from crawler.tagging.vocab import load_vocabulary
 
 
@@ -178,3 +179,38 @@ def test_a_measures_aim_is_no_case_and_no_warning(text: str, lang: str) -> None:
 ])
 def test_money_allocated_and_stolen_and_advice_to_lower_the_risk_stay_fraud(text: str) -> None:
     assert "fraud" in topics(text)
+
+
+def lead_of(text: str) -> list[str]:
+    return [text[s.start:s.end].strip() for s in split_sentences(text, headless=True)
+            if s.part == "lead"]
+
+
+def test_a_page_opening_on_its_menu_and_headline_twice_keeps_its_first_sentence_in_the_lead(
+) -> None:
+    # a page as a search index keeps it: section menu, headline, source, date, views, the
+    # headline again, then the first written sentence
+    text = ("Спорт Қазақстан\n$442.05 €474.14\n\nЛиквидирован крупный канал сбыта оружия\n\n"
+            "AstanaTV\n12.04.2023г. в 12:50\n2551\nЛиквидирован крупный канал сбыта оружия\n"
+            "КНБ РК\n\nСотрудники КНБ задержали преступную группу, которая переделывала"
+            " травматическое оружие в боевое.\n\nИзъято 32 автомата и 88 пистолетов. Оружие"
+            " продавали на черном рынке.")
+    assert "Сотрудники КНБ задержали преступную группу, которая переделывала травматическое" \
+           " оружие в боевое." in lead_of(text)
+    assert "ocg" in topics(text)
+
+
+def test_a_headline_and_its_standfirst_leave_the_lead_to_the_first_sentence() -> None:
+    text = ("Крупный канал незаконной миграции перекрыли на границе\n"
+            "За свои услуги правонарушители получали до 500 тысяч тенге с каждого\n"
+            "Полицейские пресекли деятельность преступной группы, организовавшей канал."
+            " Задержаны четыре организатора. Изъяты паспорта. Возбуждено дело. Идет следствие."
+            " Проверяются связи. Всех допросили. Ведется работа.")
+    assert lead_of(text)[-1].startswith("Полицейские пресекли деятельность")
+
+
+def test_an_excerpt_of_written_sentences_keeps_a_lead_of_two() -> None:
+    text = ("Полиция Астаны задержала мужчину у вокзала. Он украл телефон в магазине."
+            " Телефон вернули владельцу. Возбуждено уголовное дело.")
+    assert lead_of(text) == ["Полиция Астаны задержала мужчину у вокзала.",
+                             "Он украл телефон в магазине."]

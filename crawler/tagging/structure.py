@@ -179,6 +179,14 @@ def _ends_with_pointer(sentence: str, pats: PartPatterns) -> bool:
     return pats.read_also_tail.search(sentence, max(0, len(sentence) - TAIL_CHARS)) is not None
 
 
+def _headline_line(text: str, start: int, end: int) -> bool:
+    """A line of its own without an end mark: a headline or a standfirst, not a sentence."""
+    piece = text[start:end].rstrip()
+    return (bool(piece) and piece[-1] not in _END_MARKS
+            and (end >= len(text) or text[end] in LINE_BREAKS or not text[end:].strip()[:1])
+            and (start == 0 or text[start - 1] in LINE_BREAKS))
+
+
 def split_sentences(text: str, *, title: bool = False, headless: bool = False) -> list[Sentence]:
     """The sentences of a title or a text, each with the part of the article it stands in.
 
@@ -191,6 +199,7 @@ def split_sentences(text: str, *, title: bool = False, headless: bool = False) -
     cuts = [x for span in asides for x in span]
     sentences: list[Sentence] = []
     leads_left = 2 if headless else 1
+    lead_sentences = 0  # sentences of LEAD_MIN_WORDS words so far in the lead
     ai = 0
     for start, end, para in _raw_sentences(text, cuts):
         while ai < len(asides) and asides[ai][1] <= start:
@@ -205,10 +214,15 @@ def split_sentences(text: str, *, title: bool = False, headless: bool = False) -
             part = "aside"
         elif leads_left:
             # A dateline is no lead by itself: the lead runs to the first sentence of
-            # LEAD_MIN_WORDS words.
+            # LEAD_MIN_WORDS words. In a page given without a title, a second headline line
+            # (a standfirst, the headline repeated under the site's menu) is no lead either:
+            # the lead runs on to the first written sentence.
             part = "lead"
-            leads_left -= (len(_WORDS_RE.findall(piece)) >= LEAD_MIN_WORDS
-                           and not _DATELINE_RE.match(piece))
+            if (len(_WORDS_RE.findall(piece)) >= LEAD_MIN_WORDS
+                    and not _DATELINE_RE.match(piece)):
+                if not (headless and lead_sentences and _headline_line(text, start, end)):
+                    leads_left -= 1
+                lead_sentences += 1
         else:
             part = "body"
         sentences.append(Sentence(start, end, part, para))
