@@ -214,3 +214,42 @@ def test_an_excerpt_of_written_sentences_keeps_a_lead_of_two() -> None:
             " Телефон вернули владельцу. Возбуждено уголовное дело.")
     assert lead_of(text) == ["Полиция Астаны задержала мужчину у вокзала.",
                              "Он украл телефон в магазине."]
+
+
+def test_a_thieves_haul_of_goods_is_no_undelivered_order() -> None:
+    text = ("Полицейские пресекли кражу десяти тонн зерна: вывезти товар не успели, ущерб"
+            " составил 1,5 млн тенге.")
+    assert "fraud" not in topics(text)
+
+
+def test_goods_that_never_came_are_still_a_fake_shop() -> None:
+    text = "Покупательница перевела предоплату, но товар не пришел. Полиция ищет продавца."
+    assert "fraud" in topics(text)
+
+
+def test_a_loan_for_a_car_is_no_loan_in_someone_elses_name() -> None:
+    reading = read_fields(prepare_fields(None, "Мужчина оформил кредит на покупку автомобиля.",
+                                         "ru"), load_vocabulary())
+    rules = [rule for d in reading.decisions if d.topic == "fraud" for _, rule in d.evidence]
+    assert not [rule for rule in rules if rule.startswith("fraud.loans:оформил")]
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("В целях пресечения деятельности преступных групп полиция провела спецоперацию, задержаны"
+     " 10 членов ОПГ.", "ru"),
+    ("С целью пресечения деятельности организованной преступной группы, занимавшейся"
+     " вымогательством, полицейские провели обыски у 12 ее участников.", "ru"),
+    ("Ұйымдасқан қылмыстық топтың қызметінің жолын кесу мақсатында полиция арнайы операция"
+     " жүргізіп, топтың 8 мүшесін ұстады.", "kk"),
+])
+def test_a_police_operation_against_a_group_is_no_measures_aim(text: str, lang: str) -> None:
+    assert "ocg" in topics(text, lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Новая норма направлена на пресечение деятельности преступных групп, пояснил депутат.",
+     "ru"),
+    ("Заң ұйымдасқан қылмыстық топтарға қарсы күреске бағытталған, деді депутат.", "kk"),
+])
+def test_a_laws_aim_against_groups_is_still_no_group(text: str, lang: str) -> None:
+    assert "ocg" not in topics(text, lang)
