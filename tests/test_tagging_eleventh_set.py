@@ -253,3 +253,24 @@ def test_a_police_operation_against_a_group_is_no_measures_aim(text: str, lang: 
 ])
 def test_a_laws_aim_against_groups_is_still_no_group(text: str, lang: str) -> None:
     assert "ocg" not in topics(text, lang)
+
+
+def test_a_group_told_by_its_members_count_beside_a_crime_is_a_group() -> None:
+    text = ("Они вымогали деньги у предпринимателей под угрозой расправы. Группа состояла из"
+            " пяти мужчин и действовала на территории области. Полицейские задержали троих.")
+    assert "ocg" in topics(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Рабочая группа состояла из пяти депутатов. Она подготовила поправки.",
+    "Туристическая группа состояла из 12 человек, их эвакуировали спасатели. Полиция"
+    " проверяет обстоятельства.",
+])
+def test_a_working_group_or_tourists_counted_are_no_group(text: str) -> None:
+    assert "ocg" not in topics(text)
+
+
+def test_work_never_done_written_into_the_acts_is_budget_fraud() -> None:
+    text = ("Сведения о невыполненных работах подрядчик включал в акт выполненных работ, который"
+            " подписывал заказчик. Суд приговорил его к 3 годам.")
+    assert "fraud" in topics(text)
