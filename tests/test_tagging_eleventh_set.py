@@ -274,3 +274,31 @@ def test_work_never_done_written_into_the_acts_is_budget_fraud() -> None:
     text = ("Сведения о невыполненных работах подрядчик включал в акт выполненных работ, который"
             " подписывал заказчик. Суд приговорил его к 3 годам.")
     assert "fraud" in topics(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Надежды вкладчиков не оправдались: финансовая пирамида рухнула, полиция возбудила дело."
+    " Пострадали 300 человек.",
+    "Вложения не оправдали себя. Финансовая пирамида рухнула, полиция возбудила уголовное дело"
+    " по факту мошенничества.",
+    "Суд не оправдал надежд потерпевших: мошенник получил условный срок.",
+])
+def test_hopes_not_justified_are_no_acquittal(text: str) -> None:
+    assert "fraud" in topics(text)
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("Суд оправдал обвиняемых в мошенничестве. Прокуратура обжалует приговор.", "fraud"),
+    ("Обвиняемые в создании ОПГ оправданы судом присяжных.", "ocg"),
+])
+def test_an_acquittal_still_denies(text: str, topic: str) -> None:
+    assert topic not in topics(text)
+
+
+def test_a_court_that_softened_the_sentence_of_a_gang_still_reports_the_gang() -> None:
+    text = "Суд смягчил приговор членам ОПГ, вымогавшим деньги у предпринимателей Шымкента."
+    assert "ocg" in topics(text)
+
+
+def test_a_law_that_toughens_the_punishment_for_groups_is_no_group() -> None:
+    assert "ocg" not in topics("Поправки ужесточат наказание за создание ОПГ, сообщил депутат.")

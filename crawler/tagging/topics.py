@@ -172,7 +172,9 @@ def collect_sentences(
                 ev.offence = _combine(list(by_term.values()))
             else:
                 ev.cues[needs] = _combine(list(by_term.values()))
-    denials = [m for m in groups["negator"] if vocab.terms[m.term].payload.label == cfg.name]
+    # A mask hides a denial too ("вложения не оправдали себя" is no acquittal).
+    denials = masked([m for m in groups["negator"]
+                      if vocab.terms[m.term].payload.label == cfg.name], masks)
     negated.update((m.field, m.sentence) for m in denials)
     if any(_acquits_the_whole_text(vocab, cfg.name, m, groups, fields, per) for m in denials):
         negated.update(per.keys())  # an acquittal in the head denies what the body retells
