@@ -302,3 +302,42 @@ def test_a_court_that_softened_the_sentence_of_a_gang_still_reports_the_gang() -
 
 def test_a_law_that_toughens_the_punishment_for_groups_is_no_group() -> None:
     assert "ocg" not in topics("Поправки ужесточат наказание за создание ОПГ, сообщил депутат.")
+
+
+@pytest.mark.parametrize("text", [
+    "Определением суда члены ОПГ арестованы на два месяца.",
+    "Как объясняют в полиции, члены ОПГ вымогали деньги у торговцев рынка.",
+    "Дело переквалифицировали на статью 262 УК - участие в ОПГ, сообщили в прокуратуре.",
+    "Члены ОПГ карались по всей строгости: суд приговорил главаря к 15 годам.",
+])
+def test_a_courts_ruling_or_the_polices_account_is_no_definition_of_a_group(text: str) -> None:
+    assert "ocg" in topics(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Что такое ОПГ и как она устроена, объясняем в материале.",
+    "Дело переквалифицировали со статьи 262 на мошенничество: признаков ОПГ суд не нашел.",
+])
+def test_an_explainer_or_a_charge_dropped_still_deny_the_group(text: str) -> None:
+    assert "ocg" not in topics(text)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Основные признаки финансовой пирамиды: нет лицензии, обещают высокий доход за"
+     " привлечение друзей.", "ru"),
+    ("Признаки мошенничества: у компании нет лицензии, а доходность обещают в 30 процентов.",
+     "ru"),
+    ("Қаржы пирамидасының белгілері: лицензиясы жоқ, жоғары табыс уәде етеді.", "kk"),
+])
+def test_the_signs_of_a_pyramid_listed_are_an_explainer(text: str, lang: str) -> None:
+    assert "fraud" in topics(text, lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Проверка показала, что признаков мошенничества нет, сообщили в полиции.", "ru"),
+    ("Признаков мошенничества в действиях компании не установлено, заявили в прокуратуре.",
+     "ru"),
+    ("Алаяқтық белгілері жоқ, деді полиция өкілі.", "kk"),
+])
+def test_no_signs_of_fraud_found_is_still_a_denial(text: str, lang: str) -> None:
+    assert "fraud" not in topics(text, lang)
