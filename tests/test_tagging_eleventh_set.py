@@ -341,3 +341,38 @@ def test_the_signs_of_a_pyramid_listed_are_an_explainer(text: str, lang: str) ->
 ])
 def test_no_signs_of_fraud_found_is_still_a_denial(text: str, lang: str) -> None:
     assert "fraud" not in topics(text, lang)
+
+
+def test_a_state_hotline_by_its_number_is_no_scam_call_centre() -> None:
+    text = "Сыбайлас жемқорлыққа қарсы жадынама. Call – центр:1424. Пара алу ұятты қылмыс."
+    assert "fraud" not in topics(text, "kk")
+
+
+def test_a_scam_call_centre_is_still_one() -> None:
+    text = ("Мошенники из call-центра звонили пенсионерам от имени банка. Полиция задержала 12"
+            " операторов.")
+    assert "fraud" in topics(text)
+
+
+def test_a_fake_policeman_who_broke_traffic_rules_is_no_fraud() -> None:
+    text = ("На видео мужчина в форме превышает скорость. Как оказалось, это лжеполицейский. Он"
+            " задержан за незаконное использование обмундирования.")
+    assert "fraud" not in topics(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Лжеполицейский забрал у водителя 300 тысяч тенге. Полиция возбудила дело.",
+    "Лжесотрудники банка звонят казахстанцам, предупреждает полиция.",
+])
+def test_a_fake_policeman_who_takes_money_or_a_warning_of_fake_staff_is_fraud(text: str) -> None:
+    assert "fraud" in topics(text)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Заведующая центром трудоустраивала несуществующих людей и сама получала деньги за их"
+     " труд, сообщили в прокуратуре.", "ru"),
+    ("Директор жоқ адамдарды жұмысқа орналастырып, олардың жалақысын өзі алған. Прокуратура"
+     " қылмыстық іс қозғады.", "kk"),
+])
+def test_pay_drawn_for_people_hired_on_paper_is_budget_fraud(text: str, lang: str) -> None:
+    assert "fraud" in topics(text, lang)
