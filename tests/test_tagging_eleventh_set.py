@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import pytest
 
+from crawler.tagging.matching import _entry
+from crawler.tagging.prepare import word_info
 from crawler.tagging.rules import prepare_fields, read_fields, tag_text
 from crawler.tagging.structure import split_sentences
 from crawler.tagging.vocab import load_vocabulary
@@ -376,3 +378,30 @@ def test_a_fake_policeman_who_takes_money_or_a_warning_of_fake_staff_is_fraud(te
 ])
 def test_pay_drawn_for_people_hired_on_paper_is_budget_fraud(text: str, lang: str) -> None:
     assert "fraud" in topics(text, lang)
+
+
+@pytest.mark.parametrize("text", [
+    "Үкімет жаңа бағдарламаны бекітті.",
+    "Жол қозғалысы ережелері өзгерді.",
+    "Жастарға жұмыс іздеу оңайлады.",
+    "Құрбан айт мерекесі басталды.",
+])
+def test_kazakh_everyday_words_are_no_crime_or_loss(text: str) -> None:
+    assert not {"crime", "harm"} & set(points(text, "kk"))
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Қылмыстық іс қозғалды.", "crime"),
+    ("Сот үкімі шықты.", "crime"),
+    ("Күдікті іздеуде жүр.", "crime"),
+    ("Алаяқтардың құрбаны болған зейнеткер.", "harm"),
+])
+def test_kazakh_crime_and_loss_words_still_count(text: str, kind: str) -> None:
+    assert kind in points(text, "kk")
+
+
+def test_a_russian_thousand_does_not_meet_a_kazakh_latin_word() -> None:
+    vocab = load_vocabulary()
+    word = word_info("tiisti", True)  # "тиісті" (appropriate) in the Latin alphabet
+    met = [vocab.patterns[pid] for pid in _entry(vocab, word)[0]]
+    assert not [p for p in met if "тыс" in p.prefixes or "тыс" in p.stems]
