@@ -405,3 +405,16 @@ def test_a_russian_thousand_does_not_meet_a_kazakh_latin_word() -> None:
     word = word_info("tiisti", True)  # "тиісті" (appropriate) in the Latin alphabet
     met = [vocab.patterns[pid] for pid in _entry(vocab, word)[0]]
     assert not [p for p in met if "тыс" in p.prefixes or "тыс" in p.stems]
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Кітаптың аудармасы шықты.", "warning"),  # a translation, not "аудармаңыз" (don't send)
+    ("Ұрылар қақпаны бұзып кірді.", "negative.sport"),  # a gate broken, not a goal
+])
+def test_a_translation_is_no_warning_and_a_gate_no_goal(text: str, kind: str) -> None:
+    assert kind not in points(text, "kk")
+
+
+def test_a_warning_not_to_send_money_and_a_goalkeeper_still_count() -> None:
+    assert "warning" in points("Бейтаныс адамдарға ақша аудармаңыз.", "kk")
+    assert "negative.sport" in points("Қақпашы доп өткізбеді.", "kk")
