@@ -418,3 +418,27 @@ def test_a_translation_is_no_warning_and_a_gate_no_goal(text: str, kind: str) ->
 def test_a_warning_not_to_send_money_and_a_goalkeeper_still_count() -> None:
     assert "warning" in points("Бейтаныс адамдарға ақша аудармаңыз.", "kk")
     assert "negative.sport" in points("Қақпашы доп өткізбеді.", "kk")
+
+
+def foreign_markers(text: str) -> list[str]:
+    fields = prepare_fields(None, text, "ru")
+    reading = read_fields(fields, load_vocabulary())
+    return [fields[-1].words[m.first].surface for m in reading.groups["foreign"]]
+
+
+@pytest.mark.parametrize("text", [
+    "В Атырау бурят новые скважины.",  # "бурят" (they drill), not Buryatia
+    "Аким района Бухарбаев рассказал о планах.",  # a Kazakh surname, not Bukhara
+    "Мошенники позвонили Герману Ивановичу.",  # a first name, not Germany
+    "Директор Михаил Львович подписал приказ.",  # a patronymic, not Lviv
+])
+def test_everyday_words_and_names_are_no_foreign_places(text: str) -> None:
+    assert foreign_markers(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Задержан гражданин Германии.", "Его задержали в Бухаре.", "Суд в Бурятии вынес приговор.",
+    "Полиция Львова задержала мошенников.",
+])
+def test_foreign_places_are_still_foreign(text: str) -> None:
+    assert foreign_markers(text)
