@@ -442,3 +442,21 @@ def test_everyday_words_and_names_are_no_foreign_places(text: str) -> None:
 ])
 def test_foreign_places_are_still_foreign(text: str) -> None:
     assert foreign_markers(text)
+
+
+def regions(text: str) -> list[str]:
+    return list(tag_text(None, text, "ru").regions)
+
+
+@pytest.mark.parametrize("text", [
+    "Составление акта проверки завершено.",  # "акта" (of an act) shares Aktau's stem
+    "Мошенники из Петропавловска-Камчатского похитили деньги.",
+    "Суд Уральского федерального округа вынес решение.",
+])
+def test_an_act_and_russias_namesakes_are_no_region_of_kazakhstan(text: str) -> None:
+    assert regions(text) == []
+
+
+def test_aktau_petropavlovsk_and_uralsk_are_still_regions() -> None:
+    text = "В Актау задержали мошенника. В Петропавловске полиция ищет вора. Уральск: суд."
+    assert set(regions(text)) == {"mangystau", "north_kazakhstan", "west_kazakhstan"}

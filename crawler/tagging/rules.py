@@ -156,9 +156,15 @@ def _kz_related(vocab: Vocabulary, groups: dict[str, list[Match]],
             return 0.0
         head = part in ("title", "lead") or (m.field, m.sentence) in evidence_keys
         return 2.0 if head else 1.0
-    kz = sum(map(weight, _mentions(groups["region"] + masked(groups["kz"], groups["not_place"]))))
+    kz = sum(map(weight, _mentions(_places(groups) + masked(groups["kz"], groups["not_place"]))))
     foreign = sum(map(weight, _mentions(groups["foreign"])))
     return (kz > 0 and 2 * kz >= foreign) or (kz == 0 and foreign == 0)
+
+
+def _places(groups: dict[str, list[Match]]) -> list[Match]:
+    """The regions named, less the namesakes that are no place here ("Петропавловск-Камчатский",
+    the "Уральский федеральный округ" of Russia): regions.toml `not_place`."""
+    return masked(groups["region"], groups["not_place"])
 
 
 def _mentions(matches: list[Match]) -> list[Match]:
@@ -220,7 +226,7 @@ def tag_prepared(fields: list[PreparedField], *, vocabulary: Vocabulary | None =
         topics[d.topic] = TopicTag(d.topic, d.score, subtopics_of(vocab, cfg, groups),
                                    tuple(evidence[:MAX_EVIDENCE]), d.features.get("probability"))
     agencies = _unique(vocab.terms[m.term].payload.label for m in longest_first(groups["agency"]))
-    regions = longest_first(groups["region"])
+    regions = longest_first(_places(groups))
     return TagResult(
         topics=topics,
         kz_related=_kz_related(vocab, groups, by_name, evidence_keys),
