@@ -492,3 +492,29 @@ def test_briefs_of_common_schemes_without_a_word_of_fraud(text: str, lang: str) 
 ])
 def test_their_look_alikes_are_no_fraud(text: str) -> None:
     assert "fraud" not in topics(text)
+
+
+def test_a_drug_shops_couriers_under_a_curator_are_a_network() -> None:
+    text = ("Задержаны 12 закладчиков интернет-магазина наркотиков, которым руководил куратор"
+            " из-за рубежа.")
+    assert "ocg" in topics(text)
+
+
+def test_a_lone_stash_courier_is_still_no_group() -> None:
+    assert "ocg" not in topics("Закладчик наркотиков задержан в Караганде.")
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Рабочая группа при прокуратуре обсудила меры против ОПГ.", "ru"),
+    ("Кеңесте ұйымдасқан қылмыстық топтарға қарсы шаралар талқыланды.", "kk"),
+])
+def test_measures_discussed_against_groups_are_no_group(text: str, lang: str) -> None:
+    assert "ocg" not in topics(text, lang)
+
+
+@pytest.mark.parametrize("text", [
+    "В результате принятых мер задержаны члены ОПГ, вымогавшей деньги у предпринимателей.",
+    "Полиция приняла меры против ОПГ: задержаны 12 ее членов, изъято оружие.",
+])
+def test_measures_taken_against_a_group_report_it(text: str) -> None:
+    assert "ocg" in topics(text)
