@@ -518,3 +518,22 @@ def test_measures_discussed_against_groups_are_no_group(text: str, lang: str) ->
 ])
 def test_measures_taken_against_a_group_report_it(text: str) -> None:
     assert "ocg" in topics(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Ер адам криптовалюта платформасына салған 2 млн теңгесін шығара алмады. Полиция тергеу"
+    " бастады.",
+    "Туристік агенттік 40 клиенттен ақша жинап, жабылып қалды. Қылмыстық іс қозғалды.",
+    "Ұлыңыз жол апатына түсті деп хабарласып, зейнеткерден 2 млн теңге алған күдікті ұсталды.",
+])
+def test_kazakh_briefs_of_common_schemes_without_a_word_of_fraud(text: str) -> None:
+    assert "fraud" in topics(text, "kk")
+
+
+@pytest.mark.parametrize("text", [
+    "Банк лицензиясынан айырылды, салымшылар ақшасын қайтарып ала алмады. Прокуратура"
+    " тексеріс бастады.",
+    "Жол апатына түскен көліктің иесі полицияға хабарласты, залал 2 млн теңге.",
+])
+def test_kazakh_look_alikes_of_those_schemes_are_no_fraud(text: str) -> None:
+    assert "fraud" not in topics(text, "kk")
