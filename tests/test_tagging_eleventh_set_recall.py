@@ -1,0 +1,184 @@
+"""Round 2026.11, steps 8-11, in texts written here (docs/tagging.md): an audit of the Kazakh
+words the one-word terms meet in the tuning halves' text, an audit of `kz_related`'s foreign
+markers and of the regions' names against a Russian dictionary, and audits of recall: police
+briefs of common schemes and of groups written without the usual words, each beside a
+look-alike that must stay untagged. None of these texts is copied from a real set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.tagging.matching import _entry
+from crawler.tagging.prepare import word_info
+from crawler.tagging.rules import prepare_fields, read_fields, tag_text
+from crawler.tagging.vocab import load_vocabulary
+
+
+def topics(text: str, lang: str | None = None) -> set[str]:
+    return set(tag_text(None, text, lang).topics)
+
+
+def points(text: str, lang: str = "ru") -> dict[str, float]:
+    """Context points of a text: crime, harm, warning and each genre ("negative.civil")."""
+    reading = read_fields(prepare_fields(None, text, lang), load_vocabulary())
+    return {k: v for k, v in reading.context.items() if v}
+
+
+@pytest.mark.parametrize("text", [
+    "Үкімет жаңа бағдарламаны бекітті.",
+    "Жол қозғалысы ережелері өзгерді.",
+    "Жастарға жұмыс іздеу оңайлады.",
+    "Құрбан айт мерекесі басталды.",
+])
+def test_kazakh_everyday_words_are_no_crime_or_loss(text: str) -> None:
+    assert not {"crime", "harm"} & set(points(text, "kk"))
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Қылмыстық іс қозғалды.", "crime"),
+    ("Сот үкімі шықты.", "crime"),
+    ("Күдікті іздеуде жүр.", "crime"),
+    ("Алаяқтардың құрбаны болған зейнеткер.", "harm"),
+])
+def test_kazakh_crime_and_loss_words_still_count(text: str, kind: str) -> None:
+    assert kind in points(text, "kk")
+
+
+def test_a_russian_thousand_does_not_meet_a_kazakh_latin_word() -> None:
+    vocab = load_vocabulary()
+    word = word_info("tiisti", True)  # "тиісті" (appropriate) in the Latin alphabet
+    met = [vocab.patterns[pid] for pid in _entry(vocab, word)[0]]
+    assert not [p for p in met if "тыс" in p.prefixes or "тыс" in p.stems]
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Кітаптың аудармасы шықты.", "warning"),  # a translation, not "аудармаңыз" (don't send)
+    ("Ұрылар қақпаны бұзып кірді.", "negative.sport"),  # a gate broken, not a goal
+])
+def test_a_translation_is_no_warning_and_a_gate_no_goal(text: str, kind: str) -> None:
+    assert kind not in points(text, "kk")
+
+
+def test_a_warning_not_to_send_money_and_a_goalkeeper_still_count() -> None:
+    assert "warning" in points("Бейтаныс адамдарға ақша аудармаңыз.", "kk")
+    assert "negative.sport" in points("Қақпашы доп өткізбеді.", "kk")
+
+
+def foreign_markers(text: str) -> list[str]:
+    fields = prepare_fields(None, text, "ru")
+    reading = read_fields(fields, load_vocabulary())
+    return [fields[-1].words[m.first].surface for m in reading.groups["foreign"]]
+
+
+@pytest.mark.parametrize("text", [
+    "В Атырау бурят новые скважины.",  # "бурят" (they drill), not Buryatia
+    "Аким района Бухарбаев рассказал о планах.",  # a Kazakh surname, not Bukhara
+    "Мошенники позвонили Герману Ивановичу.",  # a first name, not Germany
+    "Директор Михаил Львович подписал приказ.",  # a patronymic, not Lviv
+])
+def test_everyday_words_and_names_are_no_foreign_places(text: str) -> None:
+    assert foreign_markers(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Задержан гражданин Германии.", "Его задержали в Бухаре.", "Суд в Бурятии вынес приговор.",
+    "Полиция Львова задержала мошенников.",
+])
+def test_foreign_places_are_still_foreign(text: str) -> None:
+    assert foreign_markers(text)
+
+
+def regions(text: str) -> list[str]:
+    return list(tag_text(None, text, "ru").regions)
+
+
+@pytest.mark.parametrize("text", [
+    "Составление акта проверки завершено.",  # "акта" (of an act) shares Aktau's stem
+    "Мошенники из Петропавловска-Камчатского похитили деньги.",
+    "Суд Уральского федерального округа вынес решение.",
+])
+def test_an_act_and_russias_namesakes_are_no_region_of_kazakhstan(text: str) -> None:
+    assert regions(text) == []
+
+
+def test_aktau_petropavlovsk_and_uralsk_are_still_regions() -> None:
+    text = "В Актау задержали мошенника. В Петропавловске полиция ищет вора. Уральск: суд."
+    assert set(regions(text)) == {"mangystau", "north_kazakhstan", "west_kazakhstan"}
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Пенсионерке позвонили и сообщили, что ее сын попал в ДТП; она передала курьеру 2 млн"
+     " тенге. Курьера задержали полицейские.", "ru"),
+    ("Женщина оформила на знакомых кредиты на 10 млн тенге и не вернула деньги. Полиция начала"
+     " расследование.", "ru"),
+    ("Житель Шымкента вложил 3 млн тенге в криптовалютную платформу, обещавшую 30% в месяц;"
+     " вывести деньги он не смог. Полиция ищет владельцев платформы.", "ru"),
+    ("Турагентство продавало путевки в Турцию, собрало деньги с 40 клиентов и закрылось."
+     " Возбуждено уголовное дело.", "ru"),
+    ("Интернет-магазин принимал оплату за телефоны, но товар покупателям не отправлял."
+     " Пострадали 30 человек, возбуждено уголовное дело.", "ru"),
+    ("Шетелге жұмысқа жіберемін деп 15 адамнан ақша жинаған ер адам ұсталды.", "kk"),
+])
+def test_briefs_of_common_schemes_without_a_word_of_fraud(text: str, lang: str) -> None:
+    assert "fraud" in topics(text, lang)
+
+
+@pytest.mark.parametrize("text", [
+    "Водитель попал в ДТП, ущерб составил 2 млн тенге. Полиция выясняет обстоятельства.",
+    "Очевидцы позвонили в полицию и сообщили, что мужчина попал в ДТП; ущерб составил 500"
+    " тысяч тенге.",
+    "Вкладчики не смогли вывести деньги из банка после отзыва лицензии. Прокуратура проверяет"
+    " руководство банка.",
+    "Поставщик не отправил товар вовремя, покупатель подал иск в суд.",
+    "Компания получила деньги от акимата и закрылась на ремонт. Прокуратура проверяет закупку.",
+    "Депутат пообещал ежемесячные выплаты пенсионерам, а полиция усилила патрулирование.",
+    "Бухгалтер оформила на себя кредит в банке. Ее задержали за кражу в магазине.",
+])
+def test_their_look_alikes_are_no_fraud(text: str) -> None:
+    assert "fraud" not in topics(text)
+
+
+def test_a_drug_shops_couriers_under_a_curator_are_a_network() -> None:
+    text = ("Задержаны 12 закладчиков интернет-магазина наркотиков, которым руководил куратор"
+            " из-за рубежа.")
+    assert "ocg" in topics(text)
+
+
+def test_a_lone_stash_courier_is_still_no_group() -> None:
+    assert "ocg" not in topics("Закладчик наркотиков задержан в Караганде.")
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Рабочая группа при прокуратуре обсудила меры против ОПГ.", "ru"),
+    ("Кеңесте ұйымдасқан қылмыстық топтарға қарсы шаралар талқыланды.", "kk"),
+])
+def test_measures_discussed_against_groups_are_no_group(text: str, lang: str) -> None:
+    assert "ocg" not in topics(text, lang)
+
+
+@pytest.mark.parametrize("text", [
+    "В результате принятых мер задержаны члены ОПГ, вымогавшей деньги у предпринимателей.",
+    "Полиция приняла меры против ОПГ: задержаны 12 ее членов, изъято оружие.",
+])
+def test_measures_taken_against_a_group_report_it(text: str) -> None:
+    assert "ocg" in topics(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Ер адам криптовалюта платформасына салған 2 млн теңгесін шығара алмады. Полиция тергеу"
+    " бастады.",
+    "Туристік агенттік 40 клиенттен ақша жинап, жабылып қалды. Қылмыстық іс қозғалды.",
+    "Ұлыңыз жол апатына түсті деп хабарласып, зейнеткерден 2 млн теңге алған күдікті ұсталды.",
+])
+def test_kazakh_briefs_of_common_schemes_without_a_word_of_fraud(text: str) -> None:
+    assert "fraud" in topics(text, "kk")
+
+
+@pytest.mark.parametrize("text", [
+    "Банк лицензиясынан айырылды, салымшылар ақшасын қайтарып ала алмады. Прокуратура"
+    " тексеріс бастады.",
+    "Жол апатына түскен көліктің иесі полицияға хабарласты, залал 2 млн теңге.",
+])
+def test_kazakh_look_alikes_of_those_schemes_are_no_fraud(text: str) -> None:
+    assert "fraud" not in topics(text, "kk")
