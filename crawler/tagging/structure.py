@@ -183,7 +183,7 @@ def _headline_line(text: str, start: int, end: int) -> bool:
     """A line of its own without an end mark: a headline or a standfirst, not a sentence."""
     piece = text[start:end].rstrip()
     return (bool(piece) and piece[-1] not in _END_MARKS
-            and (end >= len(text) or text[end] in LINE_BREAKS or not text[end:].strip()[:1])
+            and (end >= len(text) or text[end] in LINE_BREAKS)
             and (start == 0 or text[start - 1] in LINE_BREAKS))
 
 
