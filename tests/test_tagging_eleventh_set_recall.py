@@ -2,7 +2,8 @@
 words the one-word terms meet in the tuning halves' text, an audit of `kz_related`'s foreign
 markers and of the regions' names against a Russian dictionary, and audits of recall: police
 briefs of common schemes and of groups written without the usual words, each beside a
-look-alike that must stay untagged. None of these texts is copied from a real set.
+look-alike that must stay untagged; and (step 12) a pretext or trust gained, fraud only for
+money. None of these texts is copied from a real set.
 """
 
 from __future__ import annotations
@@ -182,3 +183,25 @@ def test_kazakh_briefs_of_common_schemes_without_a_word_of_fraud(text: str) -> N
 ])
 def test_kazakh_look_alikes_of_those_schemes_are_no_fraud(text: str) -> None:
     assert "fraud" not in topics(text, "kk")
+
+
+@pytest.mark.parametrize("text", [
+    "Под предлогом проверки документов полицейские остановили водителя и обнаружили у него"
+    " наркотики.",
+    "Под предлогом ремонта дороги акимат перекрыл движение, жители пожаловались в прокуратуру.",
+    "Задержанный пытался скрыться под предлогом похода в туалет, но полицейские его догнали.",
+    "Он вошел в доверие к следствию и дал показания против сообщников. Его освободили.",
+])
+def test_a_pretext_or_trust_without_money_is_no_fraud(text: str) -> None:
+    assert "fraud" not in topics(text)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Под предлогом трудоустройства в Южной Корее злоумышленник собрал с 20 человек по 500"
+     " тысяч тенге.", "ru"),
+    ("Войдя в доверие к пенсионерке, женщина похитила ее сбережения. Ущерб составил 2 млн"
+     " тенге.", "ru"),
+    ("Зейнеткердің сеніміне кіріп, оның 1 млн теңгесін алып кеткен күдікті ұсталды.", "kk"),
+])
+def test_a_pretext_or_trust_for_money_is_still_fraud(text: str, lang: str) -> None:
+    assert "fraud" in topics(text, lang)
