@@ -2,8 +2,9 @@
 words the one-word terms meet in the tuning halves' text, an audit of `kz_related`'s foreign
 markers and of the regions' names against a Russian dictionary, and audits of recall: police
 briefs of common schemes and of groups written without the usual words, each beside a
-look-alike that must stay untagged; and (step 12) a pretext or trust gained, fraud only for
-money. None of these texts is copied from a real set.
+look-alike that must stay untagged; and (steps 12, 13) cues a police word alone satisfied: a
+pretext, trust gained, posing, going silent, a call-centre, fraud only with money. None of
+these texts is copied from a real set.
 """
 
 from __future__ import annotations
@@ -204,4 +205,30 @@ def test_a_pretext_or_trust_without_money_is_no_fraud(text: str) -> None:
     ("Зейнеткердің сеніміне кіріп, оның 1 млн теңгесін алып кеткен күдікті ұсталды.", "kk"),
 ])
 def test_a_pretext_or_trust_for_money_is_still_fraud(text: str, lang: str) -> None:
+    assert "fraud" in topics(text, lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("В колл-центр полиции поступило 500 звонков о кражах и грабежах.", "ru"),
+    ("Министр представил сотрудникам полиции нового начальника департамента.", "ru"),
+    ("Выдавая себя за полицейского, задержанный пытался уйти от ответственности за ДТП.", "ru"),
+    ("Подросток перестал выходить на связь, родители обратились в полицию. Его нашли через"
+     " сутки.", "ru"),
+    ("Хабарсыз кеткен бала табылды, деп хабарлады полиция.", "kk"),
+])
+def test_a_police_call_centre_a_new_chief_and_a_missing_teenager_are_no_fraud(
+        text: str, lang: str) -> None:
+    assert "fraud" not in topics(text, lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Продавец получил предоплату 300 тысяч тенге и перестал выходить на связь. Покупатель"
+     " обратился в полицию.", "ru"),
+    ("Мошенница представилась сотрудником банка и выманила у пенсионерки код из СМС.", "ru"),
+    ("Выдавая себя за сотрудника акимата, мужчина собрал с жителей по 50 тысяч тенге. Его"
+     " задержали.", "ru"),
+    ("Алдын ала төлемді алған сатушы хабарсыз кетті. Полиция іздеуде.", "kk"),
+    ("Колл-центр мошенников работал из Алматы, задержаны 20 операторов.", "ru"),
+])
+def test_posing_as_staff_or_vanishing_with_the_money_is_still_fraud(text: str, lang: str) -> None:
     assert "fraud" in topics(text, lang)
