@@ -232,3 +232,19 @@ def test_a_police_call_centre_a_new_chief_and_a_missing_teenager_are_no_fraud(
 ])
 def test_posing_as_staff_or_vanishing_with_the_money_is_still_fraud(text: str, lang: str) -> None:
     assert "fraud" in topics(text, lang)
+
+
+@pytest.mark.parametrize("text", [
+    "Участники группы в WhatsApp обсуждали кражу телефона, полиция проверяет сообщения.",
+    "Участники группы туристов сообщили в полицию о краже вещей из автобуса.",
+])
+def test_members_of_a_chat_or_a_tour_group_are_no_gang(text: str) -> None:
+    assert "ocg" not in topics(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Участники группы вымогали деньги у предпринимателей, полиция задержала пятерых.",
+    "Члены группы похищали скот в трех районах, их задержали.",
+])
+def test_members_of_a_group_that_commits_crimes_are_still_a_gang(text: str) -> None:
+    assert "ocg" in topics(text)
