@@ -248,3 +248,23 @@ def test_members_of_a_chat_or_a_tour_group_are_no_gang(text: str) -> None:
 ])
 def test_members_of_a_group_that_commits_crimes_are_still_a_gang(text: str) -> None:
     assert "ocg" in topics(text)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Руководитель группы экскурсоводов сообщил в полицию о краже.", "ru"),
+    ("Лидер группы «Ласковый май» задержан за нарушение ПДД.", "ru"),
+    ("Сотрудники полиции вовлекли подростков в группу юных инспекторов движения.", "ru"),
+    ("Әншілер тобының мүшесі жол ережесін бұзғаны үшін ұсталды.", "kk"),
+])
+def test_a_group_with_a_head_that_did_nothing_together_is_no_gang(text: str, lang: str) -> None:
+    assert "ocg" not in topics(text, lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Организатор группы, занимавшейся кражами скота, задержан вместе с тремя участниками.",
+     "ru"),
+    ("Лидер группы распределял роли между участниками, которые похищали автомобили.", "ru"),
+    ("Топ мүшелері кәсіпкерлерден ақша бопсалаған, полиция олардың бесеуін ұстады.", "kk"),
+])
+def test_a_group_with_a_head_and_what_it_did_is_a_gang(text: str, lang: str) -> None:
+    assert "ocg" in topics(text, lang)
