@@ -2,8 +2,9 @@
 words the one-word terms meet in the tuning halves' text, an audit of `kz_related`'s foreign
 markers and of the regions' names against a Russian dictionary, and audits of recall: police
 briefs of common schemes and of groups written without the usual words, each beside a
-look-alike that must stay untagged; and (steps 12, 13) cues a police word alone satisfied: a
-pretext, trust gained, posing, going silent, a call-centre, fraud only with money. None of
+look-alike that must stay untagged; and (steps 12-14) cues a police word alone satisfied: a
+pretext, trust gained, posing, going silent, a call-centre, a call, a card handed over:
+fraud only with money. None of
 these texts is copied from a real set.
 """
 
@@ -268,3 +269,25 @@ def test_a_group_with_a_head_that_did_nothing_together_is_no_gang(text: str, lan
 ])
 def test_a_group_with_a_head_and_what_it_did_is_a_gang(text: str, lang: str) -> None:
     assert "ocg" in topics(text, lang)
+
+
+@pytest.mark.parametrize("text", [
+    "Сотрудник полиции позвонил матери пропавшего подростка и сообщил, что его нашли.",
+    "Кассир передал банковскую карту, забытую клиентом, сотрудникам полиции.",
+    "Мужчина позвонил в полицию и сообщил, что сотрудник банка отказал ему в кредите.",
+])
+def test_a_real_officers_call_or_a_found_card_handed_in_is_no_fraud(text: str) -> None:
+    assert "fraud" not in topics(text)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Женщине позвонил якобы сотрудник службы безопасности банка и убедил перевести 2 млн тенге"
+     " на безопасный счет. Полиция ищет злоумышленника.", "ru"),
+    ("Мошенники звонят от имени сотрудников полиции, предупреждает ДП.", "ru"),
+    ("Студент за вознаграждение оформил на себя банковскую карту и передал ее третьим лицам."
+     " Теперь ему грозит уголовная ответственность.", "ru"),
+    ("Студент банк картасын бөгде адамдарға 20 мың теңгеге сатқан. Енді оған қылмыстық"
+     " жауапкершілік қарастырылуы мүмкін.", "kk"),
+])
+def test_a_call_about_the_money_or_a_card_lent_for_pay_is_still_fraud(text: str, lang: str) -> None:
+    assert "fraud" in topics(text, lang)
