@@ -3,9 +3,8 @@ words the one-word terms meet in the tuning halves' text, an audit of `kz_relate
 markers and of the regions' names against a Russian dictionary, and audits of recall: police
 briefs of common schemes and of groups written without the usual words, each beside a
 look-alike that must stay untagged; and (steps 12-14) cues a police word alone satisfied: a
-pretext, trust gained, posing, going silent, a call-centre, a call, a card handed over:
-fraud only with money. None of
-these texts is copied from a real set.
+pretext, trust gained, posing, going silent, a call-centre, a call, a card handed over,
+fraud only with money. None of these texts is copied from a real set.
 """
 
 from __future__ import annotations
