@@ -224,7 +224,8 @@ def test_load_vocabulary_is_cached():
 
 @pytest.mark.parametrize(
     ("term", "message"),
-    [('"ма*"', "shorter than"), ('"заем"', "stems to")],
+    [('"ма*"', "shorter than"), ('"заем"', "stems to"),
+     ('"на =него|=родственник*"', "exact .=. and a prefix")],
 )
 def test_vocabulary_errors_name_the_file(tmp_path, term, message):
     folder = _copy_vocab(tmp_path)

@@ -102,6 +102,11 @@ def _compile_word(spec: str, where: str) -> WordPattern:
     for alt in spec.split("|"):
         alt = normalize_text(alt)
         keyed = not _NOT_KAZAKH_LATIN.search(alt)
+        if alt.startswith("=") and alt.endswith("*"):
+            # "=word*" would be matched as written, star and all: never. It is a prefix or
+            # an exact form, not both (a rule that could never fire went unnoticed this way).
+            raise VocabularyError(f"{where}: {alt!r} is exact (=) and a prefix (*) at once;"
+                                  f" write {alt[1:]!r} or {alt[:-1]!r}")
         if alt.startswith("="):
             exact.add(alt[1:])
             key = skeleton(to_kk_cyrillic(alt[1:]))
