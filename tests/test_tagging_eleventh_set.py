@@ -20,19 +20,10 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.tagging.rules import prepare_fields, read_fields, tag_text
+from crawler.tagging.rules import prepare_fields, read_fields
 from crawler.tagging.structure import split_sentences
 from crawler.tagging.vocab import load_vocabulary
-
-
-def topics(text: str, lang: str | None = None) -> set[str]:
-    return set(tag_text(None, text, lang).topics)
-
-
-def points(text: str, lang: str = "ru") -> dict[str, float]:
-    """Context points of a text: crime, harm, warning and each genre ("negative.civil")."""
-    reading = read_fields(prepare_fields(None, text, lang), load_vocabulary())
-    return {k: v for k, v in reading.context.items() if v}
+from tests.tagging_helpers import points, topics
 
 
 @pytest.mark.parametrize(("text", "lang"), [

@@ -26,18 +26,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.tagging.rules import prepare_fields, read_fields, tag_text
-from crawler.tagging.vocab import load_vocabulary
-
-
-def topics(text: str, lang: str | None = None) -> set[str]:
-    return set(tag_text(None, text, lang).topics)
-
-
-def genre_points(text: str) -> dict[str, float]:
-    """Points of each genre group ("negative.hoax", "negative.culture") in a Russian text."""
-    reading = read_fields(prepare_fields(None, text, "ru"), load_vocabulary())
-    return {k: v for k, v in reading.context.items() if k.startswith("negative.")}
+from tests.tagging_helpers import genre_points, topics
 
 
 def test_a_letter_to_the_presidents_name_is_no_call_on_behalf_of_the_bank() -> None:
