@@ -147,7 +147,7 @@ def _evidence(fields: dict[str, PreparedField], m: Match, rule: str) -> Evidence
     return Evidence(fld.original[start:end], rule, fld.name, start, end, part)
 
 
-def _kz_related(vocab: Vocabulary, groups: dict[str, list[Match]],
+def _kz_related(vocab: Vocabulary, groups: dict[str, list[Match]], places: list[Match],
                 fields: dict[str, PreparedField], evidence_keys: set[tuple[str, int]]) -> bool:
     """Kazakhstan markers against foreign ones, counted double in the head and in evidence."""
     def weight(m: Match) -> float:
@@ -156,7 +156,7 @@ def _kz_related(vocab: Vocabulary, groups: dict[str, list[Match]],
             return 0.0
         head = part in ("title", "lead") or (m.field, m.sentence) in evidence_keys
         return 2.0 if head else 1.0
-    kz = sum(map(weight, _mentions(_places(groups) + masked(groups["kz"], groups["not_place"]))))
+    kz = sum(map(weight, _mentions(places + masked(groups["kz"], groups["not_place"]))))
     foreign = sum(map(weight, _mentions(groups["foreign"])))
     return (kz > 0 and 2 * kz >= foreign) or (kz == 0 and foreign == 0)
 
@@ -226,10 +226,11 @@ def tag_prepared(fields: list[PreparedField], *, vocabulary: Vocabulary | None =
         topics[d.topic] = TopicTag(d.topic, d.score, subtopics_of(vocab, cfg, groups),
                                    tuple(evidence[:MAX_EVIDENCE]), d.features.get("probability"))
     agencies = _unique(vocab.terms[m.term].payload.label for m in longest_first(groups["agency"]))
-    regions = longest_first(_places(groups))
+    places = _places(groups)
+    regions = longest_first(places)
     return TagResult(
         topics=topics,
-        kz_related=_kz_related(vocab, groups, by_name, evidence_keys),
+        kz_related=_kz_related(vocab, groups, places, by_name, evidence_keys),
         regions=_unique(vocab.terms[m.term].payload.label for m in regions),
         criminal_code_articles=_unique(n for n, *_ in articles),
         agencies=agencies,
