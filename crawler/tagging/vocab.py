@@ -26,6 +26,8 @@ from crawler.tagging.terms import (
 )
 
 VOCAB_DIR = Path(__file__).with_name("vocab")
+# Named word lists a rule names as "@name" (money words), written once for every rule.
+LISTS_FILE = "lists.toml"
 
 
 @dataclass(frozen=True)
@@ -124,15 +126,45 @@ def _needs(rule: dict[str, Any], where: str) -> tuple[str, ...]:
     return needs
 
 
+def read_lists(folder: Path) -> dict[str, tuple[str, ...]]:
+    """The named word lists of lists.toml (none when the file is absent)."""
+    path = folder / LISTS_FILE
+    if not path.is_file():
+        return {}
+    lists = {}
+    for name, words in read_toml(path).items():
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            raise VocabularyError(f"{LISTS_FILE}#{name}: a list must be strings")
+        if any(w.startswith("@") for w in words):
+            raise VocabularyError(f"{LISTS_FILE}#{name}: a list cannot name another list")
+        lists[name] = tuple(words)
+    return lists
+
+
+def expand_lists(words: list[str], lists: dict[str, tuple[str, ...]], where: str) -> list[str]:
+    """Terms of a rule with each "@name" replaced by the words of that list, in place."""
+    out: list[str] = []
+    for word in words:
+        if not word.startswith("@"):
+            out.append(word)
+        elif word[1:] in lists:
+            out.extend(lists[word[1:]])
+        else:
+            raise VocabularyError(f"{where}: {word!r} names no list of {LISTS_FILE}"
+                                  f" ({', '.join(sorted(lists)) or 'none'})")
+    return out
+
+
 def _topic_terms(
-    data: dict[str, Any], path: Path, terms: list[Term], near: list[NearRule]
+    data: dict[str, Any], path: Path, terms: list[Term], near: list[NearRule],
+    lists: dict[str, tuple[str, ...]],
 ) -> TopicConfig:
     """Compile the `rules`, `near`, `mask` and `negator` tables of one topic file."""
     name = str(data["topic"])
     for i, rule in enumerate(data.get("rules", [])):
         where = f"{path.name}#rules[{i}]"
         sub, role, needs = str(rule.get("subtopic", "")), _role(rule, where), _needs(rule, where)
-        for text in rule["terms"]:
+        for text in expand_lists(rule["terms"], lists, where):
             rid = f"{name}.{sub or 'general'}:{text}"
             payload = Payload("topic", name, sub, float(rule.get("weight", 0.0)), rid, role,
                               needs=needs)
@@ -144,7 +176,7 @@ def _topic_terms(
         near.append(NearRule(name, sub, float(rule["weight"]), int(rule["window"]), len(groups),
                              rid, _role(rule, where), _needs(rule, where)))
         for g, group in enumerate(groups):
-            for text in group:
+            for text in expand_lists(group, lists, where):
                 payload = Payload("near", name, sub, 0.0, rid, "", len(near) - 1, g)
                 terms.append(compile_term(text, payload, where))
     for kind in ("mask", "negator"):
@@ -154,7 +186,7 @@ def _topic_terms(
             if scope not in NEGATOR_SCOPES or (kind == "mask" and "scope" in rule):
                 raise VocabularyError(f"{where}: scope {scope!r} is not one of"
                                       f" {list(NEGATOR_SCOPES)} (negators only)")
-            for text in rule["terms"]:
+            for text in expand_lists(rule["terms"], lists, where):
                 payload = Payload(kind, name, "", 0.0, f"{name}.{kind}:{text}", scope=scope)
                 terms.append(compile_term(text, payload, where))
     return TopicConfig(
@@ -294,8 +326,9 @@ def _load(folder: Path) -> Vocabulary:
     version = f"{version_file.read_text(encoding='utf-8').strip()}+{_vocab_hash(folder)}"
     terms: list[Term] = []
     near: list[NearRule] = []
+    lists = read_lists(folder)
     topics = [
-        _topic_terms(data, path, terms, near)
+        _topic_terms(data, path, terms, near, lists)
         for path in sorted(folder.glob("*.toml"))
         if "topic" in (data := read_toml(path))
     ]
