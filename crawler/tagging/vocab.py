@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -11,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from crawler.tagging.facts import FactPatterns, compile_facts
-from crawler.tagging.stem import KK_MORPHOLOGY_PATH
 from crawler.tagging.terms import (
     CONTEXT_KINDS,
     MIN_PREFIX,
@@ -24,10 +21,16 @@ from crawler.tagging.terms import (
     WordPattern,
     compile_term,
 )
+from crawler.tagging.vocab_files import (
+    check_every_file_is_read,
+    expand_lists,
+    read_lists,
+    read_toml,
+    topic_files,
+    vocab_hash,
+)
 
 VOCAB_DIR = Path(__file__).with_name("vocab")
-# Named word lists a rule names as "@name" (money words), written once for every rule.
-LISTS_FILE = "lists.toml"
 
 
 @dataclass(frozen=True)
@@ -91,24 +94,6 @@ class Vocabulary:
     same_words: tuple[int, ...] = field(default=(), repr=False)
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    """Read one vocabulary file, naming it in the error when it is malformed."""
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise VocabularyError(f"{path}: {exc}") from exc
-
-
-def _vocab_hash(folder: Path) -> str:
-    """Short hash over the vocab files, the model and the Kazakh morphology, in name order."""
-    digest = hashlib.sha256()
-    paths = [*sorted(folder.glob("*.toml")), *sorted(folder.glob("*.json")), KK_MORPHOLOGY_PATH]
-    for path in paths:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:8]
-
-
 def _role(rule: dict[str, Any], where: str) -> Role:
     """The `role` of a rule table (offence when absent)."""
     role = str(rule.get("role", "offence"))
@@ -126,69 +111,52 @@ def _needs(rule: dict[str, Any], where: str) -> tuple[str, ...]:
     return needs
 
 
-def read_lists(folder: Path) -> dict[str, tuple[str, ...]]:
-    """The named word lists of lists.toml (none when the file is absent)."""
-    path = folder / LISTS_FILE
-    if not path.is_file():
-        return {}
-    lists = {}
-    for name, words in read_toml(path).items():
-        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-            raise VocabularyError(f"{LISTS_FILE}#{name}: a list must be strings")
-        if any(w.startswith("@") for w in words):
-            raise VocabularyError(f"{LISTS_FILE}#{name}: a list cannot name another list")
-        lists[name] = tuple(words)
-    return lists
-
-
-def expand_lists(words: list[str], lists: dict[str, tuple[str, ...]], where: str) -> list[str]:
-    """Terms of a rule with each "@name" replaced by the words of that list, in place."""
-    out: list[str] = []
-    for word in words:
-        if not word.startswith("@"):
-            out.append(word)
-        elif word[1:] in lists:
-            out.extend(lists[word[1:]])
-        else:
-            raise VocabularyError(f"{where}: {word!r} names no list of {LISTS_FILE}"
-                                  f" ({', '.join(sorted(lists)) or 'none'})")
-    return out
-
-
 def _topic_terms(
     data: dict[str, Any], path: Path, terms: list[Term], near: list[NearRule],
     lists: dict[str, tuple[str, ...]],
 ) -> TopicConfig:
-    """Compile the `rules`, `near`, `mask` and `negator` tables of one topic file."""
+    """Compile the `rules`, `near`, `mask` and `negator` tables of one topic's files.
+
+    Tables are read kind by kind over the files in order, so a topic split over several
+    files reads exactly as one file would, and a near rule's id (`near[15]`) counts the near
+    rules of the whole topic."""
     name = str(data["topic"])
-    for i, rule in enumerate(data.get("rules", [])):
-        where = f"{path.name}#rules[{i}]"
-        sub, role, needs = str(rule.get("subtopic", "")), _role(rule, where), _needs(rule, where)
-        for text in expand_lists(rule["terms"], lists, where):
-            rid = f"{name}.{sub or 'general'}:{text}"
-            payload = Payload("topic", name, sub, float(rule.get("weight", 0.0)), rid, role,
-                              needs=needs)
-            terms.append(compile_term(text, payload, where))
-    for i, rule in enumerate(data.get("near", [])):
-        where = f"{path.name}#near[{i}]"
-        sub, groups = str(rule.get("subtopic", "")), rule["groups"]
-        rid = f"{name}.{sub or 'general'}:near[{i}]"
-        near.append(NearRule(name, sub, float(rule["weight"]), int(rule["window"]), len(groups),
-                             rid, _role(rule, where), _needs(rule, where)))
-        for g, group in enumerate(groups):
-            for text in expand_lists(group, lists, where):
-                payload = Payload("near", name, sub, 0.0, rid, "", len(near) - 1, g)
-                terms.append(compile_term(text, payload, where))
-    for kind in ("mask", "negator"):
-        for i, rule in enumerate(data.get(kind, [])):
-            where = f"{path.name}#{kind}[{i}]"
-            scope = str(rule.get("scope", "sentence"))
-            if scope not in NEGATOR_SCOPES or (kind == "mask" and "scope" in rule):
-                raise VocabularyError(f"{where}: scope {scope!r} is not one of"
-                                      f" {list(NEGATOR_SCOPES)} (negators only)")
+    files = topic_files(data, path)
+    for file, table in files:
+        for i, rule in enumerate(table.get("rules", [])):
+            where = f"{file}#rules[{i}]"
+            sub, role = str(rule.get("subtopic", "")), _role(rule, where)
+            needs = _needs(rule, where)
             for text in expand_lists(rule["terms"], lists, where):
-                payload = Payload(kind, name, "", 0.0, f"{name}.{kind}:{text}", scope=scope)
+                rid = f"{name}.{sub or 'general'}:{text}"
+                payload = Payload("topic", name, sub, float(rule.get("weight", 0.0)), rid,
+                                  role, needs=needs)
                 terms.append(compile_term(text, payload, where))
+    topic_near = 0
+    for file, table in files:
+        for i, rule in enumerate(table.get("near", [])):
+            where = f"{file}#near[{i}]"
+            sub, groups = str(rule.get("subtopic", "")), rule["groups"]
+            rid = f"{name}.{sub or 'general'}:near[{topic_near}]"
+            topic_near += 1
+            near.append(NearRule(name, sub, float(rule["weight"]), int(rule["window"]),
+                                 len(groups), rid, _role(rule, where), _needs(rule, where)))
+            for g, group in enumerate(groups):
+                for text in expand_lists(group, lists, where):
+                    payload = Payload("near", name, sub, 0.0, rid, "", len(near) - 1, g)
+                    terms.append(compile_term(text, payload, where))
+    for kind in ("mask", "negator"):
+        for file, table in files:
+            for i, rule in enumerate(table.get(kind, [])):
+                where = f"{file}#{kind}[{i}]"
+                scope = str(rule.get("scope", "sentence"))
+                if scope not in NEGATOR_SCOPES or (kind == "mask" and "scope" in rule):
+                    raise VocabularyError(f"{where}: scope {scope!r} is not one of"
+                                          f" {list(NEGATOR_SCOPES)} (negators only)")
+                for text in expand_lists(rule["terms"], lists, where):
+                    payload = Payload(kind, name, "", 0.0, f"{name}.{kind}:{text}",
+                                      scope=scope)
+                    terms.append(compile_term(text, payload, where))
     return TopicConfig(
         name=name,
         threshold=float(data["threshold"]),
@@ -323,15 +291,14 @@ def _load(folder: Path) -> Vocabulary:
     version_file = folder / "VERSION"
     if not version_file.is_file():
         raise VocabularyError(f"{folder}: VERSION file missing")
-    version = f"{version_file.read_text(encoding='utf-8').strip()}+{_vocab_hash(folder)}"
+    version = f"{version_file.read_text(encoding='utf-8').strip()}+{vocab_hash(folder)}"
     terms: list[Term] = []
     near: list[NearRule] = []
     lists = read_lists(folder)
-    topics = [
-        _topic_terms(data, path, terms, near, lists)
-        for path in sorted(folder.glob("*.toml"))
-        if "topic" in (data := read_toml(path))
-    ]
+    heads = [(path, data) for path in sorted(folder.glob("*.toml"))
+             if "topic" in (data := read_toml(path))]
+    check_every_file_is_read(folder, heads)
+    topics = [_topic_terms(data, path, terms, near, lists) for path, data in heads]
     context = read_toml(folder / "context.toml")
     _context_terms(context, terms)
     _place_terms(folder, terms)

@@ -1,16 +1,25 @@
-"""Named word lists (vocab/lists.toml): "@money" stands for the same money words in every
-rule that needs a sum beside a scheme, so a currency or a sum one rule lacked counts there too.
+"""How the vocabulary's files fit together: named word lists (vocab/lists.toml: "@money"
+stands for the same money words in every rule that needs a sum beside a scheme, so a currency
+or a sum one rule lacked counts there too), and a topic written over several files (its
+`files`), which reads exactly as one file would.
 """
 
 from __future__ import annotations
 
 import shutil
+import tomllib
+from pathlib import Path
 
 import pytest
 
+from crawler.tagging.evaluate import read_labelled
+from crawler.tagging.rules import tag_text
 from crawler.tagging.terms import VocabularyError
-from crawler.tagging.vocab import VOCAB_DIR, expand_lists, load_vocabulary, read_lists
+from crawler.tagging.vocab import VOCAB_DIR, load_vocabulary
+from crawler.tagging.vocab_files import expand_lists, read_lists
 from tests.tagging_helpers import topics
+
+FIXTURES = Path(__file__).parent / "fixtures" / "tagging"
 
 # Each sentence names its money in words that some of the eight money lists of fraud.toml
 # lacked before they became one list (dollars, savings, "миллион", Kazakh "миллион жинаған").
@@ -79,3 +88,59 @@ def test_an_unknown_list_stops_loading_with_the_rule_named(tmp_path):
 def test_a_malformed_list_stops_loading(tmp_path, tail, message):
     with pytest.raises(VocabularyError, match=f"lists.toml#sums: a list {message}"):
         load_vocabulary(_vocab_with(tmp_path, lists_tail=tail))
+
+
+def _copy(tmp_path):
+    folder = tmp_path / "vocab"
+    shutil.copytree(VOCAB_DIR, folder)
+    return folder
+
+
+def _evidence(vocabulary, texts):
+    return [
+        {t: (tag.score, [(e.rule, e.start) for e in tag.evidence])
+         for t, tag in tag_text(it.title, it.text, it.lang, vocabulary=vocabulary).topics.items()}
+        for it in texts]
+
+
+def test_a_topic_over_several_files_reads_as_one_file(tmp_path):
+    # Put each topic's files back into its head, in order, as the rules stood before the
+    # split: every tag, score and evidence id (near[15] counts over the whole topic) agrees.
+    folder = _copy(tmp_path)
+    for head in ("fraud.toml", "ocg.toml"):
+        text = (folder / head).read_text(encoding="utf-8")
+        names = tomllib.loads(text)["files"]
+        lines = [ln for ln in text.split("\n") if not ln.startswith("files = ")]
+        for name in names:
+            lines.append((folder / name).read_text(encoding="utf-8"))
+            (folder / name).unlink()
+        (folder / head).write_text("\n".join(lines), encoding="utf-8")
+    texts = read_labelled(FIXTURES / "labelled.jsonl")
+    one_file = load_vocabulary(folder)
+    assert len(one_file.terms) == len(load_vocabulary().terms)
+    assert _evidence(one_file, texts) == _evidence(None, texts)
+    assert any("near[" in rule for tags in _evidence(None, texts) for _, ev in tags.values()
+               for rule, _ in ev)
+
+
+def test_a_file_no_topic_names_stops_loading(tmp_path):
+    folder = _copy(tmp_path)
+    (folder / "fraud-extra.toml").write_text('[[rules]]\nweight = 3.0\nterms = ["афер*"]\n',
+                                             encoding="utf-8")
+    with pytest.raises(VocabularyError, match=r"fraud-extra\.toml is read by nothing"):
+        load_vocabulary(folder)
+
+
+def test_a_named_file_that_is_missing_stops_loading(tmp_path):
+    folder = _copy(tmp_path)
+    (folder / "ocg-kinds.toml").unlink()
+    with pytest.raises(VocabularyError, match=r"ocg\.toml: files names 'ocg-kinds\.toml'"):
+        load_vocabulary(folder)
+
+
+def test_a_topics_setting_outside_its_first_file_stops_loading(tmp_path):
+    folder = _copy(tmp_path)
+    part = folder / "fraud-phone.toml"
+    part.write_text("threshold = 1.0\n" + part.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(VocabularyError, match=r"fraud-phone\.toml: threshold belong"):
+        load_vocabulary(folder)
