@@ -20,8 +20,7 @@ import argparse
 import collections
 import sys
 
-from crawler.tagging.matching import _entry
-from crawler.tagging.prepare import word_info
+from crawler.tagging.matching import patterns_fitting
 from crawler.tagging.vocab import load_vocabulary
 
 
@@ -41,8 +40,7 @@ def main() -> None:
         lemmas_of[word.replace("ё", "е")].add(normal.replace("ё", "е"))
     met: dict[int, set[str]] = collections.defaultdict(set)
     for surface, lemmas in lemmas_of.items():
-        fits = _entry(vocab, word_info(surface, False))[0]
-        for pid in fits:
+        for pid in patterns_fitting(vocab, surface):
             met[pid].update(lemmas)
     for ti, term in enumerate(vocab.terms):
         pids = vocab.term_patterns[ti]

@@ -144,3 +144,18 @@ def test_a_topics_setting_outside_its_first_file_stops_loading(tmp_path):
     part.write_text("threshold = 1.0\n" + part.read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(VocabularyError, match=r"fraud-phone\.toml: threshold belong"):
         load_vocabulary(folder)
+
+
+def test_an_audit_asks_which_patterns_a_lone_word_fits():
+    # bench/audit_terms.py reads every dictionary word this way (round 2026.11's audit).
+    from crawler.tagging.matching import patterns_fitting
+    vocab = load_vocabulary()
+
+    def spelled(surface):
+        return {p for pid in patterns_fitting(vocab, surface) for p in
+                (*vocab.patterns[pid].prefixes, *vocab.patterns[pid].exact)}
+
+    assert "мошенни" in spelled("мошенничество")
+    assert "тенге" in spelled("тенге")  # "@money" is read as its words
+    # the investigator's own forms, written out since "следовател*" met "следовательно"
+    assert "следователем" in spelled("следователь") - spelled("следовательно")

@@ -13,7 +13,7 @@ from itertools import compress, repeat
 from operator import attrgetter, is_, is_not
 from typing import NamedTuple
 
-from crawler.tagging.prepare import PreparedField, WordInfo
+from crawler.tagging.prepare import PreparedField, WordInfo, word_info
 from crawler.tagging.terms import MIN_PREFIX
 from crawler.tagging.vocab import Vocabulary
 
@@ -83,6 +83,12 @@ def _entry(vocab: Vocabulary, w: WordInfo) -> Entry:
             by_second.setdefault(term_patterns[ti][1], []).append(ti)
     return (fits, tuple(ti for ti in starts if len(term_patterns[ti]) == 1),
             {k: tuple(v) for k, v in by_second.items()})
+
+
+def patterns_fitting(vocab: Vocabulary, surface: str) -> frozenset[int]:
+    """The ids of the word patterns (`vocab.patterns`) a lone word fits, as matching reads
+    it in running text: what an audit of the vocabulary asks of a dictionary's words."""
+    return _entry(vocab, word_info(surface, False))[0]
 
 
 _ENTRY = attrgetter("entry")
