@@ -18,6 +18,10 @@ ROWS = [
     # one fraud sentence in the body of a long article about floods
     ("aside", FLOOD * 2 + "Полиция задержала мошенников, которые обманули пенсионерку на"
               " 2 млн тенге. " + FLOOD, True),
+    # two fraud sentences far apart in a long article about floods
+    ("apart", FLOOD * 2 + "Полиция задержала мошенников, которые обманули пенсионерку на"
+              " 2 млн тенге. " + FLOOD * 2 + "Мошенники обманули пенсионера на 3 млн тенге. "
+              + FLOOD * 2, True),
     # a film review: the plot's swindlers are vetoed by the genre words
     ("veto", "Рецензия на фильм: в сериале главный герой мошенник обманывает банкиров. Режиссер"
              " снял кассовый хит, сюжет держит зрителя до финала сезона.", True),
@@ -40,12 +44,14 @@ def test_each_wrong_decision_is_counted_by_its_mechanism(tmp_path):
     report = evaluate_halves(_set(tmp_path), mechanisms=True)["all"]
     assert dict(report.mechanisms) == {
         ("fraud", "missed", "no offence or cue word"): 1,
-        ("fraud", "missed", "judged an aside"): 1,
+        ("fraud", "missed", "one sentence of a long text's body"): 1,
+        ("fraud", "missed", "a few sentences apart in a long text's body"): 1,
         ("fraud", "missed", "vetoed by genre words"): 1,
         ("fraud", "false", "in the title or the lead"): 1,
     }
     assert format_mechanisms(report).splitlines() == [
-        "fraud missed: 1 judged an aside, 1 no offence or cue word, 1 vetoed by genre words",
+        "fraud missed: 1 a few sentences apart in a long text's body, 1 no offence or cue word,"
+        " 1 one sentence of a long text's body, 1 vetoed by genre words",
         "fraud false: 1 in the title or the lead",
     ]
     # Not asked, not counted: mechanisms cost a second reading of each wrong text.

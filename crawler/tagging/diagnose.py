@@ -5,11 +5,13 @@ any half of a real set, since they name no text and no evidence.
 
 A missed topic had no word of the offence and no cue beside its context (outside asides; a
 channel or a kind of loan names no offence, and a negated sentence counts nothing), stayed
-below the threshold in every sentence, was vetoed by genre words (or by a model), or was
-judged an aside of a text about something else. A false topic stood in the title or the
+below the threshold in every sentence, was vetoed by genre words (or by a model), or stood
+in too little of a long text's body: one sentence of it, or a few apart, is a passing mention
+in a text about something else (asides, such as "read also" lines, count nothing at all). A
+false topic stood in the title or the
 lead, anywhere in a short text, in a body paragraph, or was added by a model. Which one says
-what kind of change could help: a vocabulary has nothing to add where the rules judged a
-found sentence an aside.
+what kind of change could help: a vocabulary has nothing to add where a found sentence
+stood in too little of the body.
 """
 
 from __future__ import annotations
@@ -37,7 +39,11 @@ def _missed(d: TopicDecision) -> str:
         return "no offence or cue word"
     if not d.strong:
         return "below the threshold"
-    return "vetoed by genre words" if d.features["vetoed"] else "judged an aside"
+    if d.features["vetoed"]:
+        return "vetoed by genre words"
+    if d.features["body_strong"] == 1:
+        return "one sentence of a long text's body"
+    return "a few sentences apart in a long text's body"
 
 
 def _false(d: TopicDecision, vocabulary: Vocabulary) -> str:

@@ -60,7 +60,8 @@ def tag() -> None:
 @click.option("--errors", "show_errors", is_flag=True, help="Also list the misses of each set.")
 @click.option("--mechanisms", is_flag=True,
               help="Also count the wrong decisions of each half by mechanism (no offence or "
-                   "cue word, judged an aside, vetoed, ...): counts only, so held-out halves too.")
+                   "cue word, one sentence of a long text's body, vetoed, ...): counts only, so"
+                   " held-out halves too.")
 def eval_tags(labelled: tuple[Path, ...], dev_dir: Path | None, rules_only: bool,
               model_file: Path | None, show_errors: bool, mechanisms: bool) -> None:
     """P/R/F1 per topic x language (and Kazakh script) on real and project labelled sets.
