@@ -142,3 +142,35 @@ def test_a_hard_wrapped_line_is_one_sentence() -> None:
         "В пресс-службе МВД РК\nпрокомментировали сообщения о\nякобы похищениях.",
         "Ранее полиция\nопровергла слухи.", "Новый абзац."]
     assert [s.paragraph for s in sentences] == [0, 1, 2]
+
+
+# Words of Latin and Arabic-script Kazakh whose skeleton stem is three letters like a term's:
+# "міндетті" (obligatory) and "мың" (thousand) both cut to "мин". Vowel harmony tells them
+# apart: a back stem's suffixes hold no "е" (мыңдаған, not "мыңдет..."), a front stem's no "а".
+SKELETON_LOOK_ALIKES = [
+    ("mindetti", "мың"),  # obligatory, not a thousand
+    ("qozǵadyq", "көз"),  # we opened (a case), not an eye
+    ("birge", "бірыңғай"),  # together, not unified
+    ("ماڭىندا", "мән"),  # near (маңында), not meaning
+]
+
+
+@pytest.mark.parametrize(("word", "term"), SKELETON_LOOK_ALIKES)
+def test_a_short_skeleton_stem_meets_no_word_of_the_other_harmony(word: str, term: str) -> None:
+    from crawler.tagging.matching import patterns_fitting
+    from crawler.tagging.vocab import load_vocabulary
+    vocab = load_vocabulary()
+    own = {pid for pid, p in enumerate(vocab.patterns) if term in p.stems}
+    assert own, f"no pattern of {term!r}"
+    assert not patterns_fitting(vocab, normalize_text(word), kazakh_latin=True) & own
+    assert patterns_fitting(vocab, term) & own  # the term still meets itself
+
+
+def test_thousands_in_latin_kazakh_still_count_as_money() -> None:
+    # The "... деп" pretext needs money beside it: "mıń teńge" and "mıńdaǵan" are money,
+    # "mindetti" (obligatory) is not.
+    pretext = "Ol jumysqa ornalastyramyn dep jastar{}. Qylmystyq is qozǵaldy."
+    assert "fraud" in tag_text(None, pretext.format("dan 500 mıń teńge jınaǵan"), "kk").topics
+    assert "fraud" in tag_text(None, pretext.format("dan mıńdaǵan jınaǵan"), "kk").topics
+    assert "fraud" not in tag_text(
+        None, pretext.format("ǵa mindetti túrde anyqtama alýdy aıtqan"), "kk").topics

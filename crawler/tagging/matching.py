@@ -14,6 +14,7 @@ from operator import attrgetter, is_, is_not
 from typing import NamedTuple
 
 from crawler.tagging.prepare import PreparedField, WordInfo, word_info
+from crawler.tagging.scripts import has_arabic
 from crawler.tagging.terms import MIN_PREFIX
 from crawler.tagging.vocab import Vocabulary
 
@@ -85,10 +86,13 @@ def _entry(vocab: Vocabulary, w: WordInfo) -> Entry:
             {k: tuple(v) for k, v in by_second.items()})
 
 
-def patterns_fitting(vocab: Vocabulary, surface: str) -> frozenset[int]:
-    """The ids of the word patterns (`vocab.patterns`) a lone word fits, as matching reads
-    it in running text: what an audit of the vocabulary asks of a dictionary's words."""
-    return _entry(vocab, word_info(surface, False))[0]
+def patterns_fitting(vocab: Vocabulary, surface: str, *, kazakh_latin: bool = False
+                     ) -> frozenset[int]:
+    """The ids of the word patterns (`vocab.patterns`) a lone normalised word fits, as
+    matching reads it in running text (`kazakh_latin`: in a Kazakh text written in Latin
+    letters; Arabic script is always read as Kazakh): what an audit of the vocabulary asks
+    of a dictionary's words."""
+    return _entry(vocab, word_info(surface, kazakh_latin or has_arabic(surface)))[0]
 
 
 _ENTRY = attrgetter("entry")

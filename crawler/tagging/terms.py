@@ -10,7 +10,7 @@ from crawler.errors import DozorError
 from crawler.tagging.normalize import normalize_text
 from crawler.tagging.prepare import WordInfo, token_stems
 from crawler.tagging.scripts import skeleton
-from crawler.tagging.stem import skeleton_stem, to_kk_cyrillic
+from crawler.tagging.stem import skeleton_stem, stem_kk_normalized, to_kk_cyrillic
 
 _TERM_WORD_RE = re.compile(r"[^\s\-\u2010-\u2015]+")
 # Prefix terms need this many letters before "*" so that one cannot match half the language.
@@ -39,6 +39,9 @@ class WordPattern:
     key_stems: frozenset[str] = frozenset()
     key_prefixes: tuple[str, ...] = ()
     key_exact: frozenset[str] = frozenset()
+    # 3-letter skeleton stems of native Kazakh words, with the vowel their suffixes cannot
+    # hold: "мың" (back) takes "-да", "-нан", never "-де" ("міндетті" is no thousand).
+    short_key_harmony: frozenset[tuple[str, str]] = frozenset()
 
     def matches(self, word: WordInfo) -> bool:
         """Whether a word fits: by surface and stems, or by skeleton for Kazakh Latin/Arabic."""
@@ -50,8 +53,12 @@ class WordPattern:
         key = word.key
         if not key:
             return False
-        return (word.key_stem in self.key_stems or key in self.key_exact
-                or any(key.startswith(p) for p in self.key_prefixes))
+        if word.key_stem in self.key_stems:
+            suffixes = key[len(word.key_stem):]
+            if not any(stem == word.key_stem and vowel in suffixes
+                       for stem, vowel in self.short_key_harmony):
+                return True
+        return key in self.key_exact or any(key.startswith(p) for p in self.key_prefixes)
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,30 @@ _NOT_KAZAKH_LATIN = re.compile(r"[cwx]")
 # An `=exact` form whose skeleton is this short or shorter gets none (see _compile_word).
 SHORT_SKELETON = 3
 
+# Vowel harmony: a Kazakh suffix takes back vowels after a back stem ("мыңдаған") and front
+# ones after a front stem. A skeleton merges the two i-like letters, but keeps the open
+# vowels apart, so an open front vowel after a back stem (or an open back vowel after a
+# front one) says the word is another ("міндетті" is no "мың").
+_BACK_VOWELS, _FRONT_VOWELS = set("аоұы"), set("әөүіе")
+_OPEN_FRONT, _OPEN_BACK = "\u0435", "\u0430"  # the skeleton's Cyrillic e and a
+_KAZAKH_ONLY_LETTERS = set("әғқңөұүһі")
+
+
+def _suffix_vowel_it_refuses(word: str) -> str | None:
+    """The skeleton vowel a native Kazakh word's suffixes never hold, from the last vowel of
+    its stem; None for a word with no Kazakh-only letter (a loan such as "банк" takes the
+    front "банкке") or whose last vowel says nothing (the u-like and i-like letters)."""
+    if _KAZAKH_ONLY_LETTERS.isdisjoint(word):
+        return None
+    for letter in reversed(word):
+        if letter in _BACK_VOWELS:
+            return _OPEN_FRONT
+        if letter in _FRONT_VOWELS:
+            return _OPEN_BACK
+        if letter in "уи":
+            return None
+    return None
+
 
 def _compile_word(spec: str, where: str) -> WordPattern:
     """Compile one term word: `stem`, `prefix*`, `=exact`, alternatives joined by `|`."""
@@ -99,6 +130,7 @@ def _compile_word(spec: str, where: str) -> WordPattern:
     key_stems: set[str] = set()
     key_prefixes: list[str] = []
     key_exact: set[str] = set()
+    harmony: set[tuple[str, str]] = set()
     for alt in spec.split("|"):
         alt = normalize_text(alt)
         keyed = not _NOT_KAZAKH_LATIN.search(alt)
@@ -139,12 +171,17 @@ def _compile_word(spec: str, where: str) -> WordPattern:
             key = skeleton_stem(alt)
             if keyed and len(key) >= MIN_PREFIX:
                 key_stems.add(key)
+                # From the stem, not the form written: "топтың" and "топ" stay one pattern.
+                refused = _suffix_vowel_it_refuses(stem_kk_normalized(alt))
+                if len(key) == MIN_PREFIX and refused:
+                    harmony.add((key, refused))
             elif keyed and len(key := skeleton(to_kk_cyrillic(alt))) >= 2:
                 key_exact.add(key)
         else:
             raise VocabularyError(f"{where}: empty alternative in {spec!r}")
     return WordPattern(frozenset(stems), tuple(prefixes), frozenset(exact),
-                       frozenset(key_stems), tuple(key_prefixes), frozenset(key_exact))
+                       frozenset(key_stems), tuple(key_prefixes), frozenset(key_exact),
+                       frozenset(harmony))
 
 
 def compile_term(text: str, payload: Payload, where: str) -> Term:
