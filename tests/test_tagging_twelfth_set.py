@@ -47,3 +47,61 @@ def test_fraud_told_without_the_word(text):
 @pytest.mark.parametrize("text", NOT_FRAUD)
 def test_its_look_alikes_are_no_fraud(text):
     assert "fraud" not in topics(text)
+
+
+# Step 2 (fresh23's `ru-mixed`): a measure against fraudsters is no case; money taken on
+# forged papers is theft by deception; a sport item may carry a paragraph-long warning.
+MEASURES_AGAINST_FRAUD = [
+    "Для борьбы с мошенниками вводится период охлаждения на кредиты свыше 50 000 рублей.",
+    "С 1 сентября вступили в силу новые правила борьбы со спамом и мошенниками.",
+]
+# ... while the police's fight reports its case
+A_CASE_IN_THE_FIGHT = ("Для борьбы с мошенниками полиция задержала двух дропперов, которые"
+                       " обналичили 5 млн тенге.")
+
+MONEY_ON_FORGED_PAPERS = [
+    "Пытаясь завладеть деньгами клиентов, злоумышленники предъявляли в банке поддельные"
+    " доверенности. Возбуждено уголовное дело.",
+    "По поддельной доверенности она сняла со счета пенсионерки 800 тысяч тенге. Возбуждено"
+    " уголовное дело.",
+]
+# papers forged for something other than money
+FORGED_FOR_SOMETHING_ELSE = [
+    "Водитель предъявил поддельные права и получил штраф. Возбуждено уголовное дело.",
+    "Студент получил диплом по поддельным документам, но деньги за обучение вернули.",
+]
+
+# Ten sentences of a match preview; the third to the fifth warn of fake tickets, with the
+# noun "предупреждение" and "официальные площадки" as the warning's words.
+SPORT_ITEM_WITH_A_WARNING = (
+    "Футбольный клуб примет на своем поле чемпиона Испании в сентябре. Главное событие сезона"
+    " вызвало ажиотаж среди фанатов. К ним уже обратился с предупреждением сервис по продаже"
+    " билетов. Оно связано с ростом случаев мошенничества и продажи поддельных билетов на матч."
+    " Единственными официальными площадками для продажи билетов являются сайт клуба и кассы"
+    " стадиона. Все новости будут опубликованы на сайте клуба. Тренер назвал состав на игру."
+    " Вратарь вернулся после травмы. Полузащитник пропустит встречу. Стадион вмещает 23 тысячи"
+    " зрителей.")
+
+
+@pytest.mark.parametrize("text", MEASURES_AGAINST_FRAUD)
+def test_a_measure_brought_in_against_fraudsters_is_no_case(text):
+    assert "fraud" not in topics(text)
+
+
+def test_a_case_told_in_the_words_of_the_fight_stays():
+    assert "fraud" in topics(A_CASE_IN_THE_FIGHT)
+
+
+@pytest.mark.parametrize("text", MONEY_ON_FORGED_PAPERS)
+def test_money_taken_on_forged_papers_is_fraud(text):
+    assert "fraud" in topics(text)
+
+
+@pytest.mark.parametrize("text", FORGED_FOR_SOMETHING_ELSE)
+def test_papers_forged_for_something_else_are_no_fraud(text):
+    assert "fraud" not in topics(text)
+
+
+def test_a_sport_item_keeps_its_warning_paragraph():
+    assert "fraud" in topics(SPORT_ITEM_WITH_A_WARNING)
+    assert "fraud" not in topics("Судья вынес игроку предупреждение за грубость в матче.")

@@ -81,6 +81,14 @@ def test_an_unknown_list_stops_loading_with_the_rule_named(tmp_path):
         load_vocabulary(folder)
 
 
+@pytest.mark.parametrize("term", ["получил* =деньги|@money", "@money тенге"])
+def test_a_list_named_inside_a_term_stops_loading(tmp_path, term):
+    folder = _vocab_with(tmp_path, f'\n[[near]]\nweight = 3.0\nwindow = 5\n'
+                                   f'groups = [["якобы"], ["{term}"]]\n')
+    with pytest.raises(VocabularyError, match="a list's name stands alone as a term"):
+        load_vocabulary(folder)
+
+
 @pytest.mark.parametrize(("tail", "message"), [
     ('\nsums = ["@money"]\n', "cannot name another list"),
     ('\nsums = "тенге*"\n', "must be strings"),

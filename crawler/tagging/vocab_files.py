@@ -52,6 +52,9 @@ def expand_lists(words: list[str], lists: dict[str, tuple[str, ...]], where: str
     """Terms of a rule with each "@name" replaced by the words of that list, in place."""
     out: list[str] = []
     for word in words:
+        if "@" in word and not (word.startswith("@") and " " not in word and "|" not in word):
+            raise VocabularyError(f"{where}: {word!r}: a list's name stands alone as a term"
+                                  f" (\"@money\"), never inside one")
         if not word.startswith("@"):
             out.append(word)
         elif word[1:] in lists:
