@@ -105,3 +105,32 @@ def test_papers_forged_for_something_else_are_no_fraud(text):
 def test_a_sport_item_keeps_its_warning_paragraph():
     assert "fraud" in topics(SPORT_ITEM_WITH_A_WARNING)
     assert "fraud" not in topics("Судья вынес игроку предупреждение за грубость в матче.")
+
+
+# Step 3 (fresh24, a tuning set of groups and of a newsroom's ordinary day): crime figures
+# that count what groups did are a police chief's year, and the state's single hotline is
+# no scam call-centre.
+GROUPS_IN_CRIME_FIGURES = [
+    "Начальник полиции отметил: есть рост и тех преступлений, которые были совершены людьми"
+    " в составе организованных групп.",
+    "Доля преступлений, совершенных ОПГ, снизилась на 12 процентов, сообщил прокурор области.",
+]
+A_GROUPS_CRIMES = "Участники ОПГ совершили серию преступлений в Алматы, задержаны пять человек."
+
+STATE_HOTLINE = ("Параллельно действовал единый call-центр, куда поступило 60 звонков от"
+                 " жителей. Правоохранительные органы приняли обращения.")
+SCAM_CALL_CENTRE = "Мошенники из call-центра звонили пенсионерам и похитили 5 млн тенге."
+
+
+@pytest.mark.parametrize("text", GROUPS_IN_CRIME_FIGURES)
+def test_groups_counted_in_crime_figures_are_no_group_reported(text):
+    assert "ocg" not in topics(text)
+
+
+def test_a_groups_own_crimes_are_reported():
+    assert "ocg" in topics(A_GROUPS_CRIMES)
+
+
+def test_the_single_state_hotline_is_no_scam_call_centre():
+    assert "fraud" not in topics(STATE_HOTLINE)
+    assert "fraud" in topics(SCAM_CALL_CENTRE)
