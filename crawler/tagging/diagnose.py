@@ -8,8 +8,8 @@ channel or a kind of loan names no offence, and a negated sentence counts nothin
 below the threshold in every sentence, was vetoed by genre words (or by a model), or stood
 in too little of a long text's body: one sentence of it, or a few apart, is a passing mention
 in a text about something else (asides, such as "read also" lines, count nothing at all). A
-false topic stood in the title or the
-lead, anywhere in a short text, in a body paragraph, or was added by a model. Which one says
+false topic stood in the title or the lead, anywhere in a short text, in a body paragraph, or
+was added by a model. Which one says
 what kind of change could help: a vocabulary has nothing to add where a found sentence
 stood in too little of the body.
 """

@@ -131,6 +131,7 @@ def _compile_word(spec: str, where: str) -> WordPattern:
     key_prefixes: list[str] = []
     key_exact: set[str] = set()
     harmony: set[tuple[str, str]] = set()
+    free_keys: set[str] = set()  # keys an alternative gives with no harmony to keep
     for alt in spec.split("|"):
         alt = normalize_text(alt)
         keyed = not _NOT_KAZAKH_LATIN.search(alt)
@@ -175,13 +176,15 @@ def _compile_word(spec: str, where: str) -> WordPattern:
                 refused = _suffix_vowel_it_refuses(stem_kk_normalized(alt))
                 if len(key) == MIN_PREFIX and refused:
                     harmony.add((key, refused))
+                else:
+                    free_keys.add(key)
             elif keyed and len(key := skeleton(to_kk_cyrillic(alt))) >= 2:
                 key_exact.add(key)
         else:
             raise VocabularyError(f"{where}: empty alternative in {spec!r}")
     return WordPattern(frozenset(stems), tuple(prefixes), frozenset(exact),
                        frozenset(key_stems), tuple(key_prefixes), frozenset(key_exact),
-                       frozenset(harmony))
+                       frozenset((k, v) for k, v in harmony if k not in free_keys))
 
 
 def compile_term(text: str, payload: Payload, where: str) -> Term:
