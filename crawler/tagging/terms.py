@@ -10,7 +10,12 @@ from crawler.errors import DozorError
 from crawler.tagging.normalize import normalize_text
 from crawler.tagging.prepare import WordInfo, token_stems
 from crawler.tagging.scripts import skeleton
-from crawler.tagging.stem import skeleton_stem, stem_kk_normalized, to_kk_cyrillic
+from crawler.tagging.stem import (
+    has_kk_letters,
+    skeleton_stem,
+    stem_kk_normalized,
+    to_kk_cyrillic,
+)
 
 _TERM_WORD_RE = re.compile(r"[^\s\-\u2010-\u2015]+")
 # Prefix terms need this many letters before "*" so that one cannot match half the language.
@@ -103,14 +108,13 @@ SHORT_SKELETON = 3
 # front one) says the word is another ("міндетті" is no "мың").
 _BACK_VOWELS, _FRONT_VOWELS = set("аоұы"), set("әөүіе")
 _OPEN_FRONT, _OPEN_BACK = "\u0435", "\u0430"  # the skeleton's Cyrillic e and a
-_KAZAKH_ONLY_LETTERS = set("әғқңөұүһі")
 
 
 def _suffix_vowel_it_refuses(word: str) -> str | None:
     """The skeleton vowel a native Kazakh word's suffixes never hold, from the last vowel of
     its stem; None for a word with no Kazakh-only letter (a loan such as "банк" takes the
     front "банкке") or whose last vowel says nothing (the u-like and i-like letters)."""
-    if _KAZAKH_ONLY_LETTERS.isdisjoint(word):
+    if not has_kk_letters(word):
         return None
     for letter in reversed(word):
         if letter in _BACK_VOWELS:
