@@ -9,7 +9,13 @@ import pytest
 
 from crawler.config import PROJECT_ROOT
 from crawler.errors import LabelledSetError
-from crawler.tagging.evaluate import Counts, evaluate, file_sha256, read_labelled
+from crawler.tagging.evaluate import (
+    Counts,
+    evaluate,
+    f1_interval,
+    file_sha256,
+    read_labelled,
+)
 from tests.shared_data import shared_path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tagging"
@@ -193,3 +199,32 @@ def test_eval_tags_refuses_a_model_and_rules_only_together(tmp_path):
     done = subprocess.run([sys.executable, "-m", "jobs.cli", "eval-tags", "--rules-only",
                            "--model", str(retired)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "exclude each other" in done.stderr
+
+
+def test_the_worst_cells_f1_comes_with_a_bootstrap_interval_that_narrows_with_more_texts():
+    # The week's held-out fraud cell: 8 positives, 1 false and 1 missed (F1 0.875). One text
+    # more or less moves F1 by ~0.06, and the interval says so beside the figure.
+    small = Counts(n=171, tp=7, fp=1, fn=1)
+    low, high = f1_interval(small)
+    assert low < 0.8 < small.f1 < high <= 1.0
+    assert f1_interval(small) == (low, high)  # seeded: the same counts, the same interval
+    # Ten times the texts at the same rates: the interval is much narrower around the figure.
+    large_low, large_high = f1_interval(Counts(n=1710, tp=70, fp=10, fn=10))
+    assert low < large_low < 0.875 < large_high < high
+    assert large_high - large_low < (high - low) / 2
+    # No error at all: nothing to resample but the same figure.
+    assert f1_interval(Counts(n=50, tp=10)) == (1.0, 1.0)
+
+
+def test_eval_tags_prints_the_interval_of_the_worst_cell(tmp_path):
+    rows = [{"id": f"r{i}", "lang": "ru", "fraud": i < 6, "ocg": False,
+             "text": ("Мошенники обманули пенсионера, возбуждено уголовное дело." if i < 5
+                      else "Жил-был человек, который всем верил.")} for i in range(12)]
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    report = evaluate(path)
+    assert report.worst() == (report.counts[("fraud", "ru")].f1, "fraud/ru")
+    low, high = report.worst_interval()
+    line = next(x for x in report.format_table().splitlines() if x.startswith("set: worst"))
+    assert f"(fraud/ru, 95 % bootstrap {low:.2f}-{high:.2f})" in line
+    assert low < report.f1("fraud", "ru") <= high

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from crawler.errors import LabelledSetError
 from crawler.tagging.diagnose import wrong_decision_mechanisms
 from crawler.tagging.rules import tag_text
@@ -117,6 +119,26 @@ class Counts:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
+def f1_interval(counts: Counts, *, confidence: float = 0.95, resamples: int = 2000,
+                seed: int = 0) -> tuple[float, float]:
+    """A percentile bootstrap interval of a cell's F1: the cell's texts drawn again with
+    replacement, `resamples` times. With 8 positives one text moves F1 by about 0.06, so a
+    figure near a goal says little without it. Seeded: the same counts give the same interval."""
+    tn = counts.n - counts.tp - counts.fp - counts.fn
+    if counts.n == 0:
+        return 1.0, 1.0
+    shares = np.array([counts.tp, counts.fp, counts.fn, tn], dtype=float) / counts.n
+    draws = np.random.default_rng(seed).multinomial(counts.n, shares, size=resamples)
+    tp, fp, fn = draws[:, 0], draws[:, 1], draws[:, 2]
+    # F1 = 2tp / (2tp + fp + fn); a draw with no positive and no tag assigned scores 1, as
+    # Counts.f1 does (precision and recall both 1 when there is nothing to find or assign).
+    denominator = 2 * tp + fp + fn
+    f1 = np.where(denominator > 0, 2 * tp / np.maximum(denominator, 1), 1.0)
+    tail = (1 - confidence) / 2 * 100
+    low, high = np.percentile(f1, [tail, 100 - tail])
+    return float(low), float(high)
+
+
 @dataclass
 class EvaluationReport:
     """Counts per (topic, group), kz_related accuracy and the misses, for one labelled set."""
@@ -141,6 +163,14 @@ class EvaluationReport:
         cells = [(c.f1, f"{t}/{g}") for (t, g), c in self.counts.items()
                  if g != ALL and "-" not in g and "/" not in g and c.positives >= min_positives]
         return min(cells) if cells else (1.0, "-")
+
+    def worst_interval(self, min_positives: int = MIN_POSITIVES) -> tuple[float, float] | None:
+        """The 95 % bootstrap interval of the worst cell's F1 (None without such a cell)."""
+        _, cell = self.worst(min_positives)
+        if cell == "-":
+            return None
+        topic, group = cell.split("/")
+        return f1_interval(self.counts[(topic, group)])
 
     def false_positives(self, topic: str) -> int:
         """Texts given the topic although not labelled with it."""
@@ -255,9 +285,11 @@ def format_tables(reports: Iterable[tuple[str, EvaluationReport]]) -> str:
     for label, report in reports:
         worst, cell = report.worst()
         kz = report.kz_correct / report.kz_total if report.kz_total else 1.0
+        interval = report.worst_interval()
+        spread = f", 95 % bootstrap {interval[0]:.2f}-{interval[1]:.2f}" if interval else ""
         rows.append(
             f"{label or 'set'}: worst topic x language F1 (>= {MIN_POSITIVES} positives) "
-            f"{worst:.3f} ({cell}); false ocg {report.false_positives('ocg')}; "
+            f"{worst:.3f} ({cell}{spread}); false ocg {report.false_positives('ocg')}; "
             f"kz_related {kz:.3f} ({report.kz_correct}/{report.kz_total})")
     first = reports[0][1]
     rows.append(f"rules {first.rules_version}, set sha256 {first.sha256[:12]}")
