@@ -174,3 +174,34 @@ def test_thousands_in_latin_kazakh_still_count_as_money() -> None:
     assert "fraud" in tag_text(None, pretext.format("dan mıńdaǵan jınaǵan"), "kk").topics
     assert "fraud" not in tag_text(
         None, pretext.format("ǵa mindetti túrde anyqtama alýdy aıtqan"), "kk").topics
+
+
+def _fits(word: str, term: str) -> bool:
+    from crawler.tagging.matching import patterns_fitting
+    from crawler.tagging.vocab import load_vocabulary
+    vocab = load_vocabulary()
+    own = {pid for pid, p in enumerate(vocab.patterns) if term in p.stems}
+    assert own, f"no pattern of {term!r}"
+    return bool(patterns_fitting(vocab, normalize_text(word), kazakh_latin=True) & own)
+
+
+# Skeleton letters merge ы and і, ң and н, ғ and г, so the skeleton stemmer reads suffixes off
+# a word's root: "бірыңғай" (unified) is cut to the skeleton of "бір" (one), "міндет"
+# (obligation) to that of "мың" (thousand), "синтетика" to that of "сын" (test). A word met
+# by such a cut stem must begin as the term's Cyrillic stem does.
+@pytest.mark.parametrize(("word", "term"), [
+    ("bir", "бірыңғай"), ("biri", "бірыңғай"),  # one, not unified
+    ("myń", "міндет"), ("myńy", "міндет"),  # a thousand, not an obligation
+    ("synda", "синтетика"), ("synǵa", "синтетика"),  # in the test, not synthetic
+])
+def test_a_word_cut_to_a_terms_short_skeleton_stem_must_begin_as_the_term(word: str,
+                                                                          term: str) -> None:
+    assert not _fits(word, term)
+
+
+@pytest.mark.parametrize(("word", "term"), [
+    ("biryńǵaı", "бірыңғай"), ("biryńǵaıǵa", "бірыңғай"), ("mindetterin", "міндет"),
+    ("sıntetıkalyq", "синтетика"), ("sintetikalyq", "синтетика"),
+])
+def test_the_terms_own_latin_forms_still_meet_it(word: str, term: str) -> None:
+    assert _fits(word, term)

@@ -47,6 +47,10 @@ class WordPattern:
     # 3-letter skeleton stems of native Kazakh words, with the vowel their suffixes cannot
     # hold: "мың" (back) takes "-да", "-нан", never "-де" ("міндетті" is no thousand).
     short_key_harmony: frozenset[tuple[str, str]] = frozenset()
+    # Skeleton stems cut shorter than the Cyrillic stem, with the skeleton a word must begin
+    # with to fit: merged letters let suffixes be read off a word's root ("бірыңғай",
+    # unified, cuts to the skeleton of "one", which the Latin "bir" has too).
+    key_stem_heads: frozenset[tuple[str, str]] = frozenset()
 
     def matches(self, word: WordInfo) -> bool:
         """Whether a word fits: by surface and stems, or by skeleton for Kazakh Latin/Arabic."""
@@ -61,9 +65,16 @@ class WordPattern:
         if word.key_stem in self.key_stems:
             suffixes = key[len(word.key_stem):]
             if not any(stem == word.key_stem and vowel in suffixes
-                       for stem, vowel in self.short_key_harmony):
+                       for stem, vowel in self.short_key_harmony) and self._has_head(word):
                 return True
         return key in self.key_exact or any(key.startswith(p) for p in self.key_prefixes)
+
+
+    def _has_head(self, word: WordInfo) -> bool:
+        """Whether a word met by a cut skeleton stem begins as the term's Cyrillic stem does
+        (or its stem was not cut short: no head is asked)."""
+        heads = [head for stem, head in self.key_stem_heads if stem == word.key_stem]
+        return not heads or any(word.key.startswith(head) for head in heads)
 
 
 @dataclass(frozen=True)
@@ -136,6 +147,8 @@ def _compile_word(spec: str, where: str) -> WordPattern:
     key_exact: set[str] = set()
     harmony: set[tuple[str, str]] = set()
     free_keys: set[str] = set()  # keys an alternative gives with no harmony to keep
+    heads: set[tuple[str, str]] = set()
+    headless: set[str] = set()  # keys an alternative gives without cutting its stem short
     for alt in spec.split("|"):
         alt = normalize_text(alt)
         keyed = not _NOT_KAZAKH_LATIN.search(alt)
@@ -176,6 +189,15 @@ def _compile_word(spec: str, where: str) -> WordPattern:
             key = skeleton_stem(alt)
             if keyed and len(key) >= MIN_PREFIX:
                 key_stems.add(key)
+                # The skeleton of the shortest Cyrillic stem (Kazakh or Russian) less its last
+                # letter, which may be voiced before a suffix ("кітап", "кітабы"), when the
+                # skeleton stem is shorter still.
+                cyrillic = min({stem_kk_normalized(alt), *token_stems(alt)}, key=len)
+                head = skeleton(cyrillic)[:-1]
+                if len(head) > len(key):
+                    heads.add((key, head))
+                else:
+                    headless.add(key)
                 # From the stem, not the form written: "топтың" and "топ" stay one pattern.
                 refused = _suffix_vowel_it_refuses(stem_kk_normalized(alt))
                 if len(key) == MIN_PREFIX and refused:
@@ -188,7 +210,8 @@ def _compile_word(spec: str, where: str) -> WordPattern:
             raise VocabularyError(f"{where}: empty alternative in {spec!r}")
     return WordPattern(frozenset(stems), tuple(prefixes), frozenset(exact),
                        frozenset(key_stems), tuple(key_prefixes), frozenset(key_exact),
-                       frozenset((k, v) for k, v in harmony if k not in free_keys))
+                       frozenset((k, v) for k, v in harmony if k not in free_keys),
+                       frozenset((k, h) for k, h in heads if k not in headless))
 
 
 def compile_term(text: str, payload: Payload, where: str) -> Term:
