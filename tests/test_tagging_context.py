@@ -354,3 +354,36 @@ def test_a_qr_code_is_no_republic_of_kazakhstan() -> None:
     home = tag_text(None, "QR Qylmystyq kodeksiniń 190-baby boıynsha alaıaqtar ustaldy."
                           " Ресей азаматы да бар.", "kk")
     assert "fraud" in home.topics and home.kz_related is True
+
+
+# English editions and foreign outlets name foreign places in English; without English
+# markers a case abroad had nothing weighing against Kazakhstan and counted as ours.
+@pytest.mark.parametrize("title, text", [
+    ("Police bust scam call centre in India", "Police in Delhi arrested 40 people who ran a"
+     " call centre posing as bank officers and defrauded elderly victims of $2 million."),
+    ("Gang jailed for extortion", "A court in London jailed seven members of an organised"
+     " crime group that extorted money from shop owners across England."),
+    ("Crypto fraud ring dismantled", "Europol and Spanish police dismantled a criminal network"
+     " that lured investors into a fake cryptocurrency platform."),
+    ("Money mules charged", "Federal prosecutors in New York charged 12 money mules who"
+     " laundered the proceeds of romance scams, the FBI said."),
+])
+def test_a_case_abroad_told_in_english_is_not_kz_related(title: str, text: str) -> None:
+    r = tag_text(title, text, "en")
+    assert r.topics and r.kz_related is False
+
+
+def test_an_english_case_in_kazakhstan_stays_kz_related_beside_a_foreign_name() -> None:
+    r = tag_text("Almaty police detain fraudsters", "Police in Almaty detained two fraudsters"
+                 " who posed as bank employees and stole 3 million tenge from a pensioner;"
+                 " the money was sent to accounts in Russia.", "en")
+    assert "fraud" in r.topics and r.kz_related is True
+
+
+@pytest.mark.parametrize("text", [
+    "Jarylqaptyń japan dalasynda ǵana qalǵan mal tabyldy.",  # wilderness, only: no place
+])
+def test_latin_kazakh_words_are_no_english_country(text: str) -> None:
+    assert not tag_text(None, text, "kk").topics
+    fields = prepare_fields(None, text, "kk")
+    assert not read_fields(fields, load_vocabulary()).groups["foreign"]
