@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.tagging.rules import tag_text
-from tests.tagging_helpers import topics
+from tests.tagging_helpers import points, topics
 
 
 def subtopics(text: str) -> tuple[str, ...]:
@@ -99,3 +99,10 @@ def test_a_group_spreading_word_of_a_scheme_is_still_a_group() -> None:
     text = ("Члены организованной преступной группы распространяли информацию о якобы выгодных"
             " вложениях; задержаны пятеро участников ОПГ.")
     assert "ocg" in topics(text)
+
+
+def test_a_memos_infinitives_are_warnings_and_a_reply_withheld_is_not() -> None:
+    # Police memos list their rules in the infinitive ("Не сообщать ...", "Не переходить по
+    # ссылкам"); "в полиции не сообщают подробностей" withholds a detail, it warns of nothing.
+    assert points("Не сообщать неизвестным коды из СМС. Не переходить по ссылкам.").get("warning")
+    assert not points("Подробностей в полиции не сообщают.").get("warning")
