@@ -106,3 +106,22 @@ def test_a_memos_infinitives_are_warnings_and_a_reply_withheld_is_not() -> None:
     # ссылкам"); "в полиции не сообщают подробностей" withholds a detail, it warns of nothing.
     assert points("Не сообщать неизвестным коды из СМС. Не переходить по ссылкам.").get("warning")
     assert not points("Подробностей в полиции не сообщают.").get("warning")
+
+
+# Step 3, from the tuning set fresh29 (`ocg-hard`, read in full): courts acquitting as a
+# habit and a charge the prosecution dropped rule the crime out, as an acquittal does.
+@pytest.mark.parametrize("text", [
+    "Российские суды стали чаще оправдывать обвиняемых в бандитизме и создании преступного"
+    " сообщества. В 2019 году наказания избежала треть обвиняемых по этим статьям.",
+    "Прокуратура сняла с подсудимых обвинение в бандитизме из-за недостатка доказательств."
+    " Им вменяют участие в массовых беспорядках.",
+    "Гособвинитель отказался от обвинения в мошенничестве: суд переквалифицировал дело на"
+    " самоуправство.",
+])
+def test_a_charge_dropped_or_acquittals_counted_report_no_crime(text: str) -> None:
+    assert topics(text) == set()
+
+
+def test_a_sentence_that_convicts_too_keeps_its_group() -> None:
+    assert "ocg" in topics("Суд приговорил участников банды к 12 годам; обвинение в"
+                           " вымогательстве с одного из них снято.")
