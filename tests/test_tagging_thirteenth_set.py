@@ -125,3 +125,14 @@ def test_a_charge_dropped_or_acquittals_counted_report_no_crime(text: str) -> No
 def test_a_sentence_that_convicts_too_keeps_its_group() -> None:
     assert "ocg" in topics("Суд приговорил участников банды к 12 годам; обвинение в"
                            " вымогательстве с одного из них снято.")
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("Суд признал оправданным решение банка о закрытии счетов членов преступной группировки,"
+     " которые вымогали деньги у предпринимателей.", "ocg"),
+    ("Суд признал оправданными расходы компании; мошенники, обманувшие клиентов на 5 млн"
+     " тенге, задержаны.", "fraud"),
+])
+def test_found_justified_is_no_acquittal(text: str, topic: str) -> None:
+    # "оправданным" is also "justified": a decision or expenses found so acquit no one.
+    assert topic in topics(text)
