@@ -14,7 +14,7 @@ def subtopics(text: str) -> tuple[str, ...]:
     return tag_text(None, text, "ru").topics["fraud"].subtopics
 
 
-# "пенси*" (a pension, budget money on false data) also met "пенсионерку": the commonest
+# Step 1: "пенси*" (a pension, budget money on false data) also met "пенсионерку": the commonest
 # scam story, a pensioner deceived, was filed under subsidies beside the deceit.
 @pytest.mark.parametrize("text", [
     "Мошенники обманули пенсионерку на 2 млн тенге, возбуждено уголовное дело.",
