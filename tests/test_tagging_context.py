@@ -387,3 +387,23 @@ def test_latin_kazakh_words_are_no_english_country(text: str) -> None:
     assert not tag_text(None, text, "kk").topics
     fields = prepare_fields(None, text, "kk")
     assert not read_fields(fields, load_vocabulary()).groups["foreign"]
+
+
+# English genre and denial words, as the Russian and Kazakh ones: a rumour debunked, an
+# acquittal, a film; and "defrauded" names the offence.
+@pytest.mark.parametrize("text", [
+    "Police in Almaty debunked rumours of a gang kidnapping children: the message spreading"
+    " in chats is fake news, officials said.",
+    "A court in Astana acquitted five men accused of running a criminal group that defrauded"
+    " pensioners.",
+    "The Netflix thriller follows a con artist who swindles bankers across Europe; the film"
+    " topped the box office.",
+])
+def test_english_hoaxes_acquittals_and_films_are_no_case(text: str) -> None:
+    assert not tag_text(None, text, "en").topics
+
+
+def test_an_english_gang_that_defrauded_pensioners_is_fraud_and_a_group() -> None:
+    r = tag_text(None, "Police in Almaty detained a gang of five who defrauded pensioners of 20"
+                       " million tenge, posing as bank staff.", "en")
+    assert set(r.topics) == {"fraud", "ocg"}

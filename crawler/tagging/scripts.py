@@ -75,9 +75,19 @@ def is_latin(word: str) -> bool:
     return _LATIN_RE.search(word) is not None and _CYRILLIC_RE.search(word) is None
 
 
+# "q" before "u" and a vowel is English or French ("acquitted", "request", "equipment"):
+# Kazakh has no "ұ" before a vowel, so that q marks no Kazakh word.
+_ENGLISH_QU_RE = re.compile(r"qu[aeiouy]")
+
+
 def looks_kk_latin(word: str) -> bool:
     """Whether a Latin-script word shows a letter only Kazakh Latin uses (q, a-umlaut...)."""
-    return any(ch in TABLES.latin_markers for ch in word)
+    if not any(ch in TABLES.latin_markers for ch in word):
+        return False
+    if "q" in word and _ENGLISH_QU_RE.search(word):
+        rest = _ENGLISH_QU_RE.sub("", word)
+        return any(ch in TABLES.latin_markers for ch in rest)
+    return True
 
 
 def kk_latin_to_cyrillic(word: str) -> str:
