@@ -175,7 +175,8 @@ def _compile_word(spec: str, where: str) -> WordPattern:
             if len(key) >= MIN_PREFIX and keyed:
                 key_prefixes.append(key)
         elif alt:
-            for stem in token_stems(alt):
+            alt_stems = token_stems(alt)  # its Russian and Kazakh stems
+            for stem in alt_stems:
                 if len(stem) >= MIN_PREFIX or stem == alt:
                     stems.add(stem)
                 elif len(alt) > MIN_PREFIX:
@@ -192,8 +193,7 @@ def _compile_word(spec: str, where: str) -> WordPattern:
                 # The skeleton of the shortest Cyrillic stem (Kazakh or Russian) less its last
                 # letter, which may be voiced before a suffix ("кітап", "кітабы"), when the
                 # skeleton stem is shorter still.
-                cyrillic = min({stem_kk_normalized(alt), *token_stems(alt)}, key=len)
-                head = skeleton(cyrillic)[:-1]
+                head = skeleton(min(alt_stems, key=len))[:-1]
                 if len(head) > len(key):
                     heads.add((key, head))
                 else:
