@@ -1,0 +1,85 @@
+"""Round 2026.14, in texts written here (docs/tagging.md): fraud told without the usual words
+and groups told as history, read off the tuning sets fresh30 (collected blind, outside the
+project), each kind with a look-alike that stays untagged."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.tagging_helpers import genre_points, topics
+
+# Step 1, from fresh30 `ru-hard-pos` (read in full): how a scam is told when no word of
+# "мошенничество" or "обман" is in it.
+FRAUD_WITHOUT_THE_WORD = [
+    # the "safe account" of the call from "the bank"
+    "За сутки пятеро жителей области перевели свои и кредитные средства на «безопасные"
+    " счета», сообщили в полиции.",
+    # a caller posing as the bank's staff, in the instrumental the police use
+    "Женщине позвонил мужчина и представился работником банка. Она перевела ему 400 тысяч"
+    " тенге, возбуждено уголовное дело.",
+    "Поверив, что им звонят представители банков, трое жителей города перевели деньги"
+    " незнакомцам. Полиция начала досудебное расследование.",
+    # posing as someone else to be given money
+    "Двое подростков, прикинувшихся волонтерами, собирали деньги у прохожих; их разыскивает"
+    " полиция.",
+    "Мужчина представлялся экспертом по живописи и продавал копии картин как подлинники."
+    " Ущерб превысил 13 млн рублей, задержан.",
+    # the health insurance fund billed for treatment never given
+    "Работники клиники отправили в фонд социального медицинского страхования ложные сведения"
+    " о лечении 40 пациентов. Материалы переданы в полицию.",
+    "Больница провела по фиктивным спискам шесть тысяч пациентов, которые якобы прошли"
+    " обучение. Возбуждено уголовное дело.",
+    # the misspelling of the word itself
+    "Машенники предлагают пенсионерам приборы якобы от вируса, предупреждает полиция.",
+    # trust paid for
+    "Пенсионерка пострадала от своей доверчивости: незнакомец забрал у нее 300 тысяч тенге,"
+    " сообщили в полиции.",
+]
+
+NOT_FRAUD = [
+    # a real officer presenting himself, no role taken
+    "Полицейский представился и показал удостоверение, после чего задержал угонщика.",
+    # presented to the police, the dative plural, not posing as them
+    "Водитель представил полицейским документы на автомобиль и продолжил путь.",
+    # an account of a bank's own service, no scheme
+    "Банк открыл клиентам новый сберегательный счет с повышенной ставкой.",
+    # a contract dispute taken to a civil court by the customer
+    "Как я судилась с подрядчиком, который обманул нас на 1,7 млн при ремонте дома: шесть"
+    " заседаний и выигранный иск.",
+]
+
+
+@pytest.mark.parametrize("text", FRAUD_WITHOUT_THE_WORD)
+def test_fraud_told_without_the_usual_words_is_tagged(text: str) -> None:
+    assert "fraud" in topics(text)
+
+
+@pytest.mark.parametrize("text", NOT_FRAUD)
+def test_look_alikes_stay_untagged(text: str) -> None:
+    assert "fraud" not in topics(text)
+
+
+# Step 1, from fresh30 `ocg-hard` (read in full): bands of the Soviet past told as history,
+# and a drug network named by its laboratories.
+@pytest.mark.parametrize("text", [
+    "Басмачи Ибрагим-бека в годы гражданской войны грабили кишлаки; главарь банды боролся с"
+    " советской властью.",
+    "В послевоенной Москве два года орудовала банда «Черная кошка», о ней и сейчас пишут"
+    " романы, а ее преступления помнят историки.",
+])
+def test_bands_of_history_are_no_group_reported(text: str) -> None:
+    assert "ocg" not in topics(text)
+    assert genre_points(text).get("negative.history", 0) >= 2
+
+
+def test_a_network_of_drug_laboratories_is_a_group() -> None:
+    text = ("Полиция ликвидировала сеть нарколабораторий в трех областях, задержан 21 человек;"
+            " вербовщики искали новых участников сети.")
+    assert "ocg" in topics(text)
+
+
+def test_a_band_in_the_news_today_stays_a_group() -> None:
+    # history words are counted against the crime words: a band reported now keeps its tag
+    text = ("Задержаны члены банды, которая грабила дома в Алматинской области; возбуждено"
+            " уголовное дело, подозреваемые арестованы.")
+    assert "ocg" in topics(text)
