@@ -83,3 +83,42 @@ def test_a_band_in_the_news_today_stays_a_group() -> None:
     text = ("Задержаны члены банды, которая грабила дома в Алматинской области; возбуждено"
             " уголовное дело, подозреваемые арестованы.")
     assert "ocg" in topics(text)
+
+
+# Step 2, from fresh32 `hard` (read in full): a comedy on release, a film review's bandits,
+# a group counted or recruited, and the fake shop's ending.
+@pytest.mark.parametrize(("text", "topic"), [
+    ("14 июня в прокат выходят «Аферисты поневоле», криминальная комедия с сильным составом"
+     " актеров. Герои скрываются от кредитора и выстраивают хитрую комбинацию. Сценарий"
+     " написал дебютант. Премьера состоится в Алматы. Билеты уже продаются. Показы пройдут"
+     " во всех городах. Фильм идет полтора часа. Возрастное ограничение 16+. Критики ждут"
+     " успеха.", "fraud"),
+    # evidence in the lead: the lead's opening sentence, where the film is named, judges it
+    ("Увидев этот фильм, многие подумают, что это обычная черная комедия. Времена"
+     " изменились, так же как бандиты и чиновники. Хотя все по-прежнему решают деньги."
+     " Симпатию вызывают даже бандиты и милиция. Актеры соответствуют своим ролям. Музыка"
+     " подобрана хорошо. Операторская работа на высоте. Финал открытый. Смотреть стоит.",
+     "ocg"),
+])
+def test_films_are_no_case(text: str, topic: str) -> None:
+    assert topic not in topics(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Полицейские задержали жителей района, которых подозревают в краже скота. В группу"
+    " входили пять человек, они похищали коров с пастбищ.",
+    "По данным следствия, организацию преступного бизнеса взяли на себя двое местных"
+    " жителей, они вовлекли ещё семерых сообщников.",
+])
+def test_a_group_counted_or_recruited_is_a_group(text: str) -> None:
+    assert "ocg" in topics(text)
+
+
+def test_a_pair_acting_once_is_no_group() -> None:
+    assert "ocg" not in topics("Двое местных жителей украли скот, возбуждено уголовное дело.")
+
+
+def test_paid_and_never_delivered_is_the_fake_shops_ending() -> None:
+    text = ("Мужчина перевёл продавцу с сайта объявлений 7 млн тенге, однако товара не дождался,"
+            " а номер оказался заблокирован. Полиция начала расследование.")
+    assert "fraud" in topics(text)

@@ -295,13 +295,18 @@ def _vetoed(context: dict[str, float], topic: str, n_strong: int) -> bool:
         negative >= 1 and not support and n_strong <= 1)
 
 
-def _paragraph(strong: list[Key]) -> set[Key]:
+def _paragraph(strong: list[Key], parts: dict[Key, str]) -> set[Key]:
     """The sentences of the passage the evidence makes: from the first strong sentence to the
-    last, or one strong sentence with its neighbours (the warnings that frame it)."""
+    last, or one strong sentence with its neighbours (the warnings that frame it). Evidence
+    in the lead takes the lead from its start: a review names its film in its opening
+    sentence and its "бандиты" in the next ("Увидев этот фильм ... Времена изменились, как и
+    бандиты")."""
     name = strong[0][0]
     first, last = min(i for _, i in strong), max(i for _, i in strong)
     if first == last:
         first, last = first - 1, last + 1
+    if any(parts.get(k) == "lead" for k in strong):
+        first = min(first, min(i for (n, i), p in parts.items() if n == name and p == "lead"))
     return {(name, i) for i in range(first, last + 1)}
 
 
@@ -349,7 +354,7 @@ def decide_topic(
         # One genre word there is enough ("фильм показывает, как аферист...") where it
         # outweighs the crime, loss and warning words; a tie no longer vetoes, since each
         # word counts once whatever its forms ("предупредила ... предупредили").
-        local = local_context(_paragraph(strong))
+        local = local_context(_paragraph(strong, parts))
         vetoed = local[f"negative:{cfg.name}"] >= 1 and local[f"negative:{cfg.name}"] > sum(
             local[k] for k in CONTEXT_KINDS)
         features["vetoed"] = float(vetoed)
