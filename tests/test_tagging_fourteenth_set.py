@@ -122,3 +122,20 @@ def test_paid_and_never_delivered_is_the_fake_shops_ending() -> None:
     text = ("Мужчина перевёл продавцу с сайта объявлений 7 млн тенге, однако товара не дождался,"
             " а номер оказался заблокирован. Полиция начала расследование.")
     assert "fraud" in topics(text)
+
+
+# Step 3, from fresh33 `traps` (read in full): a group told by its size, and the war years as
+# history.
+def test_a_group_of_four_or_more_is_a_group_and_of_three_is_not() -> None:
+    assert "ocg" in topics("Полицейские задержали группу из шести человек, подозреваемых в"
+                           " вооруженных грабежах и квартирных кражах.")
+    assert "ocg" not in topics("Полицейские задержали группу из трех человек, подозреваемых в"
+                               " краже из магазина.")
+
+
+def test_bandits_of_the_war_years_are_history() -> None:
+    text = ("Вторая мировая: что творили приезжие бандиты в военной Алма-Ате. В годы войны"
+            " алматинцы не видели бомбежек. Зато каждую ночь в городе грабили, вспоминают"
+            " ветераны. Бандиты нападали на прохожих. Об этом рассказывают архивы. Город жил"
+            " трудно. Эвакуированные заводы работали круглые сутки. Хлеба не хватало.")
+    assert "ocg" not in topics(text)
