@@ -277,6 +277,12 @@ def main() -> None:
     args = parser.parse_args()
     texts = corpus()
     print(f"corpus: {len(texts)} texts; {json.dumps(str(find_dev_dir(ROOT)))}")
+    if find_dev_dir(ROOT) is None:
+        # Figures on the project's short sets are not comparable with those on ../shared: a
+        # comparison with another checkout must read the same texts (DOZOR_SHARED_DIR).
+        print("warning: ../shared/tagging-dev not found beside this checkout (set"
+              " DOZOR_SHARED_DIR): these figures are on the project's own short texts and"
+              " compare with no run on ../shared", file=sys.stderr)
     warm, new = first_sight(full_articles())
     steady_state(full_articles(), warm, new, args.rounds)
     linearity(texts, args.max_mb, args.rounds)
