@@ -82,12 +82,9 @@ _ENGLISH_QU_RE = re.compile(r"qu[aeiouy]")
 
 def looks_kk_latin(word: str) -> bool:
     """Whether a Latin-script word shows a letter only Kazakh Latin uses (q, a-umlaut...)."""
-    if not any(ch in TABLES.latin_markers for ch in word):
-        return False
-    if "q" in word and _ENGLISH_QU_RE.search(word):
-        rest = _ENGLISH_QU_RE.sub("", word)
-        return any(ch in TABLES.latin_markers for ch in rest)
-    return True
+    if "qu" in word:
+        word = _ENGLISH_QU_RE.sub("", word)
+    return any(ch in TABLES.latin_markers for ch in word)
 
 
 def kk_latin_to_cyrillic(word: str) -> str:

@@ -69,7 +69,6 @@ class WordPattern:
                 return True
         return key in self.key_exact or any(key.startswith(p) for p in self.key_prefixes)
 
-
     def _has_head(self, word: WordInfo) -> bool:
         """Whether a word met by a cut skeleton stem begins as the term's Cyrillic stem does
         (or its stem was not cut short: no head is asked)."""
