@@ -1,0 +1,91 @@
+"""Round 2026.15, in texts written here (docs/tagging.md): budget money billed on false acts,
+a crime's organiser who is no organisation, a monument that is no warning, and places told
+by their old or foreign-looking names, read off the tuning sets fresh35a and fresh35b
+(collected blind, outside the project), each kind with a look-alike that stays untagged."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.tagging.rules import tag_text
+from tests.tagging_helpers import points, topics
+
+# Step 1, from fresh35a `hard` (read in full): budget money paid on papers that lie about the
+# work, told without "мошенничество" (GUIDELINE.md: budget money on fictitious data).
+BILLED_ON_FALSE_PAPERS = [
+    # the false acts far from what they billed
+    "Подрядчик предоставил недостоверные акты о приемке выполненных работ на строительстве"
+    " школы, а также справки о стоимости работ, которые не были выполнены. Возбуждено"
+    " уголовное дело о хищении.",
+    # the false data written into the acts
+    "Директор подрядчика внес в акты приема выполненных работ ложные сведения и незаконно"
+    " получил из бюджета 40 млн тенге. Идет досудебное расследование.",
+    # timesheets, and the budget money with a word between
+    "Заведующие детскими садами путем внесения недостоверных сведений в табели посещаемости"
+    " похитили бюджетные денежные средства на 12 млн тенге, начато расследование.",
+    # paid on documents of work "allegedly" done
+    "Подрядчику перечислили 30 млн тенге на основании документов о якобы выполненных"
+    " работах, прокуратура возбудила уголовное дело.",
+]
+
+NOT_BILLED_ON_FALSE_PAPERS = [
+    # a forged certificate is forgery, not budget money on false data
+    "Студент предоставил в деканат поддельную справку о болезни, возбуждено уголовное дело.",
+    # false figures in a tax return are tax evasion alone
+    "Бухгалтер внес ложные сведения в налоговую декларацию, чтобы уменьшить налог; начато"
+    " расследование об уклонении от уплаты налогов.",
+    # acts of a public body, no lie in them
+    "Акимат утвердил акты приемки новой школы, строители завершили работы в срок.",
+]
+
+
+@pytest.mark.parametrize("text", BILLED_ON_FALSE_PAPERS)
+def test_budget_money_billed_on_false_papers_is_fraud(text: str) -> None:
+    assert "fraud" in topics(text)
+
+
+@pytest.mark.parametrize("text", NOT_BILLED_ON_FALSE_PAPERS)
+def test_other_false_papers_are_no_fraud(text: str) -> None:
+    assert "fraud" not in topics(text)
+
+
+# From fresh35b `kk` (read in full): "қылмысты ұйымдастырушы" is a crime's organiser, one
+# person, and "ұйымдастырушы" starts as "ұйым" (an organisation) does.
+def test_a_crimes_organiser_is_no_criminal_organisation() -> None:
+    text = ("Қылмысты ұйымдастырушының түсінігі. Қылмысты ұйымдастырушының объективті және"
+            " субъективті белгілері. Қылмысты ұйымдастырушыға жаза тағайындау.")
+    assert "ocg" not in topics(text, "kk")
+
+
+def test_a_criminal_organisation_stays_a_group() -> None:
+    text = ("Алматыда есірткі сатумен айналысқан қылмыстық ұйымның мүшелері ұсталды, қылмыстық"
+            " іс қозғалды.")
+    assert "ocg" in topics(text, "kk")
+
+
+# From fresh35b: "ескерткіш" (a monument) starts as "ескерту" (to warn) does.
+def test_a_monument_is_no_warning() -> None:
+    assert not points("Ертедегі түркі жазба ескерткіштерінің бірінде бұл сөз кездеседі.",
+                      "kk").get("warning")
+    assert points("Полиция тұрғындарды алаяқтардан сақ болуға ескертті.", "kk").get("warning")
+
+
+# Places, from fresh35a and fresh35b: Almaty by its Soviet name, declined, and a Kazakh word
+# in Latin letters that reads as Qatar.
+@pytest.mark.parametrize(("text", "region"), [
+    ("В Алма-Ате задержали мошенника.", "almaty_city"),
+    ("Историк рассказал о ворах в законе Алма-Аты семидесятых.", "almaty_city"),
+    ("Жители Алма-Атинской области пострадали от мошенников.", "almaty_oblast"),
+])
+def test_almaty_by_its_soviet_name_is_a_region(text: str, region: str) -> None:
+    result = tag_text(None, text, "ru")
+    assert result.regions == (region,)
+    assert result.kz_related
+
+
+def test_a_kazakh_latin_word_is_not_qatar() -> None:
+    kazakh = tag_text(None, "Alaıaqtar qatarly adamdardy aldap, bankten qaryz aldy.", "kk")
+    assert kazakh.kz_related
+    english = tag_text(None, "Police in Qatar detained a fraudster, Qatari officials said.",
+                       "en")
+    assert not english.kz_related
