@@ -5,9 +5,14 @@ by their old or foreign-looking names, read off the tuning sets fresh35a and fre
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
-from crawler.tagging.rules import tag_text
+from crawler.tagging.rules import VOCAB_DIR, tag_text
+from crawler.tagging.terms import VocabularyError
+from crawler.tagging.vocab import load_vocabulary
 from tests.tagging_helpers import points, topics
 
 # Step 1, from fresh35a `hard` (read in full): budget money paid on papers that lie about the
@@ -89,3 +94,86 @@ def test_a_kazakh_latin_word_is_not_qatar() -> None:
     english = tag_text(None, "Police in Qatar detained a fraudster, Qatari officials said.",
                        "en")
     assert not english.kz_related
+
+
+# Step 2, from fresh36b `kz` (read in full): Belarus told by its regional centres and its
+# executive committees, not by its name.
+@pytest.mark.parametrize("text", [
+    "Правоохранители Гомельщины предупреждают о мошенниках, сообщили в УВД Гомельского"
+    " облисполкома.",
+    "В Бресте задержали мошенника, который выманил у пенсионерки 2 тысячи рублей.",
+])
+def test_belarus_told_by_its_cities_is_abroad(text: str) -> None:
+    assert not tag_text(None, text, "ru").kz_related
+
+
+def test_a_grave_is_no_mogilev() -> None:
+    assert tag_text(None, "Полицейские посетили могилы ветеранов в Алматы.", "ru").kz_related
+
+
+# From fresh36b: a sentence that names the fraud and the group running it says who runs the
+# article's case, wherever it stands (ocg.toml `qualifies`).
+CALL_CENTRES = (
+    "Посол заявил, что в стране действуют мошеннические колл-центры, которые заманивают"
+    " иностранцев. Люди приезжают работать добровольно. Вакансии публикуются в соцсетях."
+    " Мошенники ищут операторов и переводчиков. Соискателям обещают оплатить авиабилет."
+    " Требование одно: знание языка. Паспорта у них отбирают. Уехать нельзя."
+    " {group} Посольство помогает вернуться домой."
+)
+
+
+def test_a_group_running_the_fraud_of_the_article_is_a_group() -> None:
+    text = CALL_CENTRES.format(
+        group="Обычно мошенническими колл-центрами руководят преступные группировки.")
+    assert topics(text) == {"fraud", "ocg"}
+
+
+def test_a_group_in_a_sentence_without_the_fraud_stays_a_passing_mention() -> None:
+    text = CALL_CENTRES.format(group="Рядом действуют и преступные группировки.")
+    assert topics(text) == {"fraud"}
+
+
+# Step 3, from fresh36a `ocg` (read in full): groups named where none is reported, and a
+# service of forged papers that is no service billed and not given.
+@pytest.mark.parametrize("text", [
+    # slot machines
+    "Против компаний, установивших «одноруких бандитов» в подвалах, возбуждены дела о"
+    " незаконном предпринимательстве.",
+    # a half-year's figures
+    "В первом полугодии в области раскрыто 120 преступлений, совершенных в составе"
+    " организованных преступных формирований.",
+    # a need stated in a minister's criticism of a police unit
+    "Министр подчеркнул необходимость выявления преступных групп и освободил от должности"
+    " начальника управления.",
+    # the name ruled out
+    "По словам полицейского, называть задержанных подростков «преступной группой»"
+    " юридически некорректно.",
+])
+def test_groups_named_where_none_is_reported_are_no_group(text: str) -> None:
+    assert "ocg" not in topics(text)
+
+
+def test_a_group_of_a_quarter_ago_reported_today_stays_a_group() -> None:
+    text = ("Полиция задержала членов преступной группы, которая в первом квартале похищала"
+            " скот в трех районах; возбуждено уголовное дело.")
+    assert "ocg" in topics(text)
+
+
+def test_forged_papers_for_sale_are_no_service_billed() -> None:
+    text = ("Задержаны организаторы схемы «посреднических» услуг по изготовлению фиктивных"
+            " справок для иностранцев, возбуждено уголовное дело.")
+    assert "fraud" not in topics(text)
+    billed = ("Клиника выставила фонду фиктивные дорогостоящие услуги на 5 млн тенге,"
+              " возбуждено уголовное дело.")
+    assert "fraud" in topics(billed)
+
+
+@pytest.mark.parametrize("named", ['["frauds"]', '["ocg"]'])
+def test_qualifies_must_name_another_topic(tmp_path: Path, named: str) -> None:
+    folder = tmp_path / "vocab"
+    shutil.copytree(VOCAB_DIR, folder)
+    ocg = folder / "ocg.toml"
+    ocg.write_text(ocg.read_text(encoding="utf-8").replace(
+        'qualifies = ["fraud"]', f"qualifies = {named}"), encoding="utf-8")
+    with pytest.raises(VocabularyError, match=r"ocg: qualifies .* not another topic"):
+        load_vocabulary(folder)

@@ -16,7 +16,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from crawler.tagging.facts import Damage, case_counts, criminal_code_articles, damage_of_case
@@ -202,7 +202,25 @@ def read_fields(fields: list[PreparedField], vocab: Vocabulary) -> Reading:
     decisions = [decide_topic(cfg, collect_sentences(vocab, cfg, groups, articles, by_name), ctx,
                               context, by_name, local_context)
                  for cfg in vocab.topics]
-    return Reading(by_name, groups, articles, context, decisions)
+    return Reading(by_name, groups, articles, context, _qualified(vocab, decisions))
+
+
+def _qualified(vocab: Vocabulary, decisions: list[TopicDecision]) -> list[TopicDecision]:
+    """Assign a topic one of whose strong sentences is also a strong sentence of a topic it
+    qualifies (TopicConfig.qualifies) that is assigned: the sentence says who runs the text's
+    case ("мошенническими колл-центрами руководят преступные группировки"), so it is no
+    passing mention, wherever it stands. Genre words that vetoed the topic still do."""
+    by_topic = {d.topic: d for d in decisions}
+    out = []
+    for cfg, d in zip(vocab.topics, decisions, strict=True):
+        if not d.assigned and d.strong and not d.features["vetoed"]:
+            for other in cfg.qualifies:
+                case = by_topic[other]
+                if case.assigned and set(case.strong).intersection(d.strong):
+                    d = replace(d, assigned=True, features={**d.features, "qualifies": 1.0})
+                    break
+        out.append(d)
+    return out
 
 
 def tag_prepared(fields: list[PreparedField], *, vocabulary: Vocabulary | None = None,

@@ -59,6 +59,11 @@ class TopicConfig:
     # make the excerpt about the topic (`excerpt_case`: true for a crime or a loss, or a list
     # of kinds; empty when off): topics/_excerpt_of_a_case.
     excerpt_case: tuple[str, ...] = ()
+    # The topics whose case this topic qualifies (`qualifies`): where such a topic is
+    # assigned, a sentence of this topic's that also holds its evidence is about the text
+    # wherever it stands ("мошенническими колл-центрами руководят преступные группировки"
+    # in an article about the call centres): rules.read_fields.
+    qualifies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,6 +168,7 @@ def _topic_terms(
         subtopic_min=float(data.get("subtopic_min", 0.0)),
         articles={str(k): float(v) for k, v in data.get("articles", {}).items()},
         excerpt_case=_excerpt_case(data.get("excerpt_case", False), path.name),
+        qualifies=tuple(str(t) for t in data.get("qualifies", [])),
     )
 
 
@@ -299,6 +305,9 @@ def _load(folder: Path) -> Vocabulary:
              if "topic" in (data := read_toml(path))]
     check_every_file_is_read(folder, heads)
     topics = [_topic_terms(data, path, terms, near, lists) for path, data in heads]
+    for t in topics:
+        if unknown := set(t.qualifies) - {o.name for o in topics if o.name != t.name}:
+            raise VocabularyError(f"{t.name}: qualifies {sorted(unknown)}, not another topic")
     context = read_toml(folder / "context.toml")
     _context_terms(context, terms)
     _place_terms(folder, terms)
