@@ -177,3 +177,10 @@ def test_qualifies_must_name_another_topic(tmp_path: Path, named: str) -> None:
         'qualifies = ["fraud"]', f"qualifies = {named}"), encoding="utf-8")
     with pytest.raises(VocabularyError, match=r"ocg: qualifies .* not another topic"):
         load_vocabulary(folder)
+
+
+def test_siberia_is_abroad_and_anthrax_is_not() -> None:
+    assert not tag_text(None, "Лидер группировки контролировал Усолье-Сибирское и район.",
+                        "ru").kz_related
+    assert not tag_text(None, "Мошенники из Сибири обманули пенсионеров.", "ru").kz_related
+    assert tag_text(None, "В районе выявлена сибирская язва, ввели карантин.", "ru").kz_related
