@@ -60,9 +60,9 @@ class TopicConfig:
     # of kinds; empty when off): topics/_excerpt_of_a_case.
     excerpt_case: tuple[str, ...] = ()
     # The topics whose case this topic qualifies (`qualifies`): where such a topic is
-    # assigned, a sentence of this topic's that also holds its evidence is about the text
-    # wherever it stands ("мошенническими колл-центрами руководят преступные группировки"
-    # in an article about the call centres): rules.read_fields.
+    # assigned, a strong sentence of this topic's that is also a strong sentence of that one
+    # is about the text wherever it stands ("мошенническими колл-центрами руководят
+    # преступные группировки" in an article about the call centres): rules._qualified.
     qualifies: tuple[str, ...] = ()
 
 
