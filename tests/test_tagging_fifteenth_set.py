@@ -193,3 +193,25 @@ def test_siberia_is_abroad_and_anthrax_is_not() -> None:
                         "ru").kz_related
     assert not tag_text(None, "Мошенники из Сибири обманули пенсионеров.", "ru").kz_related
     assert tag_text(None, "В районе выявлена сибирская язва, ввели карантин.", "ru").kz_related
+
+
+# Step 4, from the judges' counts (`kz_related`): most of their wrong values were foreign
+# texts naming no place the rules knew. Countries and capitals further away, in Russian.
+@pytest.mark.parametrize("place", [
+    "Мексике", "Гонконге", "Риме", "Токио", "Праге", "Мадриде", "Бангкоке", "Дубае",
+    "Нью-Йорке", "Бразилии", "Сербии", "Кипре", "Катаре", "Корее", "Тель-Авиве",
+])
+def test_a_case_in_a_far_country_is_abroad(place: str) -> None:
+    assert not tag_text(None, f"Мошенники задержаны в {place}.", "ru").kz_related
+
+
+@pytest.mark.parametrize("text", [
+    # everyday words that look like places: a vein, a cube
+    "У пациента тромб в вене, врачи провели операцию.",
+    "Объем в кубе равен восьми литрам.",
+    # a Kazakhstani club against a club named after its city
+    "В рамках группового этапа «Кайрат» уступил мадридскому «Реалу».",
+    "Корейцы Казахстана отметили праздник.",
+])
+def test_words_like_far_places_are_no_place(text: str) -> None:
+    assert tag_text(None, text, "ru").kz_related
