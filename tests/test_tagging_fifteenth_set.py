@@ -1,7 +1,9 @@
 """Round 2026.15, in texts written here (docs/tagging.md): budget money billed on false acts,
-a crime's organiser who is no organisation, a monument that is no warning, and places told
-by their old or foreign-looking names, read off the tuning sets fresh35a and fresh35b
-(collected blind, outside the project), each kind with a look-alike that stays untagged."""
+a crime's organiser who is no organisation, a monument that is no warning, a group named in
+the fraud's own sentence, groups named where none is reported, and places, read off the
+tuning sets fresh35 and fresh37 (collected blind, outside the project; labels in docs/data)
+and, for the world's places, off the judges' counts; each kind with a look-alike that stays
+as it is."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from crawler.tagging.terms import VocabularyError
 from crawler.tagging.vocab import load_vocabulary
 from tests.tagging_helpers import points, topics
 
-# Step 1, from fresh35a `hard` (read in full): budget money paid on papers that lie about the
+# Step 1, from fresh35 `hard` (read in full): budget money paid on papers that lie about the
 # work, told without "мошенничество" (GUIDELINE.md: budget money on fictitious data).
 BILLED_ON_FALSE_PAPERS = [
     # the false acts far from what they billed
@@ -63,7 +65,7 @@ def test_other_false_papers_are_no_fraud(text: str) -> None:
     assert "fraud" not in topics(text)
 
 
-# From fresh35b `kk` (read in full): "қылмысты ұйымдастырушы" is a crime's organiser, one
+# From fresh35 `kk` (read in full): "қылмысты ұйымдастырушы" is a crime's organiser, one
 # person, and "ұйымдастырушы" starts as "ұйым" (an organisation) does.
 def test_a_crimes_organiser_is_no_criminal_organisation() -> None:
     text = ("Қылмысты ұйымдастырушының түсінігі. Қылмысты ұйымдастырушының объективті және"
@@ -77,14 +79,14 @@ def test_a_criminal_organisation_stays_a_group() -> None:
     assert "ocg" in topics(text, "kk")
 
 
-# From fresh35b: "ескерткіш" (a monument) starts as "ескерту" (to warn) does.
+# From fresh35 `kk`: "ескерткіш" (a monument) starts as "ескерту" (to warn) does.
 def test_a_monument_is_no_warning() -> None:
     assert not points("Ертедегі түркі жазба ескерткіштерінің бірінде бұл сөз кездеседі.",
                       "kk").get("warning")
     assert points("Полиция тұрғындарды алаяқтардан сақ болуға ескертті.", "kk").get("warning")
 
 
-# Places, from fresh35a and fresh35b: Almaty by its Soviet name, declined, and a Kazakh word
+# Places, from fresh35: Almaty by its Soviet name, declined, and a Kazakh word
 # in Latin letters that reads as Qatar.
 @pytest.mark.parametrize(("text", "region"), [
     ("В Алма-Ате задержали мошенника.", "almaty_city"),
@@ -105,7 +107,7 @@ def test_a_kazakh_latin_word_is_not_qatar() -> None:
     assert not english.kz_related
 
 
-# Step 2, from fresh36b `kz` (read in full): Belarus told by its regional centres and its
+# Step 2, from fresh37 `kz` (read in full): Belarus told by its regional centres and its
 # executive committees, not by its name.
 @pytest.mark.parametrize("text", [
     "Правоохранители Гомельщины предупреждают о мошенниках, сообщили в УВД Гомельского"
@@ -120,7 +122,7 @@ def test_a_grave_is_no_mogilev() -> None:
     assert tag_text(None, "Полицейские посетили могилы ветеранов в Алматы.", "ru").kz_related
 
 
-# From fresh36b: a sentence that names the fraud and the group running it says who runs the
+# From fresh37 `kz`: a sentence that names the fraud and the group running it says who runs the
 # article's case, wherever it stands (ocg.toml `qualifies`).
 CALL_CENTRES = (
     "Посол заявил, что в стране действуют мошеннические колл-центры, которые заманивают"
@@ -142,7 +144,7 @@ def test_a_group_in_a_sentence_without_the_fraud_stays_a_passing_mention() -> No
     assert topics(text) == {"fraud"}
 
 
-# Step 3, from fresh36a `ocg` (read in full): groups named where none is reported, and a
+# Step 3, from fresh37 `ocg` (read in full): groups named where none is reported, and a
 # service of forged papers that is no service billed and not given.
 @pytest.mark.parametrize("text", [
     # slot machines
