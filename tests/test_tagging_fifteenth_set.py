@@ -217,3 +217,13 @@ def test_a_case_in_a_far_country_is_abroad(place: str) -> None:
 ])
 def test_words_like_far_places_are_no_place(text: str) -> None:
     assert tag_text(None, text, "ru").kz_related
+
+
+def test_qualifies_must_be_a_list(tmp_path: Path) -> None:
+    folder = tmp_path / "vocab"
+    shutil.copytree(VOCAB_DIR, folder)
+    ocg = folder / "ocg.toml"
+    ocg.write_text(ocg.read_text(encoding="utf-8").replace(
+        'qualifies = ["fraud"]', 'qualifies = "fraud"'), encoding="utf-8")
+    with pytest.raises(VocabularyError, match=r"ocg\.toml: qualifies 'fraud' must be a list"):
+        load_vocabulary(folder)

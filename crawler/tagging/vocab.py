@@ -168,8 +168,16 @@ def _topic_terms(
         subtopic_min=float(data.get("subtopic_min", 0.0)),
         articles={str(k): float(v) for k, v in data.get("articles", {}).items()},
         excerpt_case=_excerpt_case(data.get("excerpt_case", False), path.name),
-        qualifies=tuple(str(t) for t in data.get("qualifies", [])),
+        qualifies=_qualifies(data.get("qualifies", []), path.name),
     )
+
+
+def _qualifies(value: object, where: str) -> tuple[str, ...]:
+    """`qualifies` of a topic file: a list of topic names (checked against the topics once
+    all are read); a bare string would be read letter by letter."""
+    if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+        raise VocabularyError(f"{where}: qualifies {value!r} must be a list of topic names")
+    return tuple(value)
 
 
 def _excerpt_case(value: object, where: str) -> tuple[str, ...]:
