@@ -17,8 +17,8 @@ import hashlib
 import json
 import os
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,8 @@ ALL = "all"
 # A topic x language cell counts toward "worst F1" only with at least this many positives.
 MIN_POSITIVES = 5
 DEV_DIR_NAME = "tagging-dev"
+# Suffix of the report keys counted against disputed labels as read (crawler/tagging/disputes.py).
+DISPUTED = "+disputes"
 
 
 @dataclass(frozen=True)
@@ -203,19 +205,32 @@ def evaluate(path: str | Path, vocabulary: Vocabulary | None = None, *,
 
 
 def evaluate_halves(path: str | Path, vocabulary: Vocabulary | None = None, *,
-                    use_model: bool = True,
-                    mechanisms: bool = False) -> dict[str, EvaluationReport]:
+                    use_model: bool = True, mechanisms: bool = False,
+                    relabel: Mapping[tuple[str, str], bool] | None = None,
+                    ) -> dict[str, EvaluationReport]:
     """Reports for the whole set ("all") and each half ("tune", "held"), tagging once
-    (and reading each wrong decision again for its mechanism, when asked)."""
+    (and reading each wrong decision again for its mechanism, when asked).
+
+    With `relabel` ((id, topic) -> label: disputed labels as blind readers read them,
+    crawler/tagging/disputes.py), the same tagging is also counted against those labels, as
+    "all+disputes", "tune+disputes" and "held+disputes"; the set's own labels keep the plain
+    keys. A disputed item the set lacks, or labels as the dispute reads it, stops the count."""
     vocab = vocabulary or load_vocabulary()
+    keys = [ALL, "tune", "held"]
+    keys += [key + DISPUTED for key in keys] if relabel else []
     reports = {key: EvaluationReport(name=Path(path).name, sha256=file_sha256(path),
                                      rules_version=vocab.version)
-               for key in (ALL, "tune", "held")}
+               for key in keys}
+    unseen = dict(relabel or {})
     for item in read_labelled(path):
         result = tag_text(item.title, item.text, item.lang or None, vocabulary=vocab,
                           use_model=use_model)
         for report in (reports[ALL], reports[dev_half(item.id)]):
             _count(report, item, set(result.topics), result.kz_related)
+        if relabel:
+            read = _relabelled(item, unseen, path)
+            for key in (ALL, dev_half(item.id)):
+                _count(reports[key + DISPUTED], read, set(result.topics), result.kz_related)
         wrong = {t: item.labels[t] for t in TOPICS if item.labels[t] != (t in result.topics)}
         if not mechanisms or not wrong:
             continue
@@ -224,7 +239,25 @@ def evaluate_halves(path: str | Path, vocabulary: Vocabulary | None = None, *,
         for topic, why in found.items():
             for report in (reports[ALL], reports[dev_half(item.id)]):
                 report.mechanisms[(topic, "missed" if wrong[topic] else "false", why)] += 1
+    if unseen:
+        raise LabelledSetError(f"{path}: disputed items not in the set: "
+                               + ", ".join(f"{i} ({t})" for i, t in sorted(unseen)))
     return reports
+
+
+def _relabelled(item: LabelledItem, unseen: dict[tuple[str, str], bool],
+                path: str | Path) -> LabelledItem:
+    """The item with its disputed labels as read; each dispute used is struck from `unseen`."""
+    labels = dict(item.labels)
+    for topic in TOPICS:
+        if (item.id, topic) not in unseen:
+            continue
+        read = unseen.pop((item.id, topic))
+        if labels[topic] == read:
+            raise LabelledSetError(f"{path}: {item.id} is labelled {topic} {read} already;"
+                                   " the dispute is out of date")
+        labels[topic] = read
+    return replace(item, labels=labels)
 
 
 def format_mechanisms(report: EvaluationReport) -> str:

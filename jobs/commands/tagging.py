@@ -12,10 +12,14 @@ from pathlib import Path
 import click
 
 from crawler.config import PROJECT_ROOT
+from crawler.tagging.disputes import Applicable, Dispute, applicable, read_disputes
 from crawler.tagging.evaluate import (
     ALL,
+    DISPUTED,
+    EvaluationReport,
     dev_half,
     evaluate_halves,
+    file_sha256,
     find_dev_dir,
     format_mechanisms,
     format_tables,
@@ -31,6 +35,8 @@ from storage.tags import retag_articles
 
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "tagging"
 PROJECT_SETS = (FIXTURES / "labelled.jsonl", FIXTURES / "heldout.jsonl")
+# Labels of the real sets that blind readers read otherwise (crawler/tagging/disputes.py).
+DISPUTES_DIR = PROJECT_ROOT / "docs" / "data" / "disputes"
 
 
 @click.command()
@@ -62,19 +68,29 @@ def tag() -> None:
               help="Also count the wrong decisions of each half by mechanism (no offence or "
                    "cue word, one sentence of a long text's body, vetoed, ...): counts only, so"
                    " held-out halves too.")
+@click.option("--disputes", "dispute_files", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A file of disputed labels (repeatable). Default: every file of "
+                   "docs/data/disputes. The set's own labels are always scored first.")
 def eval_tags(labelled: tuple[Path, ...], dev_dir: Path | None, rules_only: bool,
-              model_file: Path | None, show_errors: bool, mechanisms: bool) -> None:
+              model_file: Path | None, show_errors: bool, mechanisms: bool,
+              dispute_files: tuple[Path, ...]) -> None:
     """P/R/F1 per topic x language (and Kazakh script) on real and project labelled sets.
 
     Real files are reported twice: on their held-out half (no rule was written from its
-    texts; docs/tagging.md says what each round saw) and on the whole file.
+    texts; docs/tagging.md says what each round saw) and on the whole file. Where blind
+    readers dispute some of a set's labels (docs/data/disputes), one more line scores the same
+    tags against the labels as they read them.
     """
+    dispute_files = dispute_files or tuple(sorted(DISPUTES_DIR.glob("*.jsonl")))
+    disputes = read_disputes(dispute_files)
     if model_file is not None and rules_only:
         raise click.UsageError("--model and --rules-only exclude each other")
     with ExitStack() as stack:
         vocab = (_vocabulary_with_model(model_file, stack) if model_file is not None
                  else load_vocabulary())
-        _eval_tags(labelled, dev_dir, rules_only, show_errors, mechanisms, vocab)
+        _eval_tags(labelled, dev_dir, rules_only, show_errors, mechanisms, vocab,
+                   (disputes, ", ".join(p.name for p in dispute_files)))
 
 
 def _vocabulary_with_model(model_file: Path, stack: ExitStack) -> Vocabulary:
@@ -87,7 +103,8 @@ def _vocabulary_with_model(model_file: Path, stack: ExitStack) -> Vocabulary:
 
 
 def _eval_tags(labelled: tuple[Path, ...], dev_dir: Path | None, rules_only: bool,
-               show_errors: bool, mechanisms: bool, vocab: Vocabulary) -> None:
+               show_errors: bool, mechanisms: bool, vocab: Vocabulary,
+               disputes: tuple[list[Dispute], str]) -> None:
     real: list[Path] = []
     if not labelled:
         dev = dev_dir or find_dev_dir(PROJECT_ROOT)
@@ -99,11 +116,14 @@ def _eval_tags(labelled: tuple[Path, ...], dev_dir: Path | None, rules_only: boo
     files = [*real, *(labelled or PROJECT_SETS)]
     model = load_model(vocab)
     for path in files:
-        halves = evaluate_halves(path, vocab, use_model=not rules_only, mechanisms=mechanisms)
+        found = applicable(disputes[0], path.name, file_sha256(path))
+        halves = evaluate_halves(path, vocab, use_model=not rules_only, mechanisms=mechanisms,
+                                 relabel=found.relabel)
         full = halves["all"]
         reports = [("held", halves["held"]), ("full", full)] if path in real else [("full", full)]
         click.echo(f"== {path.name}")
         click.echo(format_tables(reports))
+        _echo_disputed(found, halves, path in real, disputes[1])
         if model is not None and not rules_only and full.sha256 in model.trained_on:
             # Honest figures for such a file come from a model that did not learn from it.
             click.echo(f"   model {model.version} learned from this file: its figures here are"
@@ -124,6 +144,23 @@ def _eval_tags(labelled: tuple[Path, ...], dev_dir: Path | None, rules_only: boo
             for line in errors:
                 click.echo(f"   {line}")
         click.echo("")
+
+
+def _echo_disputed(found: Applicable, halves: dict[str, EvaluationReport], real: bool,
+                   source: str) -> None:
+    """The line scoring the same tags against disputed labels as blind readers read them."""
+    if found.stale:
+        click.echo(f"   {len(found.stale)} disputed label(s) were written for another version of"
+                   " this file: not applied")
+    if not found:
+        return
+    parts = []
+    for half, label in ((("held", "held-out"),) if real else ()) + ((ALL, "full"),):
+        report = halves[half + DISPUTED]
+        worst, cell = report.worst()
+        parts.append(f"{label} {worst:.3f} ({cell}), false ocg {report.false_positives('ocg')}")
+    click.echo(f"   with {len(found.relabel)} disputed label(s) as blind readers read them"
+               f" ({source}): worst topic x language F1 {'; '.join(parts)}")
 
 
 @click.command()
