@@ -87,6 +87,15 @@ def test_a_wrong_dispute_row_stops_with_its_file_and_line(tmp_path, change, mess
         read_disputes([path])
 
 
+def test_one_label_disputed_twice_is_refused(tmp_path):
+    labelled = _set(tmp_path)
+    first = _write(tmp_path / "a.jsonl", [_dispute(labelled)])
+    second = _write(tmp_path / "b.jsonl", [_dispute(labelled, agreeing=2)])
+    with pytest.raises(LabelledSetError, match=r"b\.jsonl:1: b \(fraud\) of set\.jsonl is"
+                                               r" disputed twice"):
+        read_disputes([first, second])
+
+
 def test_a_line_that_is_not_a_dispute_object_is_refused(tmp_path):
     path = tmp_path / "d.jsonl"
     path.write_text('["a list"]\n{not json\n', encoding="utf-8")

@@ -42,13 +42,19 @@ class Dispute:
 def read_disputes(paths: Iterable[Path]) -> list[Dispute]:
     """Every dispute of the given files, each row checked: a wrong row stops with its file and
     line, since a figure read with a half-understood dispute would mislead."""
-    disputes = []
+    disputes: dict[tuple[str, str, str, str], Dispute] = {}
     for path in paths:
         lines = Path(path).read_text(encoding="utf-8").split("\n")
         for line_no, line in enumerate(lines, 1):
-            if line.strip():
-                disputes.append(_dispute(_row(path, line_no, line), f"{path}:{line_no}"))
-    return disputes
+            if not line.strip():
+                continue
+            dispute = _dispute(_row(path, line_no, line), f"{path}:{line_no}")
+            key = (dispute.file, dispute.file_sha256, dispute.id, dispute.topic)
+            if key in disputes:  # two readings of one label: which would count?
+                raise LabelledSetError(f"{path}:{line_no}: {dispute.id} ({dispute.topic}) of"
+                                       f" {dispute.file} is disputed twice")
+            disputes[key] = dispute
+    return list(disputes.values())
 
 
 def _row(path: Path, line_no: int, line: str) -> dict[str, object]:
