@@ -2,8 +2,9 @@
 
     .venv/bin/pip install -e '.[train]'             # scikit-learn: only this script needs it
     .venv/bin/python bench/train_tagging_model.py [--cells] [--labelled a.jsonl ...]
-        [--write FILE --kind stems+rules]  (ship it as crawler/tagging/vocab/model.json only
-        after `dozor eval-tags --model FILE` on sets it did not learn from)
+        [--halves week.jsonl] [--write FILE --kind stems+rules]
+        (ship it as crawler/tagging/vocab/model.json only after `dozor eval-tags --model FILE`
+        on sets it did not learn from)
 
 Three models, logistic regression per topic (scikit-learn, crawler/tagging/model.py applies
 them): `figures` reads only what the rules measured; `stems+rules` adds the rule ids of the
@@ -307,6 +308,10 @@ def main(argv: list[str] | None = None) -> None:
                         help="topics the written model decides (default: all)")
     parser.add_argument("--c", type=float, help="fix the L2 strength instead of choosing it "
                         "(three times quicker)")
+    parser.add_argument("--halves", action="append", default=[], metavar="FILE",
+                        help="read this file (by name) as two, its tuning and held-out halves "
+                        "(`dev_half`): protocol b then scores each half with a model that "
+                        "learned from the other half and every other file")
     args = parser.parse_args(argv)
     paths = args.labelled
     if not paths:
@@ -315,6 +320,11 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit("../shared/tagging-dev not found (set DOZOR_SHARED_DIR)")
         paths = sorted(dev.glob("*.jsonl"))
     rows = read_rows(paths)
+    # The week is the only set of whole articles: a model scored on it in protocol b has
+    # never seen one. Split, each half is scored by a model that saw the other.
+    for row in rows:
+        if row.file in args.halves:
+            row.file = f"{Path(row.file).stem}-{row.half()}"
     print(f"rules {load_vocabulary().version}; worst topic x language F1 "
           f"(cells with >= {MIN_POSITIVES} positives) per file, on texts not learned from")
     c_grid = (args.c,) if args.c else C_GRID

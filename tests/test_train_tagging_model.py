@@ -74,3 +74,17 @@ def test_the_model_only_confirms_or_vetoes_and_keeps_the_rules_evidence(trained)
         changed += set(model.topics) != set(rules.topics)
     # Trained on these very texts, it keeps almost every decision of rules that score 1.0.
     assert changed <= 3
+
+
+def test_a_file_read_as_halves_is_scored_half_by_half(tmp_path):
+    # The week is the only set of whole articles; --halves lets each half be scored by a
+    # model that learned from the other half (and every other file), never from itself.
+    args = [sys.executable, "bench/train_tagging_model.py", "--protocols", "b", "--c", "1",
+            "--halves", SETS[0].name]
+    for path in SETS:
+        args += ["--labelled", str(path)]
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    files = re.findall(r"^\| \(b\) [^|]+\| (\S+) \|", done.stdout, re.MULTILINE)
+    assert sorted(files) == sorted([f"{SETS[0].stem}-held", f"{SETS[0].stem}-tune",
+                                    SETS[1].stem]), done.stdout
