@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crawler.errors import LabelledSetError
+from crawler.tagging.evaluate import TOPICS
 
-TOPICS = ("fraud", "ocg")
 FIELDS = {"file": str, "file_sha256": str, "id": str, "topic": str, "label": bool,
           "read": bool, "readers": int, "agreeing": int, "why": str}
 
