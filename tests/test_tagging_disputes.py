@@ -15,11 +15,10 @@ import pytest
 
 from crawler.config import PROJECT_ROOT
 from crawler.errors import LabelledSetError
-from crawler.tagging.disputes import applicable, read_disputes
+from crawler.tagging.disputes import applicable, read_disputes, shipped_dispute_files
 from crawler.tagging.evaluate import evaluate_halves, file_sha256, read_labelled
 from tests.shared_data import shared_path
 
-DISPUTES_DIR = PROJECT_ROOT / "docs" / "data" / "disputes"
 FRAUD = "Мошенники обманули пенсионера, возбуждено уголовное дело."
 WEATHER = "Завтра в Астане ожидается снег и гололёд, сообщает Казгидромет."
 
@@ -152,7 +151,7 @@ def test_eval_tags_refuses_a_wrong_disputes_file_by_name(tmp_path):
 
 # The project's own disputes: they hold no text, and each fits the file it names.
 
-SHIPPED = sorted(DISPUTES_DIR.glob("*.jsonl"))
+SHIPPED = list(shipped_dispute_files())
 
 
 def test_the_project_ships_its_disputes_without_third_parties_text():

@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crawler.config import PROJECT_ROOT
-from crawler.tagging.disputes import applicable, read_disputes
+from crawler.tagging.disputes import applicable, read_disputes, shipped_dispute_files
 from crawler.tagging.evaluate import EvaluationReport, evaluate_halves, file_sha256
 from jobs.cli import dozor
 from tests.shared_data import shared_path
@@ -31,7 +30,7 @@ def halves(name: str) -> dict[str, EvaluationReport]:
     # Tagged once, counted against the file's labels and, where docs/data/disputes holds
     # some of its labels, against those as blind readers read them ("held+disputes").
     path = shared_path("tagging-dev", name)
-    disputes = read_disputes(sorted((PROJECT_ROOT / "docs" / "data" / "disputes").glob("*.jsonl")))
+    disputes = read_disputes(shipped_dispute_files())
     return evaluate_halves(path, relabel=applicable(disputes, name, file_sha256(path)).relabel)
 
 

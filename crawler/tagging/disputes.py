@@ -17,8 +17,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from crawler.config import PROJECT_ROOT
 from crawler.errors import LabelledSetError
 from crawler.tagging.evaluate import TOPICS
+
+# The project's own disputes of ../shared's labels, read by `dozor eval-tags` by default.
+DISPUTES_DIR = PROJECT_ROOT / "docs" / "data" / "disputes"
 
 FIELDS = {"file": str, "file_sha256": str, "id": str, "topic": str, "label": bool,
           "read": bool, "readers": int, "agreeing": int, "why": str}
@@ -37,6 +41,11 @@ class Dispute:
     readers: int
     agreeing: int
     why: str
+
+
+def shipped_dispute_files() -> tuple[Path, ...]:
+    """The files of DISPUTES_DIR, in name order."""
+    return tuple(sorted(DISPUTES_DIR.glob("*.jsonl")))
 
 
 def read_disputes(paths: Iterable[Path]) -> list[Dispute]:

@@ -218,7 +218,8 @@ def evaluate_halves(path: str | Path, vocabulary: Vocabulary | None = None, *,
     vocab = vocabulary or load_vocabulary()
     keys = [ALL, "tune", "held"]
     keys += [key + DISPUTED for key in keys] if relabel else []
-    reports = {key: EvaluationReport(name=Path(path).name, sha256=file_sha256(path),
+    sha256 = file_sha256(path)
+    reports = {key: EvaluationReport(name=Path(path).name, sha256=sha256,
                                      rules_version=vocab.version)
                for key in keys}
     unseen = dict(relabel or {})

@@ -12,7 +12,13 @@ from pathlib import Path
 import click
 
 from crawler.config import PROJECT_ROOT
-from crawler.tagging.disputes import Applicable, Dispute, applicable, read_disputes
+from crawler.tagging.disputes import (
+    Applicable,
+    Dispute,
+    applicable,
+    read_disputes,
+    shipped_dispute_files,
+)
 from crawler.tagging.evaluate import (
     ALL,
     DISPUTED,
@@ -35,8 +41,6 @@ from storage.tags import retag_articles
 
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "tagging"
 PROJECT_SETS = (FIXTURES / "labelled.jsonl", FIXTURES / "heldout.jsonl")
-# Labels of the real sets that blind readers read otherwise (crawler/tagging/disputes.py).
-DISPUTES_DIR = PROJECT_ROOT / "docs" / "data" / "disputes"
 
 
 @click.command()
@@ -82,15 +86,15 @@ def eval_tags(labelled: tuple[Path, ...], dev_dir: Path | None, rules_only: bool
     readers dispute some of a set's labels (docs/data/disputes), one more line scores the same
     tags against the labels as they read them.
     """
-    dispute_files = dispute_files or tuple(sorted(DISPUTES_DIR.glob("*.jsonl")))
+    dispute_files = dispute_files or shipped_dispute_files()
     disputes = read_disputes(dispute_files)
     if model_file is not None and rules_only:
         raise click.UsageError("--model and --rules-only exclude each other")
     with ExitStack() as stack:
         vocab = (_vocabulary_with_model(model_file, stack) if model_file is not None
                  else load_vocabulary())
-        _eval_tags(labelled, dev_dir, rules_only, show_errors, mechanisms, vocab,
-                   (disputes, ", ".join(p.name for p in dispute_files)))
+        _eval_tags(labelled, dev_dir, rules_only, show_errors, mechanisms, vocab, disputes,
+                   ", ".join(p.name for p in dispute_files))
 
 
 def _vocabulary_with_model(model_file: Path, stack: ExitStack) -> Vocabulary:
@@ -104,7 +108,7 @@ def _vocabulary_with_model(model_file: Path, stack: ExitStack) -> Vocabulary:
 
 def _eval_tags(labelled: tuple[Path, ...], dev_dir: Path | None, rules_only: bool,
                show_errors: bool, mechanisms: bool, vocab: Vocabulary,
-               disputes: tuple[list[Dispute], str]) -> None:
+               disputes: list[Dispute], disputes_source: str) -> None:
     real: list[Path] = []
     if not labelled:
         dev = dev_dir or find_dev_dir(PROJECT_ROOT)
@@ -116,14 +120,14 @@ def _eval_tags(labelled: tuple[Path, ...], dev_dir: Path | None, rules_only: boo
     files = [*real, *(labelled or PROJECT_SETS)]
     model = load_model(vocab)
     for path in files:
-        found = applicable(disputes[0], path.name, file_sha256(path))
+        found = applicable(disputes, path.name, file_sha256(path))
         halves = evaluate_halves(path, vocab, use_model=not rules_only, mechanisms=mechanisms,
                                  relabel=found.relabel)
         full = halves["all"]
         reports = [("held", halves["held"]), ("full", full)] if path in real else [("full", full)]
         click.echo(f"== {path.name}")
         click.echo(format_tables(reports))
-        _echo_disputed(found, halves, path in real, disputes[1])
+        _echo_disputed(found, halves, path in real, disputes_source)
         if model is not None and not rules_only and full.sha256 in model.trained_on:
             # Honest figures for such a file come from a model that did not learn from it.
             click.echo(f"   model {model.version} learned from this file: its figures here are"
